@@ -1,0 +1,151 @@
+"""The one configuration object for every process of the system (Qt-free).
+
+Precedence: defaults < TOML file < ``KIOSK_*`` environment variables < explicit overrides.
+The file is ``--config PATH``, else ``$KIOSK_CONFIG``, else ``kiosk.toml`` in the user's config
+directory (if it exists). Every field ``name`` can be overridden by ``KIOSK_NAME`` (upper case),
+e.g. ``KIOSK_DB_URL``, ``KIOSK_PRINTER``, ``KIOSK_LANGUAGE``, ``KIOSK_IDLE_SECONDS``.
+
+Machine-local settings live here; office data (fields, procedures, counters, hours) lives in the
+database, loaded from the catalogue in ``assets/``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+import platformdirs
+
+APP_NAME = "kiosk-queue"
+ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def default_db_url() -> str:
+    return f"sqlite:///{data_dir() / 'queue.sqlite3'}"
+
+
+class ConfigError(ValueError):
+    """A configuration file or variable that cannot be used; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    # --- shared -----------------------------------------------------------------------------
+    db_url: str = ""                     # empty -> SQLite file in the user's data directory
+    office: str = ""                     # office code; empty -> the only/first office
+    language: str = "vi"                 # "vi" or "en": the first language shown to the citizen
+    # --- kiosk ------------------------------------------------------------------------------
+    kiosk_id: str = "kiosk-1"
+    printer: str = ""                    # device URL; empty -> preview folder in the data directory
+    paper_width: int = 576               # dots: 384 (58 mm), 576 (80 mm), 512, 640
+    ticket_qr: str = ""                  # QR payload template on tickets, e.g. "https://dvc.example/{procedure_code}"
+    idle_seconds: int = 45               # any screen -> home after this long without a touch
+    ticket_seconds: int = 20             # ticket screen -> home after this long
+    fullscreen: bool = True
+    theme: str = "light"                 # "light" or "dark" (both high contrast)
+    admin_pin: str = "2468"              # long-press the clock, then this PIN, to leave the kiosk
+    voice_guidance: bool = False         # spoken hints on kiosk screens
+    # --- face recognition and privacy -------------------------------------------------------
+    camera: str = ""                     # "", "0" (device index), a video file, or a folder of images
+    face_enabled: bool = False
+    key_file: str = ""                   # AES key for encrypted columns; empty -> data_dir/visitor.key
+    retention_months: int = 12
+    # --- counter and board ------------------------------------------------------------------
+    board_notice: str = "Vui lòng giữ trật tự và chú ý màn hình, loa gọi số."
+    voice_enabled: bool = True
+    voice_dialect: str = "north"         # "north" (nghìn, linh) or "south" (ngàn, lẻ)
+    voice_label_mode: str = "letter_number"  # "A, hai mươi ba" or "digits": "A không hai ba"
+    voice_repeat: int = 1                # times each call is repeated after the first
+    sounds_dir: str = ""                 # empty -> assets/sounds/vi
+    feed_poll_ms: int = 100              # SQLite event feed polling period
+
+    @property
+    def resolved_db_url(self) -> str:
+        return self.db_url or default_db_url()
+
+    @property
+    def resolved_printer(self) -> str:
+        return self.printer or f"preview://{data_dir() / 'printed'}"
+
+    @property
+    def resolved_key_file(self) -> Path:
+        return Path(self.key_file) if self.key_file else data_dir() / "visitor.key"
+
+    @property
+    def resolved_sounds_dir(self) -> Path:
+        return Path(self.sounds_dir) if self.sounds_dir else ASSETS_DIR / "sounds" / "vi"
+
+    def replace(self, **changes: Any) -> "AppConfig":
+        return dataclasses.replace(self, **changes)
+
+
+def _coerce(name: str, kind: Any, value: Any, origin: str) -> Any:
+    try:
+        if kind is bool or kind == "bool":
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in {"1", "true", "yes", "on"}:
+                return True
+            if text in {"0", "false", "no", "off", ""}:
+                return False
+            raise ValueError(value)
+        if kind is int or kind == "int":
+            if isinstance(value, bool):
+                raise ValueError(value)
+            return int(value)
+        return str(value)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"{origin}: giá trị không hợp lệ cho '{name}': {value!r} / invalid value for '{name}'"
+        ) from None
+
+
+def load_config(path: str | os.PathLike | None = None, env: Mapping[str, str] | None = None,
+                **overrides: Any) -> AppConfig:
+    """Build the configuration from defaults, the file, the environment and ``overrides``."""
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {}
+    known = {f.name: f.type for f in fields(AppConfig)}
+
+    file_path = path or env.get("KIOSK_CONFIG")
+    if not file_path:
+        candidate = Path(platformdirs.user_config_dir(APP_NAME)) / "kiosk.toml"
+        file_path = candidate if candidate.exists() else None
+    if file_path:
+        p = Path(file_path)
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{p}: không tìm thấy tệp cấu hình / config file not found") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{p}: tệp cấu hình sai cú pháp / malformed config: {exc}") from None
+        for key, value in data.items():
+            if key not in known:
+                raise ConfigError(f"{p}: khóa không rõ '{key}' / unknown setting '{key}'")
+            values[key] = _coerce(key, known[key], value, str(p))
+
+    for name, kind in known.items():
+        var = f"KIOSK_{name.upper()}"
+        if var in env:
+            values[name] = _coerce(name, kind, env[var], var)
+
+    for name, value in overrides.items():
+        if name not in known:
+            raise ConfigError(f"unknown setting '{name}'")
+        if value is not None:
+            values[name] = _coerce(name, known[name], value, "override")
+
+    cfg = AppConfig(**values)
+    if cfg.language not in {"vi", "en"}:
+        raise ConfigError(f"language phải là 'vi' hoặc 'en' / language must be 'vi' or 'en': {cfg.language!r}")
+    if cfg.voice_dialect not in {"north", "south"}:
+        raise ConfigError(f"voice_dialect phải là 'north' hoặc 'south': {cfg.voice_dialect!r}")
+    return cfg

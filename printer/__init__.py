@@ -1,0 +1,1 @@
+"""Ticket printing: ticket data -> image -> ESC/POS -> device. Never imports Qt."""
