@@ -1,0 +1,97 @@
+"""The decision rule: when is a face "this visitor", and when is it "unknown"?
+
+A false match shows a stranger another citizen's name, so every doubt resolves to "unknown":
+
+1. Only frames that pass the quality gates count, and at least ``min_frames`` of them are needed.
+2. Each frame is searched 1:N; its nearest identity must be within ``threshold`` AND at least
+   ``margin`` nearer than the second-best identity (ranking is easy, a bare threshold is not).
+3. The frames must agree: ``min_frames`` agreeing frames and no frame that names someone else.
+4. The search must be small enough to be safe. dlib's model cannot separate thousands of people
+   (the chance that some enrolled stranger-lookalike falls under the threshold grows with the
+   gallery), so the caller narrows the search (visitors seen at this centre recently), and above
+   ``max_identities`` the rule does not answer 1:N at all: it returns a short list of candidates
+   for a 1:1 check with a second factor (birth year chosen among three, or the CCCD).
+
+The figures behind the defaults are in BENCHMARKS.md ("Face recognition").
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from statistics import median
+from typing import Sequence
+
+from kiosk.face.gallery import Neighbours
+
+
+@dataclass(frozen=True)
+class Match:
+    """A recognised visitor. ``distance``: median over agreeing frames; ``margin``: the smallest gap
+    to the second-best identity among them."""
+    visitor_id: int
+    distance: float
+    margin: float
+    frames_agreeing: int
+
+
+@dataclass(frozen=True)
+class DecisionRule:
+    threshold: float = 0.42          # nearest identity must be at most this far (library default: 0.6)
+    margin: float = 0.06             # ... and this much nearer than the second-best identity
+    min_frames: int = 2              # agreeing good frames needed
+    max_identities: int = 1000       # above: no 1:N answer, shortlist for a second factor
+    verify_threshold: float = 0.50   # 1:1 check (the second factor carries the rest of the proof)
+    shortlist_size: int = 3          # candidates offered to a second factor (three birth years)
+    shortlist_threshold: float = 0.50  # a candidate must be at least this close to be offered
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The full answer: ``match`` or the reason there is none; ``shortlist`` when a second factor is needed."""
+    match: Match | None
+    reason: str     # "match", "unknown", "ambiguous", "conflict", "too_few_frames", "second_factor", "empty"
+    shortlist: tuple[int, ...] = field(default=())
+
+    @property
+    def needs_second_factor(self) -> bool:
+        return self.reason == "second_factor"
+
+
+def decide(frames: Sequence[Neighbours], identity_count: int, rule: DecisionRule) -> Decision:
+    """Apply the rule to the per-frame search results of one person in front of the camera."""
+    if identity_count == 0:
+        return Decision(None, "empty")
+    if len(frames) < rule.min_frames:
+        return Decision(None, "too_few_frames")
+    if identity_count > rule.max_identities:
+        return Decision(None, "second_factor", shortlist_from(frames, rule))
+    votes = Counter(f.best_id for f in frames if f.best_distance <= rule.threshold)
+    if not votes:
+        return Decision(None, "unknown")
+    if len(votes) > 1:       # two frames name two different people: never guess between them
+        return Decision(None, "conflict")
+    candidate = next(iter(votes))
+    agreeing = [f for f in frames if f.best_id == candidate and f.best_distance <= rule.threshold
+                and f.margin >= rule.margin]
+    if len(agreeing) < rule.min_frames:
+        return Decision(None, "ambiguous" if votes[candidate] >= rule.min_frames else "unknown")
+    return Decision(Match(candidate, float(median(f.best_distance for f in agreeing)),
+                          float(min(f.margin for f in agreeing)), len(agreeing)), "match")
+
+
+def shortlist_from(frames: Sequence[Neighbours], rule: DecisionRule) -> tuple[int, ...]:
+    """Identities named by the frames, nearest first, close enough to be worth a 1:1 check."""
+    best: dict[int, float] = {}
+    for f in frames:
+        for vid, dist in ((f.best_id, f.best_distance), (f.second_id, f.second_distance)):
+            if vid is not None and dist <= rule.shortlist_threshold:
+                best[vid] = min(dist, best.get(vid, dist))
+    return tuple(sorted(best, key=best.__getitem__)[: rule.shortlist_size])
+
+
+def verify_decision(distances: Sequence[float], visitor_id: int, rule: DecisionRule) -> Match | None:
+    """1:1: enough good frames within ``verify_threshold`` of this visitor's templates."""
+    close = [d for d in distances if d <= rule.verify_threshold]
+    if len(distances) < rule.min_frames or len(close) < rule.min_frames:
+        return None
+    return Match(visitor_id, float(median(close)), float("nan"), len(close))

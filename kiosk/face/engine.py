@@ -1,0 +1,173 @@
+"""Face detection, quality gates and 128-d encodings with face_recognition's dlib models (Qt-free).
+
+face_recognition is imported lazily, on the first use: importing it loads ~100 MB of models, and when
+``face_recognition_models`` is missing it calls ``quit()`` (exit status 0!). Both become
+:class:`FaceUnavailable` with a clear message instead of a silently vanished process.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence, Union
+
+import cv2
+import numpy as np
+
+ImageInput = Union[str, os.PathLike, np.ndarray]
+
+
+class FaceUnavailable(RuntimeError):
+    """Face recognition cannot run here (models or libraries missing, or no camera); the message says why."""
+
+
+_models: Any = None
+_models_lock = threading.Lock()
+
+
+def load_models() -> Any:
+    """Import face_recognition once and return its ``api`` module (detector, 5-point predictor, encoder)."""
+    global _models
+    with _models_lock:
+        if _models is None:
+            try:
+                from face_recognition import api  # noqa: PLC0415 - lazy on purpose (100 MB of models)
+            except SystemExit:  # face_recognition calls quit() when face_recognition_models is missing
+                raise FaceUnavailable(
+                    "Không có mô hình nhận diện khuôn mặt (gói face_recognition_models) / face recognition "
+                    "models are missing: install the 'face_recognition_models' package") from None
+            except (ImportError, RuntimeError, OSError) as exc:
+                raise FaceUnavailable(
+                    f"Không tải được thư viện nhận diện khuôn mặt / cannot load face_recognition: {exc}"
+                ) from None
+            _models = api
+        return _models
+
+
+@dataclass(frozen=True)
+class QualityGates:
+    """A face is used only if it is big, sharp and frontal enough; tuned on kiosk-like photos."""
+    min_face_px: int = 80            # detector box height in pixels of the original image
+    min_sharpness: float = 15.0      # variance of the Laplacian of the face crop (blur -> small)
+    max_yaw: float = 0.35            # |nose offset from eye midline| / eye distance (0 = frontal)
+    detect_max_side: int = 480       # the image is shrunk to this for detection (speed); faces stay large
+    upsample: int = 1                # detector upsampling for small images (longer side < 400 px)
+    jitters: int = 0                 # extra re-sampled encodings averaged (0 = one pass, fastest)
+
+
+@dataclass(frozen=True)
+class FaceSample:
+    """What one image yielded: an encoding, or the reason it was rejected (never both None)."""
+    encoding: np.ndarray | None = field(repr=False)   # float32 (128,), or None when rejected
+    reason: str | None               # None when accepted; "no_face", "too_small", "blurry", "not_frontal"
+    box: tuple[int, int, int, int] | None = None   # top, right, bottom, left in the original image
+    face_px: int = 0
+    sharpness: float = 0.0
+    yaw: float = 0.0
+    faces_seen: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.encoding is not None
+
+
+REASONS_VI = {
+    "no_face": "Không thấy khuôn mặt / no face found",
+    "too_small": "Khuôn mặt quá nhỏ, xin đứng gần hơn / face too small, please come closer",
+    "blurry": "Ảnh bị mờ, xin đứng yên / image blurred, please hold still",
+    "not_frontal": "Xin nhìn thẳng vào camera / please look straight at the camera",
+    "unreadable": "Không đọc được ảnh / cannot read the image",
+}
+
+
+def load_image(image: ImageInput) -> np.ndarray:
+    """Return an RGB, C-contiguous uint8 array from a file path (EXIF rotation applied) or an array.
+
+    Arrays are taken as RGB (camera frames are converted with cv2.cvtColor in the camera, never
+    with ``[:, :, ::-1]``, whose non-contiguous view makes dlib silently find no face).
+    """
+    if isinstance(image, np.ndarray):
+        arr = image
+        if arr.ndim == 2:
+            arr = cv2.cvtColor(arr, cv2.COLOR_GRAY2RGB)
+        elif arr.ndim == 3 and arr.shape[2] == 4:
+            arr = cv2.cvtColor(arr, cv2.COLOR_RGBA2RGB)
+        if arr.ndim != 3 or arr.shape[2] != 3:
+            raise ValueError(f"expected an RGB image array, got shape {image.shape}")
+        return np.ascontiguousarray(arr, dtype=np.uint8)
+    from PIL import Image, ImageOps  # noqa: PLC0415
+
+    try:
+        with Image.open(Path(image)) as im:
+            im = ImageOps.exif_transpose(im)  # load_image_file ignores EXIF rotation; phones set it
+            return np.ascontiguousarray(np.asarray(im.convert("RGB"), dtype=np.uint8))
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"cannot read image {image}: {exc}") from None
+
+
+def _yaw_from_5_points(shape: Any) -> float:
+    # dlib's 5-point model: 0,1 = one eye's corners, 2,3 = the other eye's, 4 = bottom of the nose.
+    pts = np.array([(shape.part(i).x, shape.part(i).y) for i in range(5)], dtype=np.float64)
+    eye_a, eye_b, nose = pts[0:2].mean(axis=0), pts[2:4].mean(axis=0), pts[4]
+    axis = eye_b - eye_a
+    eye_dist = float(np.hypot(*axis)) or 1.0
+    # signed distance of the nose from the perpendicular bisector of the eyes, in eye distances
+    offset = float(np.dot(nose - (eye_a + eye_b) / 2, axis / eye_dist))
+    return abs(offset) / eye_dist
+
+
+def _sharpness(rgb: np.ndarray, box: tuple[int, int, int, int]) -> float:
+    top, right, bottom, left = box
+    crop = rgb[max(top, 0):bottom, max(left, 0):right]
+    if crop.size == 0:
+        return 0.0
+    gray = cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_RGB2GRAY)
+    gray = cv2.resize(gray, (100, 100), interpolation=cv2.INTER_AREA)  # size-independent measure
+    return float(cv2.Laplacian(gray, cv2.CV_64F).var())
+
+
+def analyse(image: ImageInput, gates: QualityGates = QualityGates()) -> FaceSample:
+    """Detect the largest face, check the quality gates, and encode it (one detector pass, one landmark pass)."""
+    api = load_models()
+    try:
+        rgb = load_image(image)
+    except ValueError:
+        return FaceSample(None, "unreadable")
+    h, w = rgb.shape[:2]
+    scale = min(1.0, gates.detect_max_side / max(h, w))
+    small = rgb if scale == 1.0 else cv2.resize(rgb, (round(w * scale), round(h * scale)),
+                                                interpolation=cv2.INTER_AREA)
+    upsample = gates.upsample if max(small.shape[:2]) < 400 else 0
+    rects = api.face_detector(small, upsample)
+    if len(rects) == 0:
+        return FaceSample(None, "no_face")
+    rect = max(rects, key=lambda r: r.width() * r.height())   # the person in front of the kiosk
+    dlib = api.dlib
+    box_rect = dlib.rectangle(int(rect.left() / scale), int(rect.top() / scale),
+                              int(rect.right() / scale), int(rect.bottom() / scale))
+    box = (box_rect.top(), box_rect.right(), box_rect.bottom(), box_rect.left())
+    face_px = box_rect.height()
+    shape = api.pose_predictor_5_point(rgb, box_rect)
+    yaw = _yaw_from_5_points(shape)
+    sharp = _sharpness(rgb, box)
+    common = dict(box=box, face_px=face_px, sharpness=sharp, yaw=yaw, faces_seen=len(rects))
+    if face_px < gates.min_face_px:
+        return FaceSample(None, "too_small", **common)
+    if sharp < gates.min_sharpness:
+        return FaceSample(None, "blurry", **common)
+    if yaw > gates.max_yaw:
+        return FaceSample(None, "not_frontal", **common)
+    descriptor = api.face_encoder.compute_face_descriptor(rgb, shape, gates.jitters + 1)
+    return FaceSample(np.asarray(descriptor, dtype=np.float32), None, **common)
+
+
+def analyse_all(images: Iterable[ImageInput], gates: QualityGates = QualityGates()) -> list[FaceSample]:
+    return [analyse(image, gates) for image in images]
+
+
+def stack(encodings: Sequence[np.ndarray]) -> np.ndarray:
+    """Encodings as one C-contiguous float32 (n, 128) matrix."""
+    if not encodings:
+        return np.zeros((0, 128), dtype=np.float32)
+    return np.ascontiguousarray(np.vstack(encodings), dtype=np.float32)
