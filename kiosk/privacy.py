@@ -1,0 +1,382 @@
+"""The visitor store: consent, encrypted identity and face templates, retention, deletion, audit (Qt-free).
+
+Law 91/2025/QH15 and Decree 356/2025 treat faces and ID data as sensitive: nothing is stored without a
+granted consent record; the ID number, name, date of birth and every template are AES-GCM encrypted with
+a key kept in a file outside the database (``AppConfig.resolved_key_file``); deletion removes the rows at
+once (SQLite ``secure_delete`` + WAL checkpoint, so the bytes do not linger) and is logged. Photos and the
+raw CCCD payload are never given to this module.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+import random
+import secrets
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+import numpy as np
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import Engine, delete, func, select, text, update
+from sqlalchemy.orm import Session
+
+from db.models import Ticket, Visitor
+from db.privacy_models import ConsentRecord, FaceTemplate, PrivacyAuditEntry, VisitorIdentity
+from kiosk.cccd import CccdInfo
+
+CONSENT_VERSION = "2026-11-v1"
+CONSENT_TEXT = {
+    "vi": (
+        "NHẬN DIỆN KHUÔN MẶT KHI QUAY LẠI\n"
+        "Mục đích: nhận ra bác khi quay lại để lấy số nhanh hơn và gợi ý lĩnh vực lần trước.\n"
+        "Lưu gì: đặc trưng khuôn mặt dạng số (không lưu ảnh), và nếu bác quét CCCD: số CCCD, họ tên, "
+        "ngày sinh. Tất cả được mã hóa, chỉ lưu tại trung tâm này.\n"
+        "Bao lâu: xóa tự động sau {months} tháng không đến trung tâm.\n"
+        "Xóa khi nào bác muốn: bấm \"Xóa dữ liệu của tôi\" trên máy, hoặc nhờ cán bộ tại quầy.\n"
+        "Không đồng ý bác vẫn được lấy số như bình thường."
+    ),
+    "en": (
+        "FACE RECOGNITION ON YOUR NEXT VISIT\n"
+        "Purpose: recognise you when you come back, so you get a number faster and your last field is offered first.\n"
+        "What is kept: numeric face features (no photo) and, if you scan your CCCD: ID number, name, date of "
+        "birth. All encrypted, stored only at this centre.\n"
+        "How long: deleted automatically after {months} months without a visit.\n"
+        "Delete any time: press \"Delete my data\" on the kiosk, or ask an officer at the counter.\n"
+        "If you decline, you still get a ticket as usual."
+    ),
+}
+
+
+def consent_text(language: str = "vi", months: int = 12) -> str:
+    """The exact text of CONSENT_VERSION shown on the consent screen."""
+    return CONSENT_TEXT[language].format(months=months)
+
+
+class PrivacyError(RuntimeError):
+    """A privacy rule refused the operation; the message is Vietnamese / English."""
+
+
+class ConsentRequired(PrivacyError):
+    pass
+
+
+class KeyFileError(PrivacyError):
+    """The key file is missing, unreadable or wrong for the data."""
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def load_or_create_key(path: str | os.PathLike, create: bool = True) -> bytes:
+    """The 256-bit data key (hex in a file readable by the owner only); created on first use."""
+    p = Path(path)
+    if p.exists():
+        try:
+            key = bytes.fromhex(p.read_text(encoding="ascii").strip())
+        except (ValueError, UnicodeDecodeError):
+            raise KeyFileError(f"Tệp khóa hỏng / key file is corrupt: {p}") from None
+        if len(key) != 32:
+            raise KeyFileError(f"Tệp khóa sai độ dài / key file must hold 32 bytes: {p}")
+        return key
+    if not create:
+        raise KeyFileError(f"Không có tệp khóa / key file not found: {p}")
+    p.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_bytes(32)
+    fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key.hex() + "\n")
+    return key
+
+
+class Cipher:
+    """AES-256-GCM; the associated data binds each ciphertext to its column and visitor (no swapping)."""
+    VERSION = b"\x01"
+
+    def __init__(self, key: bytes) -> None:
+        self._aead = AESGCM(key)
+        self._lookup_key = hmac.new(key, b"kiosk id-number lookup v1", hashlib.sha256).digest()
+
+    def seal(self, data: bytes, context: str) -> bytes:
+        nonce = secrets.token_bytes(12)
+        return self.VERSION + nonce + self._aead.encrypt(nonce, data, context.encode())
+
+    def open(self, blob: bytes, context: str) -> bytes:
+        if not blob or blob[:1] != self.VERSION:
+            raise KeyFileError("Dữ liệu mã hóa không hợp lệ / unknown ciphertext format")
+        try:
+            return self._aead.decrypt(blob[1:13], blob[13:], context.encode())
+        except InvalidTag:
+            raise KeyFileError("Khóa không đúng hoặc dữ liệu bị sửa / wrong key or tampered data") from None
+
+    def lookup_hash(self, id_number: str) -> str:
+        return hmac.new(self._lookup_key, id_number.encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class Identity:
+    id_number: str
+    full_name: str
+    date_of_birth: dt.date
+
+    @property
+    def given_name(self) -> str:
+        return self.full_name.split()[-1] if self.full_name.split() else ""
+
+
+@dataclass(frozen=True)
+class Greeting:
+    """What the welcome screen may show: never the ID number."""
+    visitor_id: int
+    name: str | None                 # "bác An"; None when only a face is known (no CCCD)
+    last_field_code: str | None      # offered first
+
+    def text(self, language: str = "vi") -> str:
+        if language == "en":
+            return f"Welcome back{', ' + self.name if self.name else ''}"
+        return f"Chào mừng {self.name or 'bác'} quay lại"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: dt.datetime
+    action: str
+    actor: str
+    visitor_id: int | None
+    detail: str
+
+
+class VisitorStore:
+    """Everything personal about consenting visitors. ``source``: a QueueService (``.engine``) or an Engine."""
+
+    def __init__(self, source: Any, key_file: str | os.PathLike, create_key: bool = True) -> None:
+        self.engine: Engine = getattr(source, "engine", source)
+        self._cipher = Cipher(load_or_create_key(key_file, create=create_key))
+        self._sqlite = self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        with Session(self.engine) as session, session.begin():
+            if self._sqlite:   # overwrite deleted content with zeros: deletion must make recovery impossible
+                session.execute(text("PRAGMA secure_delete=ON"))
+            yield session
+
+    def _audit(self, session: Session, action: str, actor: str, visitor_id: int | None, detail: str = "") -> None:
+        session.add(PrivacyAuditEntry(at=_now(), action=action, actor=actor, visitor_id=visitor_id,
+                                      detail=detail[:200]))
+
+    # --- consent ----------------------------------------------------------------------------
+    def record_consent(self, granted: bool, kiosk_id: str, text_version: str = CONSENT_VERSION,
+                       visitor_id: int | None = None) -> int:
+        """Store the answer given on the consent screen; returns the consent record id."""
+        if text_version not in (CONSENT_VERSION,):
+            raise PrivacyError(f"Phiên bản văn bản đồng ý không rõ / unknown consent text version {text_version!r}")
+        with self._session() as s:
+            rec = ConsentRecord(visitor_id=visitor_id, at=_now(), text_version=text_version,
+                                kiosk_id=kiosk_id, granted=bool(granted))
+            s.add(rec)
+            s.flush()
+            self._audit(s, "consent" if granted else "consent_refused", kiosk_id, visitor_id,
+                        f"record {rec.id} version {text_version}")
+            return rec.id
+
+    def _granted_consent(self, s: Session, consent_id: int) -> ConsentRecord:
+        rec = s.get(ConsentRecord, consent_id)
+        if rec is None or not rec.granted or rec.withdrawn_at is not None:
+            raise ConsentRequired("Chưa có sự đồng ý của công dân / the visitor has not consented")
+        return rec
+
+    def has_consent(self, visitor_id: int) -> bool:
+        with Session(self.engine) as s:
+            return s.scalar(select(func.count()).select_from(ConsentRecord).where(
+                ConsentRecord.visitor_id == visitor_id, ConsentRecord.granted.is_(True),
+                ConsentRecord.withdrawn_at.is_(None))) > 0
+
+    def create_visitor(self, consent_id: int, actor: str = "kiosk") -> int:
+        """A visitor known by face only (no CCCD), attached to a granted consent record."""
+        with self._session() as s:
+            rec = self._granted_consent(s, consent_id)
+            if rec.visitor_id is not None:
+                return rec.visitor_id
+            visitor = Visitor(created_at=_now(), last_seen_at=_now())
+            s.add(visitor)
+            s.flush()
+            rec.visitor_id = visitor.id
+            self._audit(s, "register", actor, visitor.id, "face only")
+            return visitor.id
+
+    def register_from_cccd(self, info: CccdInfo, consent_id: int, actor: str = "kiosk") -> int:
+        """Create (or find) the visitor for a scanned CCCD; keeps only ID number, name, date of birth."""
+        id_hash = self._cipher.lookup_hash(info.id_number)
+        with self._session() as s:
+            rec = self._granted_consent(s, consent_id)
+            identity = s.scalar(select(VisitorIdentity).where(VisitorIdentity.id_number_hash == id_hash))
+            if identity is not None:
+                visitor_id = identity.visitor_id
+            elif rec.visitor_id is not None:
+                visitor_id = rec.visitor_id
+            else:
+                visitor = Visitor(created_at=_now(), last_seen_at=_now())
+                s.add(visitor)
+                s.flush()
+                visitor_id = visitor.id
+            rec.visitor_id = visitor_id
+            blob = self._cipher.seal(json.dumps({
+                "id_number": info.id_number, "full_name": info.full_name,
+                "date_of_birth": info.date_of_birth.isoformat()}, ensure_ascii=False).encode(),
+                f"identity:{visitor_id}")
+            if identity is None:
+                s.add(VisitorIdentity(visitor_id=visitor_id, id_number_hash=id_hash, identity_enc=blob))
+            else:
+                identity.identity_enc = blob
+            self._audit(s, "register", actor, visitor_id, "cccd")
+            return visitor_id
+
+    def find_by_id_number(self, id_number: str) -> int | None:
+        with Session(self.engine) as s:
+            return s.scalar(select(VisitorIdentity.visitor_id).where(
+                VisitorIdentity.id_number_hash == self._cipher.lookup_hash(id_number.strip())))
+
+    def identity(self, visitor_id: int) -> Identity | None:
+        with Session(self.engine) as s:
+            row = s.get(VisitorIdentity, visitor_id)
+            if row is None:
+                return None
+            data = json.loads(self._cipher.open(row.identity_enc, f"identity:{visitor_id}"))
+        return Identity(data["id_number"], data["full_name"], dt.date.fromisoformat(data["date_of_birth"]))
+
+    # --- templates --------------------------------------------------------------------------
+    def add_templates(self, visitor_id: int, encodings: Sequence[np.ndarray], keep_newest: int = 5,
+                      actor: str = "kiosk") -> int:
+        """Store encrypted templates (only with a granted, not withdrawn consent); keep the newest few."""
+        rows = [np.asarray(e, dtype=np.float32).reshape(128) for e in encodings]
+        with self._session() as s:
+            consented = s.scalar(select(func.count()).select_from(ConsentRecord).where(
+                ConsentRecord.visitor_id == visitor_id, ConsentRecord.granted.is_(True),
+                ConsentRecord.withdrawn_at.is_(None)))
+            if not consented:
+                raise ConsentRequired(f"Khách {visitor_id} chưa đồng ý, không lưu khuôn mặt / "
+                                      f"visitor {visitor_id} has not consented: no template stored")
+            now = _now()
+            for row in rows:
+                s.add(FaceTemplate(visitor_id=visitor_id, created_at=now,
+                                   template_enc=self._cipher.seal(row.tobytes(), f"template:{visitor_id}")))
+            s.flush()
+            ids = s.scalars(select(FaceTemplate.id).where(FaceTemplate.visitor_id == visitor_id)
+                            .order_by(FaceTemplate.created_at.desc(), FaceTemplate.id.desc())).all()
+            if len(ids) > keep_newest:
+                s.execute(delete(FaceTemplate).where(FaceTemplate.id.in_(ids[keep_newest:])))
+            self._audit(s, "enroll", actor, visitor_id, f"{len(rows)} template(s)")
+        return len(rows)
+
+    def templates_for(self, visitor_ids: Iterable[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Decrypted templates ``(n, 128)`` float32 and their visitor ids, for the in-memory gallery."""
+        query = select(FaceTemplate.visitor_id, FaceTemplate.template_enc).order_by(FaceTemplate.visitor_id,
+                                                                                   FaceTemplate.id)
+        if visitor_ids is not None:
+            query = query.where(FaceTemplate.visitor_id.in_(list(visitor_ids)))
+        with Session(self.engine) as s:
+            rows = s.execute(query).all()
+        if not rows:
+            return np.zeros((0, 128), dtype=np.float32), np.zeros(0, dtype=np.int64)
+        templates = np.vstack([np.frombuffer(self._cipher.open(blob, f"template:{vid}"), dtype=np.float32)
+                               for vid, blob in rows])
+        return templates, np.array([vid for vid, _ in rows], dtype=np.int64)
+
+    # --- visits, greeting, second factor ------------------------------------------------------
+    def record_visit(self, visitor_id: int, field_code: str | None) -> None:
+        with self._session() as s:
+            s.execute(update(Visitor).where(Visitor.id == visitor_id).values(
+                last_seen_at=_now(), last_field_code=field_code))
+
+    def recent_visitor_ids(self, months: int) -> list[int]:
+        """Visitors seen within ``months``: the narrowed 1:N search of this centre."""
+        cutoff = _now() - dt.timedelta(days=30.44 * months)
+        with Session(self.engine) as s:
+            return list(s.scalars(select(Visitor.id).where(
+                func.coalesce(Visitor.last_seen_at, Visitor.created_at) >= cutoff)))
+
+    def greeting(self, visitor_id: int) -> Greeting | None:
+        with Session(self.engine) as s:
+            visitor = s.get(Visitor, visitor_id)
+            if visitor is None:
+                return None
+            last_field = visitor.last_field_code
+        ident = self.identity(visitor_id)
+        return Greeting(visitor_id, f"bác {ident.given_name}" if ident and ident.given_name else None, last_field)
+
+    def greeting_name(self, visitor_id: int) -> str | None:
+        """e.g. "bác An" (given name only, never the ID number); None without a CCCD."""
+        g = self.greeting(visitor_id)
+        return g.name if g else None
+
+    def birth_year_choices(self, visitor_ids: Sequence[int], count: int = 3,
+                           rng: random.Random | None = None) -> list[int]:
+        """Second factor: the shortlisted visitors' birth years mixed with decoys, shuffled."""
+        rng = rng or random.Random(secrets.randbits(64))
+        years = {i.date_of_birth.year for v in visitor_ids if (i := self.identity(v)) is not None}
+        choices = set(list(years)[:count])
+        base = min(years) if years else 1960
+        while len(choices) < count:
+            choices.add(base + rng.choice([-1, 1]) * rng.randint(2, 9))
+        out = sorted(choices)
+        rng.shuffle(out)
+        return out
+
+    def resolve_birth_year(self, visitor_ids: Sequence[int], year: int | None) -> int | None:
+        """The single shortlisted visitor born in ``year``; None if nobody or several are ("unknown")."""
+        hits = [v for v in visitor_ids if (i := self.identity(v)) is not None and i.date_of_birth.year == year]
+        return hits[0] if len(hits) == 1 else None
+
+    # --- deletion, retention, audit -----------------------------------------------------------
+    def _delete_visitor(self, s: Session, visitor_id: int) -> None:
+        s.execute(delete(FaceTemplate).where(FaceTemplate.visitor_id == visitor_id))
+        s.execute(delete(VisitorIdentity).where(VisitorIdentity.visitor_id == visitor_id))
+        s.execute(update(ConsentRecord).where(ConsentRecord.visitor_id == visitor_id).values(
+            visitor_id=None, withdrawn_at=func.coalesce(ConsentRecord.withdrawn_at, _now())))
+        s.execute(update(Ticket).where(Ticket.visitor_id == visitor_id).values(visitor_id=None))
+        s.execute(delete(Visitor).where(Visitor.id == visitor_id))
+
+    def _checkpoint(self) -> None:
+        if self._sqlite:   # move the zeroed pages out of the WAL file too
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def forget(self, visitor_id: int, actor: str) -> bool:
+        """Delete everything about a visitor at once (kiosk button or counter); logged. False if unknown."""
+        with self._session() as s:
+            existed = s.get(Visitor, visitor_id) is not None
+            self._delete_visitor(s, visitor_id)
+            self._audit(s, "forget", actor, visitor_id, "deleted" if existed else "nothing to delete")
+        self._checkpoint()
+        return existed
+
+    def purge(self, older_than_months: int, actor: str = "retention", now: dt.datetime | None = None) -> int:
+        """Delete visitors not seen for ``older_than_months`` (retention limit); returns how many."""
+        if older_than_months < 1:
+            raise PrivacyError("Thời hạn lưu phải ít nhất 1 tháng / retention must be at least 1 month")
+        cutoff = (now or _now()) - dt.timedelta(days=30.44 * older_than_months)
+        with self._session() as s:
+            stale = list(s.scalars(select(Visitor.id).where(
+                func.coalesce(Visitor.last_seen_at, Visitor.created_at) < cutoff)))
+            for visitor_id in stale:
+                self._delete_visitor(s, visitor_id)
+            self._audit(s, "purge", actor, None, f"{len(stale)} visitor(s) not seen for {older_than_months} months")
+        self._checkpoint()
+        return len(stale)
+
+    def audit(self, action: str, actor: str, visitor_id: int | None = None, detail: str = "") -> None:
+        """Log an access by a person or process (e.g. an officer looking a visitor up)."""
+        with self._session() as s:
+            self._audit(s, action, actor, visitor_id, detail)
+
+    def audit_log(self, limit: int = 100) -> list[AuditEntry]:
+        with Session(self.engine) as s:
+            rows = s.scalars(select(PrivacyAuditEntry).order_by(PrivacyAuditEntry.id.desc()).limit(limit)).all()
+            return [AuditEntry(r.at, r.action, r.actor, r.visitor_id, r.detail) for r in rows]
