@@ -1,0 +1,62 @@
+"""The queue: the single source of truth. Qt-free.
+
+    from db import init_db, open_queue
+    init_db(url)                  # create or migrate the schema and load assets/catalogue.toml
+    svc = open_queue(url)         # QueueService: issue, call_next, recall, start, finish, no_show, ...
+    feed = svc.follow()           # EventFeed: poll() -> new events, in order, surviving disconnects
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .catalogue import apply_catalogue, load_catalogue_file, parse_catalogue
+from .clock import Clock, FixedClock, SystemClock
+from .dto import (CounterInfo, CounterState, Event, FieldInfo, IssuedTicket, OfficeInfo, OfficerInfo,
+                  ProcedureInfo, Snapshot, TicketInfo, to_jsonable)
+from .errors import (CapReached, CatalogueError, InvalidState, NotFound, OfficeClosed, QueueError,
+                     Unavailable)
+from .feed import EventFeed
+from .service import PRIORITY_REASONS, AuthError, QueueService
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def migrate(url: str) -> None:
+    """Create or upgrade the schema to the newest revision (safe to run again)."""
+    from alembic import command
+    from alembic.config import Config
+
+    from .engine import make_engines
+
+    engine, read_engine = make_engines(url)
+    try:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    finally:
+        engine.dispose()
+        read_engine.dispose()
+
+
+def init_db(url: str, catalogue: str | Path | None = None, always_open: bool = False,
+            clock: Clock | None = None) -> QueueService:
+    """Migrate the schema and load the catalogue (validated first: a bad file changes nothing)."""
+    cat = load_catalogue_file(catalogue)
+    migrate(url)
+    svc = QueueService(url, clock=clock, office=cat.office["code"])
+    with svc.session() as s:
+        apply_catalogue(s, cat, always_open=always_open)
+    return svc
+
+
+def open_queue(url: str, clock: Clock | None = None, office: str | None = None) -> QueueService:
+    return QueueService(url, clock=clock, office=office)
+
+
+__all__ = ["init_db", "migrate", "open_queue", "QueueService", "EventFeed", "Clock", "FixedClock", "SystemClock",
+           "QueueError", "OfficeClosed", "CapReached", "NotFound", "InvalidState", "Unavailable",
+           "CatalogueError", "AuthError", "PRIORITY_REASONS", "TicketInfo", "IssuedTicket", "FieldInfo",
+           "ProcedureInfo", "CounterInfo", "CounterState", "OfficeInfo", "OfficerInfo", "Snapshot", "Event",
+           "to_jsonable", "parse_catalogue", "load_catalogue_file", "apply_catalogue"]

@@ -1,0 +1,214 @@
+"""Typed SQLAlchemy 2 models of the queue. Times are stored as naive UTC and returned aware (UTC)."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, MetaData, String,
+                        Table, Column, UniqueConstraint, text)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Ticket statuses. "called" and "serving" mean the ticket is at a counter (at most one per counter).
+WAITING, CALLED, SERVING, DONE, NO_SHOW = "waiting", "called", "serving", "done", "no_show"
+AT_COUNTER = (CALLED, SERVING)
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out; stored naive UTC so SQLite and PostgreSQL agree."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        return None if value is None else value.replace(tzinfo=dt.timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Office(Base):
+    __tablename__ = "offices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name_vi: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Ho_Chi_Minh")
+    # {"mon": [["07:30", "11:30"], ["13:00", "17:00"]], ...}; a missing or empty day is closed.
+    hours: Mapped[dict] = mapped_column(JSON, default=dict)
+    issue_cutoff_minutes: Mapped[int] = mapped_column(Integer, default=30)
+    priority_mode: Mapped[str] = mapped_column(String(16), default="strict")  # strict | interleave
+    interleave_after: Mapped[int] = mapped_column(Integer, default=3)
+    default_service_minutes: Mapped[int] = mapped_column(Integer, default=8)
+
+
+class Field(Base):
+    """A procedure field (lĩnh vực) with its own numbering."""
+
+    __tablename__ = "fields"
+    __table_args__ = (UniqueConstraint("office_id", "code"), UniqueConstraint("office_id", "prefix"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    name_vi: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    prefix: Mapped[str] = mapped_column(String(4))
+    number_width: Mapped[int] = mapped_column(Integer, default=3)
+    start_number: Mapped[int] = mapped_column(Integer, default=1)
+    daily_cap: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    icon: Mapped[str] = mapped_column(String(64), default="")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    procedures: Mapped[list[Procedure]] = relationship(back_populates="field", order_by="Procedure.sort_order")
+
+
+class Procedure(Base):
+    __tablename__ = "procedures"
+    __table_args__ = (UniqueConstraint("field_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    field_id: Mapped[int] = mapped_column(ForeignKey("fields.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    national_code: Mapped[str] = mapped_column(String(32), default="")
+    name_vi: Mapped[str] = mapped_column(String(300))
+    name_en: Mapped[str] = mapped_column(String(300))
+    documents_vi: Mapped[list] = mapped_column(JSON, default=list)
+    documents_en: Mapped[list] = mapped_column(JSON, default=list)
+    time_limit_vi: Mapped[str] = mapped_column(String(300), default="")
+    time_limit_en: Mapped[str] = mapped_column(String(300), default="")
+    fee_vi: Mapped[str] = mapped_column(String(300), default="")
+    fee_en: Mapped[str] = mapped_column(String(300), default="")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    field: Mapped[Field] = relationship(back_populates="procedures")
+
+
+counter_fields = Table(
+    "counter_fields",
+    Base.metadata,
+    Column("counter_id", ForeignKey("counters.id", ondelete="CASCADE"), primary_key=True),
+    Column("field_id", ForeignKey("fields.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Officer(Base):
+    __tablename__ = "officers"
+    __table_args__ = (UniqueConstraint("office_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    pin_hash: Mapped[str] = mapped_column(String(200))  # argon2
+    role: Mapped[str] = mapped_column(String(16), default="officer")  # officer | supervisor | admin
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Counter(Base):
+    __tablename__ = "counters"
+    __table_args__ = (UniqueConstraint("office_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    name_vi: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    priority_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    fields: Mapped[list[Field]] = relationship(secondary=counter_fields, order_by="Field.sort_order")
+    officer: Mapped[Officer | None] = relationship()
+
+
+class NumberSequence(Base):
+    """Last number issued per (office, field, service day): the row every issuing transaction locks."""
+
+    __tablename__ = "number_sequences"
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), primary_key=True)
+    field_id: Mapped[int] = mapped_column(ForeignKey("fields.id"), primary_key=True)
+    service_day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
+class Visitor(Base):
+    """A person who consented to be recognised. Identity details live in the privacy tables."""
+
+    __tablename__ = "visitors"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_field_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        # Numbers are never duplicated: one number per (office, numbering field, day).
+        UniqueConstraint("office_id", "number_field_id", "service_day", "number", name="uq_tickets_number"),
+        # A counter holds at most one ticket at a time: calls never double.
+        Index("uq_tickets_counter_current", "counter_id", unique=True,
+              sqlite_where=text("status IN ('called', 'serving')"),
+              postgresql_where=text("status IN ('called', 'serving')")),
+        Index("ix_tickets_waiting", "office_id", "field_id", "status", "arrival_at"),
+        Index("ix_tickets_label", "office_id", "service_day", "label"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    field_id: Mapped[int] = mapped_column(ForeignKey("fields.id"))          # where it waits now
+    number_field_id: Mapped[int] = mapped_column(ForeignKey("fields.id"))   # whose numbering gave the label
+    procedure_id: Mapped[int | None] = mapped_column(ForeignKey("procedures.id"), nullable=True)
+    service_day: Mapped[dt.date] = mapped_column(Date)
+    number: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(16))
+    priority_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default=WAITING)
+    issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    arrival_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # order key: issue time, or booking time
+    called_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    call_count: Mapped[int] = mapped_column(Integer, default=0)
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"), nullable=True)
+    visitor_id: Mapped[int | None] = mapped_column(ForeignKey("visitors.id", ondelete="SET NULL"),
+                                                   nullable=True)
+    print_status: Mapped[str] = mapped_column(String(32), default="pending")
+    booking_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    kiosk_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+    field: Mapped[Field] = relationship(foreign_keys=[field_id])
+    procedure: Mapped[Procedure | None] = relationship()
+    counter: Mapped[Counter | None] = relationship()
+    officer: Mapped[Officer | None] = relationship()
+
+
+class Event(Base):
+    """The outbox: one row per change, appended in the same transaction as the change."""
+
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(32))
+    ticket_label: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    counter_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    field_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+__all__ = ["Base", "Office", "Field", "Procedure", "Counter", "Officer", "NumberSequence", "Visitor",
+           "Ticket", "Event", "counter_fields", "UTCDateTime", "WAITING", "CALLED", "SERVING", "DONE",
+           "NO_SHOW", "AT_COUNTER"]

@@ -1,0 +1,622 @@
+"""QueueService: the whole vocabulary of the office. Each mutating operation is one transaction that
+also appends an event to the outbox; every operation returns frozen dataclasses."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import zoneinfo
+from contextlib import contextmanager
+from typing import Iterator
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import case, func, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError, ProgrammingError
+from sqlalchemy.orm import Session, selectinload
+
+from . import dto
+from .catalogue import DAYS
+from .clock import Clock, SystemClock
+from .engine import is_sqlite, make_engines, normalise_url
+from .errors import CapReached, InvalidState, NotFound, OfficeClosed, QueueError, Unavailable
+from .models import (AT_COUNTER, CALLED, DONE, NO_SHOW, SERVING, WAITING, Counter, Event, Field, NumberSequence,
+                     Office, Officer, Procedure, Ticket)
+
+NOTIFY_CHANNEL = "kiosk_events"
+HISTORY_TICKETS = 20          # recent finished tickets used for the average service time
+HISTORY_DAYS = 14
+RECENT_CALLS = 8
+
+# Priority reasons a kiosk offers, with what the citizen and the ticket read.
+PRIORITY_REASONS: dict[str, tuple[str, str]] = {
+    "elderly": ("Người cao tuổi", "Elderly person"),
+    "disability": ("Người khuyết tật", "Person with a disability"),
+    "pregnant": ("Phụ nữ mang thai", "Pregnant woman"),
+    "merit": ("Người có công, thương binh, bệnh binh", "Person with meritorious services, war invalid"),
+}
+
+_hasher = PasswordHasher()
+
+
+class AuthError(QueueError):
+    """Wrong officer name or PIN."""
+
+
+class QueueService:
+    def __init__(self, url: str, clock: Clock | None = None, office: str | None = None):
+        self.url = normalise_url(url)
+        self.engine, self.read_engine = make_engines(self.url)
+        self.clock: Clock = clock or SystemClock()
+        self.office_code = office or None
+        self._office_id: int | None = None
+        self.is_postgres = not is_sqlite(self.url)
+
+    # ------------------------------------------------------------------ plumbing
+    @contextmanager
+    def session(self, write: bool = True) -> Iterator[Session]:
+        """One transaction. Database trouble becomes ``Unavailable`` (safe to retry)."""
+        try:
+            with Session(self.write_engine if write else self.read_engine, expire_on_commit=False) as s:
+                with s.begin():
+                    yield s
+        except QueueError:
+            raise
+        except (OperationalError, InterfaceError) as exc:
+            raise _unavailable(exc) from exc
+        except ProgrammingError as exc:  # PostgreSQL: a missing table means init was not run
+            if "does not exist" in str(exc.orig):
+                raise _unavailable(exc) from exc
+            raise
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise _unavailable(exc) from exc
+            raise
+
+    @property
+    def write_engine(self):
+        return self.engine
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose()
+
+    def _office(self, s: Session) -> Office:
+        if self._office_id is not None:
+            office = s.get(Office, self._office_id)
+            if office is not None:
+                return office
+        q = select(Office)
+        q = q.where(Office.code == self.office_code) if self.office_code else q.order_by(Office.id)
+        office = s.scalars(q.limit(1)).first()
+        if office is None:
+            raise NotFound("Chưa có dữ liệu trung tâm — hãy chạy 'kiosk-admin init'",
+                           "No office in the database — run 'kiosk-admin init'")
+        self._office_id = office.id
+        return office
+
+    def _local_now(self, office: Office) -> dt.datetime:
+        return self.clock.now().astimezone(zoneinfo.ZoneInfo(office.timezone))
+
+    def _field(self, s: Session, office: Office, code: str) -> Field:
+        key = (code or "").strip()
+        f = s.scalars(select(Field).where(Field.office_id == office.id, Field.active.is_(True),
+                                          (Field.code == key) | (Field.prefix == key.upper()))).first()
+        if f is None:
+            raise NotFound(f"Không có lĩnh vực '{code}'", f"No field '{code}'")
+        return f
+
+    def _counter(self, s: Session, office: Office, number: int, lock: bool = True) -> Counter:
+        q = select(Counter).where(Counter.office_id == office.id, Counter.number == int(number),
+                                  Counter.active.is_(True))
+        if lock and self.is_postgres:
+            q = q.with_for_update(of=Counter)  # one operation at a time per counter
+        c = s.scalars(q).first()
+        if c is None:
+            raise NotFound(f"Không có quầy số {number}", f"No counter {number}")
+        return c
+
+    def _ticket(self, s: Session, office: Office, label: str, lock: bool = True) -> Ticket:
+        day = self._local_now(office).date()
+        q = select(Ticket).where(Ticket.office_id == office.id, Ticket.service_day == day,
+                                 Ticket.label == (label or "").strip().upper())
+        if lock and self.is_postgres:
+            q = q.with_for_update(of=Ticket)
+        t = s.scalars(q).first()
+        if t is None:
+            raise NotFound(f"Không có số {label} trong ngày hôm nay", f"No ticket {label} today")
+        return t
+
+    def _current(self, s: Session, counter: Counter) -> Ticket | None:
+        return s.scalars(select(Ticket).where(Ticket.counter_id == counter.id,
+                                              Ticket.status.in_(AT_COUNTER))).first()
+
+    def _require_current(self, s: Session, counter: Counter, statuses: tuple[str, ...]) -> Ticket:
+        t = self._current(s, counter)
+        if t is None:
+            raise InvalidState(f"Quầy {counter.number} chưa gọi số nào", f"Counter {counter.number} has no ticket")
+        if t.status not in statuses:
+            raise InvalidState(f"Số {t.label} đang ở trạng thái '{STATUS_VI[t.status]}'",
+                               f"Ticket {t.label} is '{t.status}'")
+        return t
+
+    def _event(self, s: Session, office: Office, kind: str, ticket: Ticket | None = None,
+               counter: Counter | None = None, **payload) -> None:
+        if ticket is not None:
+            s.flush()
+            payload["ticket"] = dto.to_jsonable(self._info(ticket))
+        ev = Event(office_id=office.id, at=self.clock.now(), kind=kind,
+                   ticket_label=ticket.label if ticket else None,
+                   counter_number=(counter.number if counter else
+                                   (ticket.counter.number if ticket is not None and ticket.counter else None)),
+                   field_code=ticket.field.code if ticket is not None else None, payload=payload)
+        s.add(ev)
+        s.flush()
+        if self.is_postgres:  # delivered at commit, so a follower never reads an uncommitted event
+            s.execute(text("SELECT pg_notify(:ch, :id)"), {"ch": NOTIFY_CHANNEL, "id": str(ev.id)})
+
+    # ------------------------------------------------------------------ hours
+    def _closed_reason(self, office: Office, local: dt.datetime) -> tuple[str, str] | None:
+        sessions = office.hours.get(DAYS[local.weekday()], [])
+        hhmm = local.strftime("%H:%M")
+        if not sessions:
+            return ("Hôm nay trung tâm không làm việc", "The centre is closed today")
+        for start, end in sessions:
+            if start <= hhmm < end:
+                end_min = int(end[:2]) * 60 + int(end[3:])
+                cutoff = end_min - office.issue_cutoff_minutes
+                if local.hour * 60 + local.minute >= cutoff:
+                    stop = f"{cutoff // 60:02d}:{cutoff % 60:02d}"
+                    return (f"Đã ngừng cấp số từ {stop} (buổi làm việc kết thúc lúc {end})",
+                            f"Numbers stopped at {stop} (this session ends at {end})")
+                return None
+        today = ", ".join(f"{a}–{b}" for a, b in sessions)
+        return (f"Ngoài giờ làm việc. Giờ làm việc hôm nay: {today}",
+                f"Outside opening hours. Today's hours: {today}")
+
+    # ------------------------------------------------------------------ issuing
+    def issue(self, field: str, procedure: str | None = None, priority: str | None = None,
+              visitor: int | None = None, booking: str | None = None, booked_at: dt.datetime | None = None,
+              kiosk: str | None = None) -> dto.IssuedTicket:
+        if priority is not None and priority not in PRIORITY_REASONS:
+            raise NotFound(f"Lý do ưu tiên không hợp lệ: {priority}", f"Unknown priority reason: {priority}")
+        with self.session() as s:
+            office = self._office(s)
+            now = self.clock.now()
+            local = self._local_now(office)
+            closed = self._closed_reason(office, local)
+            if closed:
+                raise OfficeClosed(*closed)
+            f = self._field(s, office, field)
+            proc = None
+            if procedure:
+                proc = s.scalars(select(Procedure).where(Procedure.field_id == f.id, Procedure.code == procedure,
+                                                         Procedure.active.is_(True))).first()
+                if proc is None:
+                    raise NotFound(f"Không có thủ tục '{procedure}' trong lĩnh vực {f.name_vi}",
+                                   f"No procedure '{procedure}' in {f.name_en}")
+            day = local.date()
+            number = self._next_number(s, office, f, day)
+            if f.daily_cap and number > f.start_number + f.daily_cap - 1:
+                raise CapReached(f"Lĩnh vực {f.name_vi} đã hết số hôm nay ({f.daily_cap} số)",
+                                 f"{f.name_en} has given all {f.daily_cap} numbers for today")
+            t = Ticket(office_id=office.id, field_id=f.id, number_field_id=f.id,
+                       procedure_id=proc.id if proc else None, service_day=day, number=number,
+                       label=f"{f.prefix}{number:0{f.number_width}d}", priority_reason=priority,
+                       status=WAITING, issued_at=now, arrival_at=booked_at or now, call_count=0,
+                       visitor_id=visitor, booking_code=booking, kiosk_id=kiosk, print_status="pending")
+            t.field, t.procedure = f, proc
+            s.add(t)
+            s.flush()
+            ahead = self._ahead(s, t)
+            counters = self._serving_counters(s, f, priority is not None)
+            wait = self._estimate(s, f, ahead, counters)
+            self._event(s, office, "issued", t, waiting_ahead=ahead)
+            return dto.IssuedTicket(self._info(t), ahead, tuple(c.number for c in counters), wait)
+
+    def _next_number(self, s: Session, office: Office, f: Field, day: dt.date) -> int:
+        """Take the next number for (office, field, day) atomically: an upsert that locks the sequence
+        row until commit, so concurrent kiosks queue on it and a rollback leaves no gap."""
+        insert = pg_insert if self.is_postgres else sqlite_insert
+        stmt = insert(NumberSequence).values(office_id=office.id, field_id=f.id, service_day=day,
+                                             last_number=f.start_number)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[NumberSequence.office_id, NumberSequence.field_id, NumberSequence.service_day],
+            set_={"last_number": NumberSequence.last_number + 1},
+        ).returning(NumberSequence.last_number)
+        return int(s.execute(stmt).scalar_one())
+
+    def _ahead(self, s: Session, t: Ticket) -> int:
+        earlier = (Ticket.arrival_at < t.arrival_at) | ((Ticket.arrival_at == t.arrival_at) & (Ticket.id < t.id))
+        if t.priority_reason is None:
+            ahead_of_me = Ticket.priority_reason.is_not(None) | earlier
+        else:
+            ahead_of_me = Ticket.priority_reason.is_not(None) & earlier
+        return int(s.scalar(select(func.count()).select_from(Ticket).where(
+            Ticket.office_id == t.office_id, Ticket.field_id == t.field_id, Ticket.service_day == t.service_day,
+            Ticket.status == WAITING, Ticket.id != t.id, ahead_of_me)) or 0)
+
+    def _serving_counters(self, s: Session, f: Field, priority: bool) -> list[Counter]:
+        counters = s.scalars(select(Counter).join(Counter.fields).where(
+            Field.id == f.id, Counter.active.is_(True)).order_by(Counter.number)).all()
+        return [c for c in counters if priority or not c.priority_only]
+
+    def _avg_service_minutes(self, s: Session, f: Field) -> float:
+        since = self.clock.now() - dt.timedelta(days=HISTORY_DAYS)
+        rows = s.execute(select(Ticket.called_at, Ticket.finished_at).where(
+            Ticket.field_id == f.id, Ticket.status == DONE, Ticket.called_at.is_not(None),
+            Ticket.finished_at.is_not(None), Ticket.finished_at >= since,
+        ).order_by(Ticket.finished_at.desc()).limit(HISTORY_TICKETS)).all()
+        minutes = [(fin - called).total_seconds() / 60 for called, fin in rows if fin > called]
+        if not minutes:
+            return float(s.get(Office, f.office_id).default_service_minutes)
+        return max(0.5, sum(minutes) / len(minutes))
+
+    def _estimate(self, s: Session, f: Field, ahead: int, counters: list[Counter]) -> int:
+        if ahead <= 0:
+            return 0
+        open_counters = max(1, sum(1 for c in counters if not c.paused))
+        return math.ceil(ahead * self._avg_service_minutes(s, f) / open_counters)
+
+    # ------------------------------------------------------------------ calling
+    def call_next(self, counter: int) -> dto.TicketInfo | None:
+        """Finish what the counter holds and claim the next waiting ticket of its fields (or None)."""
+        with self.session() as s:
+            office = self._office(s)
+            c = self._counter(s, office, counter)
+            if c.paused:
+                raise InvalidState(f"Quầy {c.number} đang tạm dừng — bấm 'Tiếp tục' trước",
+                                   f"Counter {c.number} is paused — resume it first")
+            self._close_current(s, office, c)
+            t = self._pick_next(s, office, c)
+            if t is None:
+                return None
+            self._mark_called(s, office, c, t)
+            return self._info(t)
+
+    def call_ticket(self, counter: int, label: str) -> dto.TicketInfo:
+        """Call a chosen ticket (waiting, or a no-show who came back) to this counter."""
+        with self.session() as s:
+            office = self._office(s)
+            c = self._counter(s, office, counter)
+            if c.paused:
+                raise InvalidState(f"Quầy {c.number} đang tạm dừng", f"Counter {c.number} is paused")
+            t = self._ticket(s, office, label)
+            if t.status not in (WAITING, NO_SHOW):
+                raise InvalidState(f"Số {t.label} đang ở trạng thái '{STATUS_VI[t.status]}', không gọi được",
+                                   f"Ticket {t.label} is '{t.status}' and cannot be called")
+            if t.field_id not in {f.id for f in c.fields}:
+                raise InvalidState(f"Quầy {c.number} không phục vụ lĩnh vực {t.field.name_vi} — hãy chuyển lĩnh vực",
+                                   f"Counter {c.number} does not serve {t.field.name_en} — transfer it first")
+            self._close_current(s, office, c)
+            self._mark_called(s, office, c, t)
+            return self._info(t)
+
+    def _close_current(self, s: Session, office: Office, c: Counter) -> None:
+        t = self._current(s, c)
+        if t is not None:
+            t.status, t.finished_at = DONE, self.clock.now()
+            self._event(s, office, "finished", t, counter=c)
+
+    def _pick_next(self, s: Session, office: Office, c: Counter) -> Ticket | None:
+        day = self._local_now(office).date()
+        field_ids = [f.id for f in c.fields if f.active]
+        if not field_ids:
+            return None
+        q = select(Ticket).where(Ticket.office_id == office.id, Ticket.service_day == day,
+                                 Ticket.status == WAITING, Ticket.field_id.in_(field_ids))
+        if c.priority_only:
+            q = q.where(Ticket.priority_reason.is_not(None))
+        normal_first = False
+        if office.priority_mode == "interleave" and not c.priority_only:
+            n = max(1, office.interleave_after)
+            last = s.scalars(select(Ticket.priority_reason).where(
+                Ticket.counter_id == c.id, Ticket.service_day == day, Ticket.called_at.is_not(None),
+            ).order_by(Ticket.called_at.desc(), Ticket.id.desc()).limit(n)).all()
+            normal_first = len(last) == n and all(r is not None for r in last)
+        is_normal = Ticket.priority_reason.is_(None)
+        rank = case((is_normal, 0 if normal_first else 1), else_=1 if normal_first else 0)
+        q = q.order_by(rank, Ticket.arrival_at, Ticket.id).limit(1)
+        if self.is_postgres:
+            q = q.with_for_update(skip_locked=True, of=Ticket)  # two counters never claim one ticket
+        return s.scalars(q).first()
+
+    def _mark_called(self, s: Session, office: Office, c: Counter, t: Ticket) -> None:
+        t.status, t.called_at, t.started_at, t.finished_at = CALLED, self.clock.now(), None, None
+        t.counter_id, t.counter, t.officer_id = c.id, c, c.officer_id
+        t.call_count = (t.call_count or 0) + 1
+        self._event(s, office, "called", t, counter=c)
+
+    def recall(self, counter: int) -> dto.TicketInfo:
+        with self.session() as s:
+            office = self._office(s)
+            c = self._counter(s, office, counter)
+            t = self._require_current(s, c, (CALLED,))
+            t.call_count += 1
+            self._event(s, office, "recalled", t, counter=c)
+            return self._info(t)
+
+    def start(self, counter: int) -> dto.TicketInfo:
+        with self.session() as s:
+            office = self._office(s)
+            c = self._counter(s, office, counter)
+            t = self._require_current(s, c, (CALLED,))
+            t.status, t.started_at = SERVING, self.clock.now()
+            self._event(s, office, "started", t, counter=c)
+            return self._info(t)
+
+    def finish(self, counter: int) -> dto.TicketInfo:
+        with self.session() as s:
+            office = self._office(s)
+            c = self._counter(s, office, counter)
+            t = self._require_current(s, c, AT_COUNTER)
+            t.status, t.finished_at = DONE, self.clock.now()
+            self._event(s, office, "finished", t, counter=c)
+            return self._info(t)
+
+    def no_show(self, counter: int) -> dto.TicketInfo:
+        with self.session() as s:
+            office = self._office(s)
+            c = self._counter(s, office, counter)
+            t = self._require_current(s, c, (CALLED,))
+            t.status, t.finished_at = NO_SHOW, self.clock.now()
+            self._event(s, office, "no_show", t, counter=c)
+            return self._info(t)
+
+    def reactivate(self, label: str) -> dto.TicketInfo:
+        """A no-show who came back waits again, in their original place."""
+        with self.session() as s:
+            office = self._office(s)
+            t = self._ticket(s, office, label)
+            if t.status != NO_SHOW:
+                raise InvalidState(f"Số {t.label} không ở trạng thái vắng mặt", f"Ticket {t.label} is not a no-show")
+            t.status, t.counter_id, t.counter, t.finished_at = WAITING, None, None, None
+            self._event(s, office, "reactivated", t)
+            return self._info(t)
+
+    def transfer(self, label: str, field: str) -> dto.TicketInfo:
+        """Move a ticket to another field; it keeps its label and its arrival time."""
+        with self.session() as s:
+            office = self._office(s)
+            t = self._ticket(s, office, label)
+            target = self._field(s, office, field)
+            if t.status not in (WAITING, CALLED, SERVING):
+                raise InvalidState(f"Số {t.label} đã kết thúc, không chuyển được",
+                                   f"Ticket {t.label} is closed and cannot be transferred")
+            if target.id == t.field_id:
+                raise InvalidState(f"Số {t.label} đã thuộc lĩnh vực {target.name_vi}",
+                                   f"Ticket {t.label} is already in {target.name_en}")
+            from_code, from_counter = t.field.code, t.counter
+            t.field_id, t.field, t.procedure_id, t.procedure = target.id, target, None, None
+            t.status, t.counter_id, t.counter, t.called_at, t.started_at = WAITING, None, None, None, None
+            self._event(s, office, "transferred", t, counter=from_counter, from_field=from_code,
+                        to_field=target.code)
+            return self._info(t)
+
+    def pause(self, counter: int) -> dto.CounterInfo:
+        return self._set_paused(counter, True)
+
+    def resume(self, counter: int) -> dto.CounterInfo:
+        return self._set_paused(counter, False)
+
+    def _set_paused(self, counter: int, paused: bool) -> dto.CounterInfo:
+        with self.session() as s:
+            office = self._office(s)
+            c = self._counter(s, office, counter)
+            c.paused = paused
+            self._event(s, office, "counter_paused" if paused else "counter_resumed", counter=c)
+            return _counter_info(c)
+
+    # ------------------------------------------------------------------ officers
+    def add_officer(self, name: str, pin: str, role: str = "officer") -> dto.OfficerInfo:
+        name = (name or "").strip()
+        if not name:
+            raise InvalidState("Tên cán bộ không được để trống", "The officer's name cannot be empty")
+        if not (pin.isdigit() and 4 <= len(pin) <= 8):
+            raise InvalidState("Mã PIN phải gồm 4–8 chữ số", "The PIN must be 4–8 digits")
+        if role not in ("officer", "supervisor", "admin"):
+            raise InvalidState("Vai trò phải là officer, supervisor hoặc admin",
+                               "Role must be officer, supervisor or admin")
+        try:
+            with self.session() as s:
+                office = self._office(s)
+                o = Officer(office_id=office.id, name=name, pin_hash=_hasher.hash(pin), role=role)
+                s.add(o)
+                s.flush()
+                self._event(s, office, "officer_added", name=name, role=role)
+                return dto.OfficerInfo(o.id, o.name, o.role)
+        except IntegrityError:
+            raise InvalidState(f"Đã có cán bộ tên '{name}'", f"An officer named '{name}' exists") from None
+
+    def sign_in(self, counter: int, officer: str, pin: str) -> dto.OfficerInfo:
+        with self.session() as s:
+            office = self._office(s)
+            c = self._counter(s, office, counter)
+            o = s.scalars(select(Officer).where(Officer.office_id == office.id, Officer.name == officer,
+                                                Officer.active.is_(True))).first()
+            try:
+                ok = o is not None and _hasher.verify(o.pin_hash, pin)
+            except (VerificationError, InvalidHashError):
+                ok = False
+            if not ok:
+                raise AuthError("Sai tên cán bộ hoặc mã PIN", "Wrong officer name or PIN")
+            c.officer_id, c.officer = o.id, o
+            self._event(s, office, "signed_in", counter=c, officer=o.name)
+            return dto.OfficerInfo(o.id, o.name, o.role)
+
+    def sign_out(self, counter: int) -> None:
+        with self.session() as s:
+            office = self._office(s)
+            c = self._counter(s, office, counter)
+            c.officer_id, c.officer = None, None
+            self._event(s, office, "signed_out", counter=c)
+
+    def officers(self) -> tuple[dto.OfficerInfo, ...]:
+        with self.session(write=False) as s:
+            office = self._office(s)
+            rows = s.scalars(select(Officer).where(Officer.office_id == office.id).order_by(Officer.name))
+            return tuple(dto.OfficerInfo(o.id, o.name, o.role) for o in rows)
+
+    # ------------------------------------------------------------------ printing
+    def record_print(self, label: str, status: str, detail: str = "") -> dto.TicketInfo:
+        """The kiosk reports how printing went; anything but 'printed' tells the staff."""
+        with self.session() as s:
+            office = self._office(s)
+            t = self._ticket(s, office, label)
+            t.print_status = status
+            kind = "printed" if status in ("printed", "paper_low") else "printer_fault"
+            self._event(s, office, kind, t, status=status, detail=detail, kiosk=t.kiosk_id)
+            if status == "paper_low":
+                self._event(s, office, "printer_fault", t, status=status, detail=detail, kiosk=t.kiosk_id)
+            return self._info(t)
+
+    # ------------------------------------------------------------------ reading
+    def office_info(self) -> dto.OfficeInfo:
+        with self.session(write=False) as s:
+            return self._office_info(self._office(s))
+
+    def _office_info(self, office: Office) -> dto.OfficeInfo:
+        closed = self._closed_reason(office, self._local_now(office))
+        return dto.OfficeInfo(office.code, office.name_vi, office.name_en, office.timezone, dict(office.hours),
+                              office.issue_cutoff_minutes, office.priority_mode, office.interleave_after,
+                              closed is None, closed[0] if closed else "", closed[1] if closed else "")
+
+    def fields(self) -> tuple[dto.FieldInfo, ...]:
+        with self.session(write=False) as s:
+            return self._fields(s, self._office(s))
+
+    def _fields(self, s: Session, office: Office) -> tuple[dto.FieldInfo, ...]:
+        day = self._local_now(office).date()
+        closed = self._closed_reason(office, self._local_now(office))
+        waiting = dict(s.execute(select(Ticket.field_id, func.count()).where(
+            Ticket.office_id == office.id, Ticket.service_day == day, Ticket.status == WAITING,
+        ).group_by(Ticket.field_id)).all())
+        issued = dict(s.execute(select(NumberSequence.field_id, NumberSequence.last_number).where(
+            NumberSequence.office_id == office.id, NumberSequence.service_day == day)).all())
+        fields = s.scalars(select(Field).where(Field.office_id == office.id, Field.active.is_(True))
+                           .options(selectinload(Field.procedures)).order_by(Field.sort_order)).all()
+        out = []
+        for f in fields:
+            counters = self._serving_counters(s, f, priority=False)
+            n_waiting = int(waiting.get(f.id, 0))
+            reason = closed
+            if reason is None and f.daily_cap and issued.get(f.id, f.start_number - 1) >= f.start_number + f.daily_cap - 1:
+                reason = ("Đã hết số hôm nay", "No numbers left today")
+            if reason is None and not counters:
+                reason = ("Chưa có quầy phục vụ", "No counter serves this field")
+            procs = tuple(_procedure_info(p) for p in f.procedures if p.active)
+            out.append(dto.FieldInfo(f.code, f.name_vi, f.name_en, f.prefix, f.icon, procs,
+                                     tuple(c.number for c in counters), n_waiting,
+                                     self._estimate(s, f, n_waiting, counters), reason is None,
+                                     reason[0] if reason else "", reason[1] if reason else ""))
+        return tuple(out)
+
+    def counters(self) -> tuple[dto.CounterInfo, ...]:
+        with self.session(write=False) as s:
+            office = self._office(s)
+            rows = s.scalars(select(Counter).where(Counter.office_id == office.id, Counter.active.is_(True))
+                             .options(selectinload(Counter.fields)).order_by(Counter.number)).all()
+            return tuple(_counter_info(c) for c in rows)
+
+    def current(self, counter: int) -> dto.TicketInfo | None:
+        with self.session(write=False) as s:
+            c = self._counter(s, self._office(s), counter, lock=False)
+            t = self._current(s, c)
+            return self._info(t) if t else None
+
+    def ticket(self, label: str) -> dto.TicketInfo:
+        with self.session(write=False) as s:
+            return self._info(self._ticket(s, self._office(s), label, lock=False))
+
+    def waiting(self, counter: int | None = None) -> tuple[dto.TicketInfo, ...]:
+        """Waiting tickets in call order (priority first), for one counter's fields or all."""
+        with self.session(write=False) as s:
+            office = self._office(s)
+            day = self._local_now(office).date()
+            q = select(Ticket).where(Ticket.office_id == office.id, Ticket.service_day == day,
+                                     Ticket.status == WAITING)
+            if counter is not None:
+                c = self._counter(s, office, counter, lock=False)
+                q = q.where(Ticket.field_id.in_([f.id for f in c.fields]))
+                if c.priority_only:
+                    q = q.where(Ticket.priority_reason.is_not(None))
+            q = q.order_by(case((Ticket.priority_reason.is_(None), 1), else_=0), Ticket.arrival_at, Ticket.id)
+            return tuple(self._info(t) for t in s.scalars(q.options(*_TICKET_LOADS)).all())
+
+    def snapshot(self) -> dto.Snapshot:
+        """Everything a screen shows, read in one transaction."""
+        with self.session(write=False) as s:
+            office = self._office(s)
+            day = self._local_now(office).date()
+            last_id = int(s.scalar(select(func.max(Event.id))) or 0)
+            counters = s.scalars(select(Counter).where(Counter.office_id == office.id, Counter.active.is_(True))
+                                 .options(selectinload(Counter.fields), selectinload(Counter.officer))
+                                 .order_by(Counter.number)).all()
+            current = {t.counter_id: t for t in s.scalars(select(Ticket).where(
+                Ticket.office_id == office.id, Ticket.status.in_(AT_COUNTER)).options(*_TICKET_LOADS))}
+            recent = s.scalars(select(Ticket).where(
+                Ticket.office_id == office.id, Ticket.service_day == day, Ticket.called_at.is_not(None),
+                Ticket.counter_id.is_not(None),
+            ).order_by(Ticket.called_at.desc(), Ticket.id.desc()).limit(RECENT_CALLS).options(*_TICKET_LOADS)).all()
+            return dto.Snapshot(
+                office=self._office_info(office),
+                counters=tuple(dto.CounterState(_counter_info(c), self._info(current[c.id]) if c.id in current
+                                                else None) for c in counters),
+                recent_calls=tuple(self._info(t) for t in recent),
+                fields=self._fields(s, office), last_event_id=last_id, at=self.clock.now())
+
+    def events(self, since: int = 0, limit: int = 1000) -> tuple[dto.Event, ...]:
+        with self.session(write=False) as s:
+            office = self._office(s)
+            rows = s.scalars(select(Event).where(Event.id > since).order_by(Event.id).limit(limit)).all()
+            return tuple(_event_info(e, office.code) for e in rows)
+
+    def follow(self, since: int | None = None, poll_ms: int = 100):
+        from .feed import EventFeed
+        return EventFeed(self.url, since=since, poll_ms=poll_ms)
+
+    # ------------------------------------------------------------------ conversion
+    def _info(self, t: Ticket) -> dto.TicketInfo:
+        f, p = t.field, t.procedure
+        return dto.TicketInfo(
+            id=t.id, label=t.label, field_code=f.code, field_name_vi=f.name_vi, field_name_en=f.name_en,
+            procedure_code=p.code if p else None, procedure_name_vi=p.name_vi if p else None,
+            procedure_name_en=p.name_en if p else None, priority_reason=t.priority_reason, status=t.status,
+            service_day=t.service_day, issued_at=t.issued_at, called_at=t.called_at, started_at=t.started_at,
+            finished_at=t.finished_at, counter_number=t.counter.number if t.counter else None,
+            officer_name=t.officer.name if t.officer else None, visitor_id=t.visitor_id,
+            print_status=t.print_status, call_count=t.call_count or 0, booking_code=t.booking_code)
+
+
+STATUS_VI = {WAITING: "đang chờ", CALLED: "đã gọi", SERVING: "đang phục vụ", DONE: "đã xong",
+             NO_SHOW: "vắng mặt"}
+_TICKET_LOADS = (selectinload(Ticket.field), selectinload(Ticket.procedure), selectinload(Ticket.counter),
+                 selectinload(Ticket.officer))
+
+
+def _procedure_info(p: Procedure) -> dto.ProcedureInfo:
+    return dto.ProcedureInfo(p.code, p.name_vi, p.name_en, tuple(p.documents_vi), tuple(p.documents_en),
+                             p.time_limit_vi, p.time_limit_en, p.fee_vi, p.fee_en, p.national_code)
+
+
+def _counter_info(c: Counter) -> dto.CounterInfo:
+    return dto.CounterInfo(c.number, c.name_vi, c.name_en, tuple(f.code for f in c.fields), c.priority_only,
+                           c.paused, c.officer.name if c.officer else None)
+
+
+def _event_info(e: Event, office_code: str) -> dto.Event:
+    return dto.Event(e.id, e.kind, e.at, office_code, e.ticket_label, e.counter_number, e.field_code,
+                     dict(e.payload or {}))
+
+
+def _unavailable(exc: Exception) -> Unavailable:
+    msg = str(getattr(exc, "orig", exc)).lower()
+    if "no such table" in msg or ("does not exist" in msg and "relation" in msg):
+        return Unavailable("Cơ sở dữ liệu chưa được khởi tạo — hãy chạy 'kiosk-admin init'",
+                           "The database is not set up — run 'kiosk-admin init'")
+    if "locked" in msg:
+        return Unavailable("Cơ sở dữ liệu đang bận, vui lòng thử lại", "The database is busy, please retry")
+    return Unavailable("Không kết nối được cơ sở dữ liệu, vui lòng thử lại sau",
+                       "Cannot reach the database, please retry later")
