@@ -36,13 +36,13 @@ class Match:
 
 @dataclass(frozen=True)
 class DecisionRule:
-    threshold: float = 0.42          # nearest identity must be at most this far (library default: 0.6)
+    threshold: float = 0.40          # nearest identity must be at most this far (library default: 0.6)
     margin: float = 0.06             # ... and this much nearer than the second-best identity
     min_frames: int = 2              # agreeing good frames needed
-    max_identities: int = 1000       # above: no 1:N answer, shortlist for a second factor
-    verify_threshold: float = 0.50   # 1:1 check (the second factor carries the rest of the proof)
+    max_identities: int = 500        # above: no 1:N answer, shortlist for a second factor
+    verify_threshold: float = 0.45   # 1:1 check (the second factor carries the rest of the proof)
     shortlist_size: int = 3          # candidates offered to a second factor (three birth years)
-    shortlist_threshold: float = 0.50  # a candidate must be at least this close to be offered
+    shortlist_threshold: float = 0.45  # a candidate must be at least this close to be offered
 
 
 @dataclass(frozen=True)
