@@ -312,10 +312,13 @@ class QueueService:
         normal_first = False
         if office.priority_mode == "interleave" and not c.priority_only:
             n = max(1, office.interleave_after)
-            last = s.scalars(select(Ticket.priority_reason).where(
-                Ticket.counter_id == c.id, Ticket.service_day == day, Ticket.called_at.is_not(None),
-            ).order_by(Ticket.called_at.desc(), Ticket.id.desc()).limit(n)).all()
-            normal_first = len(last) == n and all(r is not None for r in last)
+            # The counter's last n calls, in true order (event ids), not by timestamps that may tie.
+            start_of_day = dt.datetime.combine(day, dt.time(), self._local_now(office).tzinfo)
+            last = s.scalars(select(Event.payload).where(
+                Event.office_id == office.id, Event.kind == "called", Event.counter_number == c.number,
+                Event.at >= start_of_day,
+            ).order_by(Event.id.desc()).limit(n)).all()
+            normal_first = len(last) == n and all(p["ticket"]["priority_reason"] for p in last)
         is_normal = Ticket.priority_reason.is_(None)
         rank = case((is_normal, 0 if normal_first else 1), else_=1 if normal_first else 0)
         q = q.order_by(rank, Ticket.arrival_at, Ticket.id).limit(1)

@@ -64,8 +64,8 @@ def upgrade() -> None:
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['office_id'], ['offices.id'], name=op.f('fk_fields_office_id_offices')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_fields')),
-    sa.UniqueConstraint('office_id', 'code', name=op.f('uq_fields_office_id')),
-    sa.UniqueConstraint('office_id', 'prefix', name=op.f('uq_fields_office_id'))
+    sa.UniqueConstraint('office_id', 'code', name=op.f('uq_fields_office_id_code')),
+    sa.UniqueConstraint('office_id', 'prefix', name=op.f('uq_fields_office_id_prefix'))
     )
     op.create_table('officers',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -76,7 +76,7 @@ def upgrade() -> None:
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['office_id'], ['offices.id'], name=op.f('fk_officers_office_id_offices')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_officers')),
-    sa.UniqueConstraint('office_id', 'name', name=op.f('uq_officers_office_id'))
+    sa.UniqueConstraint('office_id', 'name', name=op.f('uq_officers_office_id_name'))
     )
     op.create_table('counters',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -91,7 +91,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['office_id'], ['offices.id'], name=op.f('fk_counters_office_id_offices')),
     sa.ForeignKeyConstraint(['officer_id'], ['officers.id'], name=op.f('fk_counters_officer_id_officers')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_counters')),
-    sa.UniqueConstraint('office_id', 'number', name=op.f('uq_counters_office_id'))
+    sa.UniqueConstraint('office_id', 'number', name=op.f('uq_counters_office_id_number'))
     )
     op.create_table('number_sequences',
     sa.Column('office_id', sa.Integer(), nullable=False),
@@ -119,7 +119,7 @@ def upgrade() -> None:
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['field_id'], ['fields.id'], name=op.f('fk_procedures_field_id_fields')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_procedures')),
-    sa.UniqueConstraint('field_id', 'code', name=op.f('uq_procedures_field_id'))
+    sa.UniqueConstraint('field_id', 'code', name=op.f('uq_procedures_field_id_code'))
     )
     op.create_table('counter_fields',
     sa.Column('counter_id', sa.Integer(), nullable=False),

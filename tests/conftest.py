@@ -1,0 +1,72 @@
+"""Shared fixtures. Qt runs offscreen; PostgreSQL tests use KIOSK_TEST_PG_URL (a fresh schema per test)."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("KIOSK_TEST_PG_URL", "")
+PG_SKIP_REASON = "PostgreSQL not configured: set KIOSK_TEST_PG_URL (e.g. postgresql+psycopg://postgres@127.0.0.1/test)"
+VN = dt.timezone(dt.timedelta(hours=7))
+# A Monday 09:00 in Hà Nội: inside the catalogue's opening hours.
+MONDAY_9AM = dt.datetime(2026, 11, 23, 9, 0, tzinfo=VN)
+
+
+def _pg_schema_url(schema: str) -> str:
+    from sqlalchemy.engine import make_url
+    url = make_url(PG_URL)
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def pg_url():
+    """A PostgreSQL URL whose search_path is a fresh, empty schema (dropped afterwards)."""
+    if not PG_URL:
+        if os.environ.get("CI"):
+            pytest.fail("CI must set KIOSK_TEST_PG_URL so the PostgreSQL tests run")
+        pytest.skip(PG_SKIP_REASON)
+    import psycopg
+    from sqlalchemy.engine import make_url
+    base = make_url(PG_URL).set(drivername="postgresql").render_as_string(hide_password=False)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    yield _pg_schema_url(schema)
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'queue.sqlite3'}"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request, tmp_path):
+    """The same test on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'queue.sqlite3'}"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def clock():
+    from db import FixedClock
+    return FixedClock(MONDAY_9AM)
+
+
+@pytest.fixture
+def queue(db_url, clock):
+    """A migrated queue with the catalogue loaded, at Monday 09:00."""
+    from db import init_db
+    svc = init_db(db_url, clock=clock)
+    yield svc
+    svc.close()
