@@ -1,0 +1,73 @@
+"""counter-display staff --counter N | counter-display board   (both: --config PATH --db URL)"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="counter-display", description="Counter window and waiting-room board")
+    sub = parser.add_subparsers(dest="role", required=True)
+    for name, text in (("staff", "cửa sổ quầy của cán bộ / officer's counter window"),
+                       ("board", "bảng gọi số phòng chờ / waiting-room board")):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--config", help="configuration file (TOML)")
+        p.add_argument("--db", help="database URL (overrides the configuration)")
+        p.add_argument("--windowed", action="store_true", help="do not go full screen")
+        if name == "staff":
+            p.add_argument("--counter", type=int, required=True, help="counter number")
+        else:
+            p.add_argument("--mute", action="store_true", help="no sound")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from kiosk.config import ConfigError, load_config
+    try:
+        cfg = load_config(args.config, db_url=args.db)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    url = cfg.resolved_db_url
+
+    from PySide6.QtWidgets import QApplication
+
+    from db import open_queue
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+
+    def open_service():
+        return open_queue(url, office=cfg.office or None)
+
+    if args.role == "staff":
+        from .staff import StaffWindow
+        from .visitor_info import open_visitor_store
+        window = StaffWindow(open_service, args.counter,
+                             open_visitor_store=lambda svc: open_visitor_store(svc, cfg.resolved_key_file))
+    else:
+        from .audio_qt import QtPlayer
+        from .board import BoardWindow
+        from .voice import Announcer, CallRenderer, ClipLibrary, VoiceOptions
+        announcer = None
+        if cfg.voice_enabled and not args.mute:
+            library = ClipLibrary(cfg.resolved_sounds_dir)
+            missing = library.missing()
+            if missing:
+                print(f"Thiếu {len(missing)} tệp âm thanh / missing sound files, e.g. {missing[0]}", file=sys.stderr)
+            options = VoiceOptions.from_config(cfg)
+            announcer = Announcer(QtPlayer(app), CallRenderer(library, options), options,
+                                  on_error=lambda item, exc: logging.error("cannot announce %s: %s", item.label, exc))
+        window = BoardWindow(open_service, notice=cfg.board_notice, announcer=announcer, language=cfg.language)
+    app.aboutToQuit.connect(window.shutdown)
+    if cfg.fullscreen and not args.windowed:
+        window.showFullScreen()
+    else:
+        window.resize(1366, 768)
+        window.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,385 @@
+"""The officer's counter window: sign in with a PIN, then call, recall, start, finish, no-show, transfer,
+call a chosen number, pause. All database work runs on worker threads; the window only shows results."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
+
+from .staff_model import ACTIONS, RESUME_LABEL, CounterData, describe_ticket, enabled_actions, load_counter_data
+from .visitor_info import visitor_view
+from .workers import CommandWorker, FeedWorker, WorkerThread
+
+STYLE = """
+QWidget { background: #f4f6fa; color: #0b1a33; font-family: 'DejaVu Sans'; font-size: 20px; }
+QLabel#label { font-size: 110px; font-weight: bold; color: #0a3d91; }
+QLabel#title { font-size: 26px; font-weight: bold; }
+QLabel#caption { color: #43506a; }
+QLabel#message { font-size: 22px; padding: 8px; }
+QLabel#message[kind="error"] { background: #fde2e1; color: #8a1111; }
+QLabel#message[kind="info"] { background: #e1f5e4; color: #114d1d; }
+QLabel#fault { background: #b3261e; color: white; font-weight: bold; padding: 8px; }
+QFrame#panel { background: white; border: 2px solid #c9d2e3; border-radius: 8px; }
+QPushButton { background: #0a3d91; color: white; font-size: 22px; font-weight: bold; border-radius: 8px;
+              padding: 10px; min-height: 64px; }
+QPushButton:disabled { background: #c9d2e3; color: #6b778c; }
+QPushButton#secondary { background: #e6ebf3; color: #0b1a33; min-height: 44px; }
+QLineEdit, QComboBox { background: white; border: 2px solid #8b98b0; padding: 8px; font-size: 24px; }
+QListWidget { background: white; font-size: 22px; }
+"""
+
+
+def _label(text: str = "", name: str = "", wrap: bool = False) -> QLabel:
+    label = QLabel(text)
+    if name:
+        label.setObjectName(name)
+    label.setWordWrap(wrap)
+    return label
+
+
+class StaffWindow(QWidget):
+    def __init__(self, open_service: Callable[[], Any], counter: int,
+                 open_visitor_store: Callable[[Any], Any] | None = None,
+                 now: Callable[[], dt.datetime] | None = None, follow: bool = True, poll_timeout: float = 0.25):
+        super().__init__()
+        self.counter_number = counter
+        self.open_visitor_store = open_visitor_store   # called once, in the command thread, with the service
+        self._store: list = []
+        self.now = now or (lambda: dt.datetime.now().astimezone())
+        self.officer = None
+        self.data: CounterData | None = None
+        self.busy = False
+        self.printer_faults: list[str] = []
+        self.setWindowTitle(f"Quầy {counter} — Counter {counter}")
+        self.setStyleSheet(STYLE)
+
+        self.commands = CommandWorker(open_service)
+        self.commands.done.connect(self._command_done)
+        self.command_thread = WorkerThread(self.commands)
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._build_sign_in())
+        self.pages.addWidget(self._build_desk())
+        root = QVBoxLayout(self)
+        root.setContentsMargins(16, 12, 16, 12)
+        self.header = _label(f"QUẦY {counter}", "title")
+        self.message = _label("", "message", wrap=True)
+        self.message.hide()
+        root.addWidget(self.header)
+        root.addWidget(self.message)
+        root.addWidget(self.pages, 1)
+
+        self.ticker = QTimer(self, interval=15000)   # "time waited" keeps counting
+        self.ticker.timeout.connect(self._render)
+        self.ticker.start()
+        self.feed: WorkerThread | None = None
+        if follow:
+            worker = FeedWorker(open_service, refresh=lambda svc: load_counter_data(svc, counter),
+                                poll_timeout=poll_timeout)
+            worker.refreshed.connect(self.apply_data)
+            worker.events.connect(self.apply_events)
+            worker.connection_changed.connect(self._connection)
+            self.feed = WorkerThread(worker, worker.run)
+        self.submit("officers", lambda svc: svc.officers())
+        self._render()
+
+    # --- building ------------------------------------------------------------------------
+    def _build_sign_in(self) -> QWidget:
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.addStretch(1)
+        box.addWidget(_label("Đăng nhập cán bộ / Officer sign-in", "title"))
+        self.officer_box = QComboBox()
+        self.officer_box.setEditable(True)
+        self.officer_box.lineEdit().setPlaceholderText("Tên cán bộ / Officer name")
+        self.pin_edit = QLineEdit()
+        self.pin_edit.setEchoMode(QLineEdit.Password)
+        self.pin_edit.setPlaceholderText("Mã PIN")
+        self.pin_edit.returnPressed.connect(self.sign_in)
+        self.sign_in_button = QPushButton("Đăng nhập / Sign in")
+        self.sign_in_button.clicked.connect(self.sign_in)
+        for w in (self.officer_box, self.pin_edit, self.sign_in_button):
+            w.setMaximumWidth(520)
+            box.addWidget(w)
+        box.addStretch(2)
+        return page
+
+    def _build_desk(self) -> QWidget:
+        page = QWidget()
+        grid = QHBoxLayout(page)
+        left = QVBoxLayout()
+        panel = QFrame(objectName="panel")
+        pbox = QVBoxLayout(panel)
+        self.ticket_label = _label("—", "label")
+        self.ticket_label.setAlignment(Qt.AlignCenter)
+        self.ticket_rows = _label("", wrap=True)
+        self.visitor_label = _label("", wrap=True)
+        pbox.addWidget(_label("Số đang phục vụ / Now serving", "caption"))
+        pbox.addWidget(self.ticket_label)
+        pbox.addWidget(self.ticket_rows)
+        pbox.addWidget(self.visitor_label)
+        pbox.addStretch(1)
+        left.addWidget(panel, 1)
+
+        buttons = QGridLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for i, (action, (vi, _en, key)) in enumerate(ACTIONS.items()):
+            button = QPushButton(f"{vi}\n[{key}]")
+            button.clicked.connect(lambda _=False, a=action: self.trigger(a))
+            QShortcut(QKeySequence(key), self, activated=lambda a=action: self.trigger(a))
+            buttons.addWidget(button, i // 4, i % 4)
+            self.buttons[action] = button
+        left.addLayout(buttons)
+
+        # inline panels (no stock dialogs: Qt ships none in Vietnamese)
+        self.transfer_panel = QFrame(objectName="panel")
+        tbox = QHBoxLayout(self.transfer_panel)
+        self.transfer_box = QComboBox()
+        ok, cancel = QPushButton("Chuyển"), QPushButton("Hủy", objectName="secondary")
+        ok.clicked.connect(self._do_transfer)
+        cancel.clicked.connect(self.transfer_panel.hide)
+        for w in (_label("Chuyển sang lĩnh vực:"), self.transfer_box, ok, cancel):
+            tbox.addWidget(w)
+        self.transfer_panel.hide()
+        self.call_panel = QFrame(objectName="panel")
+        cbox = QHBoxLayout(self.call_panel)
+        self.call_edit = QLineEdit(placeholderText="Số thứ tự, ví dụ A023")
+        self.call_edit.returnPressed.connect(self._do_call_number)
+        ok2, cancel2 = QPushButton("Gọi"), QPushButton("Hủy", objectName="secondary")
+        ok2.clicked.connect(self._do_call_number)
+        cancel2.clicked.connect(self.call_panel.hide)
+        for w in (_label("Gọi số:"), self.call_edit, ok2, cancel2):
+            cbox.addWidget(w)
+        self.call_panel.hide()
+        left.addWidget(self.transfer_panel)
+        left.addWidget(self.call_panel)
+        grid.addLayout(left, 3)
+
+        right = QVBoxLayout()
+        self.fault_label = _label("", "fault", wrap=True)
+        self.fault_label.hide()
+        self.waiting_title = _label("Đang chờ", "title")
+        self.waiting_list = QListWidget()
+        self.waiting_list.setFocusPolicy(Qt.NoFocus)
+        self.sign_out_button = QPushButton("Đăng xuất / Sign out", objectName="secondary")
+        self.sign_out_button.clicked.connect(self.sign_out)
+        right.addWidget(self.fault_label)
+        right.addWidget(self.waiting_title)
+        right.addWidget(self.waiting_list, 1)
+        right.addWidget(self.sign_out_button)
+        grid.addLayout(right, 2)
+        return page
+
+    # --- commands ------------------------------------------------------------------------
+    def submit(self, tag: str, command: Callable[[Any], Any]) -> None:
+        self.commands.submit(tag, command)
+
+    def run_action(self, tag: str, command: Callable[[Any], Any]) -> bool:
+        """Start a queue command unless one is running: a double press never acts twice."""
+        if self.busy:
+            return False
+        self.busy = True
+        self._render()
+        self.submit(tag, command)
+        return True
+
+    def trigger(self, action: str) -> None:
+        if action not in self.enabled() or self.busy:
+            return
+        n = self.counter_number
+        if action == "transfer":
+            self.call_panel.hide()
+            self.transfer_panel.show()
+            return
+        if action == "call_number":
+            self.transfer_panel.hide()
+            self.call_panel.show()
+            self.call_edit.setFocus()
+            return
+        if action == "pause":
+            paused = self.data is not None and self.data.counter.paused
+            self.run_action("resume" if paused else "pause",
+                            (lambda svc: svc.resume(n)) if paused else (lambda svc: svc.pause(n)))
+            return
+        method = {"call_next": "call_next", "recall": "recall", "start": "start", "finish": "finish",
+                  "no_show": "no_show"}[action]
+        self.run_action(action, lambda svc: getattr(svc, method)(n))
+
+    def _do_transfer(self) -> None:
+        ticket = self.data.ticket if self.data else None
+        code = self.transfer_box.currentData()
+        if ticket is None or not code:
+            return
+        if self.run_action("transfer", lambda svc: svc.transfer(ticket.label, code)):
+            self.transfer_panel.hide()
+
+    def _do_call_number(self) -> None:
+        label = self.call_edit.text().strip().upper()
+        if not label:
+            self.show_message("Hãy nhập số thứ tự, ví dụ A023 / Enter a ticket number", error=True)
+            return
+        if self.run_action("call_number", lambda svc: svc.call_ticket(self.counter_number, label)):
+            self.call_panel.hide()
+            self.call_edit.clear()
+
+    def sign_in(self) -> None:
+        name, pin = self.officer_box.currentText().strip(), self.pin_edit.text()
+        if not name or not pin:
+            self.show_message("Hãy nhập tên cán bộ và mã PIN / Enter your name and PIN", error=True)
+            return
+        self.run_action("sign_in", lambda svc: svc.sign_in(self.counter_number, name, pin))
+
+    def sign_out(self) -> None:
+        self.run_action("sign_out", lambda svc: svc.sign_out(self.counter_number))
+
+    def _command_done(self, tag: str, result: Any, error: Exception | None) -> None:
+        if tag == "officers":
+            if error is None:
+                self.officer_box.clear()
+                self.officer_box.addItems([o.name for o in result])
+                self.officer_box.setCurrentIndex(-1)
+            return
+        if tag == "fields":
+            if error is None:
+                self.transfer_box.clear()
+                for f in result:
+                    self.transfer_box.addItem(f"{f.prefix} — {f.name_vi}", f.code)
+            return
+        if tag == "refresh":
+            if error is None:
+                self.apply_data(result)
+            return
+        if tag == "visitor":
+            self.visitor_label.setText(result or "")
+            return
+        self.busy = False
+        if error is not None:
+            self.show_message(getattr(error, "message_vi", None) or f"Lỗi: {error}", error=True)
+        elif tag == "sign_in":
+            self.officer = result
+            self.pin_edit.clear()
+            self.show_message(f"Xin chào {result.name}")
+            self.submit("fields", lambda svc: svc.fields())
+        elif tag == "sign_out":
+            self.officer = None
+            self.show_message("Đã đăng xuất / Signed out")
+        elif tag == "call_next" and result is None:
+            self.show_message("Không còn ai đang chờ / Nobody is waiting")
+        elif tag in ("call_next", "call_number", "recall"):
+            self.show_message(f"Đã gọi số {result.label} / Called {result.label}")
+        elif tag == "transfer":
+            self.show_message(f"Đã chuyển số {result.label} sang {result.field_name_vi}")
+        else:
+            self.message.hide()
+        self.refresh()
+
+    def refresh(self) -> None:
+        n = self.counter_number
+        self.submit("refresh", lambda svc: load_counter_data(svc, n))
+
+    # --- feed ----------------------------------------------------------------------------
+    def apply_data(self, data: CounterData) -> None:
+        previous = self.data.ticket if self.data else None
+        self.data = data
+        if data.ticket is not None and (previous is None or previous.id != data.ticket.id):
+            self._load_visitor(data.ticket)
+        elif data.ticket is None:
+            self.visitor_label.setText("")
+        self._render()
+
+    def apply_events(self, events: list) -> None:
+        for event in events:
+            if event.kind == "printer_fault":
+                kiosk = event.payload.get("kiosk") or "?"
+                detail = event.payload.get("detail") or event.payload.get("status") or ""
+                self.printer_faults.append(f"Máy in ở kiosk {kiosk} báo lỗi ({detail}) — số {event.ticket_label}")
+                self.fault_label.setText("\n".join(self.printer_faults[-3:]))
+                self.fault_label.show()
+            elif event.kind == "printed":
+                self.printer_faults.clear()
+                self.fault_label.hide()
+
+    def _load_visitor(self, ticket: Any) -> None:
+        if ticket.visitor_id is None:
+            self.visitor_label.setText("")
+            return
+        officer, counter = self.officer, self.counter_number
+
+        def load(svc: Any) -> str:
+            if not self._store:
+                self._store.append(self.open_visitor_store(svc) if self.open_visitor_store else None)
+            view = visitor_view(ticket, officer, self._store[0], counter)
+            if view is None:
+                return ""
+            if view.name is None:
+                return f"Khách đã nhận diện: mã {view.visitor_id}\n{view.note}"
+            visits = "\n".join(f"  • {v}" for v in view.visits[:5])
+            return f"Khách: {view.name}\nCác lần đến trước:\n{visits}" if visits else f"Khách: {view.name}"
+        self.submit("visitor", load)
+
+    def _connection(self, connected: bool) -> None:
+        if not connected:
+            self.show_message("Mất kết nối cơ sở dữ liệu — đang thử lại / Database unreachable — retrying",
+                              error=True)
+        elif self.message.property("kind") == "error":
+            self.message.hide()
+
+    # --- rendering -----------------------------------------------------------------------
+    def enabled(self) -> frozenset[str]:
+        data = self.data
+        return enabled_actions(signed_in=self.officer is not None, busy=self.busy,
+                               paused=bool(data and data.counter.paused), ticket=data.ticket if data else None,
+                               waiting=len(data.waiting) if data else 0)
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setProperty("kind", "error" if error else "info")
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+        self.message.show()
+
+    def _render(self) -> None:
+        self.pages.setCurrentIndex(1 if self.officer else 0)
+        self.sign_in_button.setEnabled(not self.busy)
+        officer = f" — Cán bộ: {self.officer.name}" if self.officer else ""
+        paused = self.data is not None and self.data.counter.paused
+        self.header.setText(f"QUẦY {self.counter_number}{officer}" + ("  (TẠM DỪNG)" if paused else ""))
+        enabled = self.enabled()
+        for action, button in self.buttons.items():
+            button.setEnabled(action in enabled)
+        vi, _en, key = ACTIONS["pause"]
+        self.buttons["pause"].setText(f"{RESUME_LABEL[0] if paused else vi}\n[{key}]")
+        self.sign_out_button.setEnabled(not self.busy and self.officer is not None)
+        ticket = self.data.ticket if self.data else None
+        if ticket is None:
+            self.ticket_label.setText("—")
+            self.ticket_rows.setText("Chưa có số nào. Bấm «Gọi số tiếp theo» (F1).")
+        else:
+            self.ticket_label.setText(ticket.label)
+            self.ticket_rows.setText("\n".join(f"{c}: {v}" for c, v in describe_ticket(ticket, self.now())))
+        waiting = self.data.waiting if self.data else ()
+        self.waiting_title.setText(f"Đang chờ: {len(waiting)}")
+        self.waiting_list.clear()
+        for t in waiting[:50]:
+            prio = "  ★ Ưu tiên" if t.priority_reason else ""
+            item = QListWidgetItem(f"{t.label}   {t.field_name_vi}{prio}")
+            if t.priority_reason:
+                font = QFont(item.font())
+                font.setBold(True)
+                item.setFont(font)
+            self.waiting_list.addItem(item)
+
+    def shutdown(self) -> None:
+        self.ticker.stop()
+        if self.feed is not None:
+            self.feed.stop()
+            self.feed = None
+        self.command_thread.stop()
+
+    def closeEvent(self, event) -> None:
+        self.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,145 @@
+"""Long-lived QThread workers: follow the event feed; run queue commands one at a time.
+
+Each worker opens its own QueueService inside its thread (a database connection stays with the thread
+that made it) and is stopped cleanly by ``stop()`` — a QThread left running aborts the process.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+OpenService = Callable[[], Any]   # -> db.QueueService
+
+
+class FeedWorker(QObject):
+    """Runs in its own thread: refresh() once, then follow the feed; refresh again after events and on
+    reconnection. Never raises: a lost database only flips ``connection_changed(False)``."""
+
+    refreshed = Signal(object)          # whatever refresh(svc) returned (board: a Snapshot)
+    events = Signal(object)             # list[Event], in id order
+    connection_changed = Signal(bool)
+    finished = Signal()
+
+    def __init__(self, open_service: OpenService, refresh: Callable[[Any], Any],
+                 poll_timeout: float = 0.25, retry_seconds: float = 1.0):
+        super().__init__()
+        self.open_service, self.refresh = open_service, refresh
+        self.poll_timeout, self.retry_seconds = poll_timeout, retry_seconds
+        self._stop = threading.Event()
+        self.current_feed = None   # the EventFeed, once following (tests break its connection)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _set_connected(self, value: bool, state: dict) -> None:
+        if state.get("connected") != value:
+            state["connected"] = value
+            self.connection_changed.emit(value)
+
+    @Slot()
+    def run(self) -> None:
+        svc = feed = None
+        state: dict = {}
+        need_refresh = True
+        try:
+            while not self._stop.is_set():
+                try:
+                    if svc is None:
+                        svc = self.open_service()
+                    if need_refresh:
+                        result = self.refresh(svc)
+                        self.refreshed.emit(result)
+                        need_refresh = False
+                        if feed is None:
+                            feed = self.current_feed = svc.follow(since=getattr(result, "last_event_id", None))
+                    events = feed.poll(timeout=self.poll_timeout)
+                except Exception as exc:  # database down or locked: say so, retry, never die
+                    log.warning("feed worker: %s", exc)
+                    self._set_connected(False, state)
+                    need_refresh = True
+                    self._stop.wait(self.retry_seconds)
+                    continue
+                if events:
+                    self.events.emit(list(events))
+                    need_refresh = True
+                if feed.connected:
+                    if state.get("connected") is not True:
+                        need_refresh = True  # (re)connected: catch up counts as well as events
+                    self._set_connected(True, state)
+                else:
+                    self._set_connected(False, state)  # poll() keeps reconnecting and catches up itself
+        finally:
+            for closable in (feed, svc):
+                try:
+                    if closable is not None:
+                        closable.close()
+                except Exception:
+                    log.debug("closing %r failed", closable, exc_info=True)
+            self.finished.emit()
+
+
+class CommandWorker(QObject):
+    """Runs queue commands (callables taking the service) in its thread, in order, one at a time."""
+
+    done = Signal(object, object, object)   # (tag, result, error: Exception | None)
+    _submit = Signal(object, object)
+
+    def __init__(self, open_service: OpenService):
+        super().__init__()
+        self.open_service = open_service
+        self.svc = None
+        self._submit.connect(self._run)
+
+    def submit(self, tag: Any, command: Callable[[Any], Any]) -> None:
+        self._submit.emit(tag, command)   # queued into the worker thread
+
+    @Slot(object, object)
+    def _run(self, tag: Any, command: Callable[[Any], Any]) -> None:
+        try:
+            if self.svc is None:
+                self.svc = self.open_service()
+            result, error = command(self.svc), None
+        except Exception as exc:
+            if not hasattr(exc, "message_vi"):
+                log.error("command %s failed:\n%s", tag, traceback.format_exc())
+            result, error = None, exc
+        self.done.emit(tag, result, error)
+
+    @Slot()
+    def close(self) -> None:
+        if self.svc is not None:
+            try:
+                self.svc.close()
+            finally:
+                self.svc = None
+
+
+class WorkerThread:
+    """Owns one QThread and the worker living in it; ``stop()`` is safe to call twice."""
+
+    def __init__(self, worker: QObject, run_slot: Callable[[], None] | None = None):
+        self.worker = worker
+        self.thread = QThread()
+        self.thread.setObjectName(type(worker).__name__)
+        worker.moveToThread(self.thread)
+        if run_slot is not None:
+            self.thread.started.connect(run_slot)
+        self.thread.start()
+
+    def stop(self, timeout_ms: int = 10000) -> None:
+        if not self.thread.isRunning():
+            return
+        if hasattr(self.worker, "stop"):
+            self.worker.stop()
+        if isinstance(self.worker, CommandWorker):
+            # close the service in its own thread, then leave the event loop
+            from PySide6.QtCore import QMetaObject, Qt
+            QMetaObject.invokeMethod(self.worker, "close", Qt.BlockingQueuedConnection)
+        self.thread.quit()
+        self.thread.wait(timeout_ms)
