@@ -50,7 +50,7 @@ class TicketLayout:
     show_priority: bool = True
     show_note: bool = True
     show_qr: bool = True
-    timezone: str | None = None        # IANA name to print aware times in; None -> this machine's zone
+    timezone: str | None = "Asia/Ho_Chi_Minh"  # zone aware times are printed in; None -> this machine's zone
     text_scale: float = 1.0            # 0.8 .. 1.5: bigger text for elderly eyes costs paper
 
     def __post_init__(self) -> None:
