@@ -11,6 +11,7 @@ from ._escpos import escpos_printers
 from .layout import TicketLayout, check_width, compose_test_page, compose_ticket, draw
 from .ticket import Ticket, clean_text
 
+FRAGMENT_HEIGHT = 960   # rows per GS v 0 block (python-escpos's default; within every printer's limit)
 FEED_LINES = 2          # a little white below the last line; the cut command itself feeds to the cutter
 ESC_INIT = b"\x1b@"
 # GS V 65/66 n: "feed to the cutting position (+ n) and cut": each printer knows its own cutter distance,
@@ -45,7 +46,12 @@ def encode_image(img: Image.Image, column_mode: bool = False, cut: str = "full")
     if cut not in CUTS:
         raise ValueError(f"cut must be one of {sorted(CUTS)}, not {cut!r}")
     job = new_job(check_width(img.width))
-    job.image(img, impl="bitImageColumn" if column_mode else "bitImageRaster")
+    impl = "bitImageColumn" if column_mode else "bitImageRaster"
+    # python-escpos would split a tall image itself, but only after converting the whole image once
+    # more: hand it the fragments directly (same bytes, a third of the work)
+    for top in range(0, img.height, FRAGMENT_HEIGHT):
+        job.image(img.crop((0, top, img.width, min(top + FRAGMENT_HEIGHT, img.height))), impl=impl,
+                  fragment_height=FRAGMENT_HEIGHT)
     return finish_job(job, cut)
 
 

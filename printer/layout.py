@@ -201,12 +201,7 @@ class _Builder:
         self.bands.append((self.margin, top, self.width - self.margin, self.y))
 
     def qr_code(self, payload: str) -> None:
-        import qrcode  # imported here: only tickets with a QR pay for it
-
-        code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
-        code.add_data(payload)
-        code.make(fit=True)
-        matrix = tuple(tuple(bool(v) for v in row) for row in code.get_matrix())
+        matrix = qr_matrix(payload)
         n = len(matrix)
         module = max(3, min(self.px(6), int(self.usable * 0.6) // n))
         if module * n > self.usable:
@@ -219,6 +214,18 @@ class _Builder:
     def finish(self) -> Composition:
         height = self.y + self.margin
         return Composition(self.width, height, tuple(self.lines), tuple(self.bands), self.qr)
+
+
+@lru_cache(maxsize=256)
+def qr_matrix(payload: str) -> tuple[tuple[bool, ...], ...]:
+    """QR modules for a payload; cached because payloads repeat (one page per procedure) and choosing
+    the best mask pattern in pure Python costs ~20 ms."""
+    import qrcode  # imported here: only tickets with a QR pay for it
+
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    code.add_data(payload)
+    code.make(fit=True)
+    return tuple(tuple(bool(v) for v in row) for row in code.get_matrix())
 
 
 def format_time(issued_at: datetime, timezone: str | None) -> str:
