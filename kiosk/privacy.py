@@ -344,9 +344,21 @@ class VisitorStore:
         s.execute(delete(Visitor).where(Visitor.id == visitor_id))
 
     def _checkpoint(self) -> None:
-        if self._sqlite:   # move the zeroed pages out of the WAL file too
-            with self.engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        """Copy the zeroed pages into the database file and empty the WAL, so old bytes do not linger there.
+
+        Outside any transaction (a raw connection: the queue's engine starts BEGIN IMMEDIATE on use).
+        Best effort: a reader holding an old snapshot delays it to SQLite's next automatic checkpoint."""
+        if not self._sqlite:
+            return
+        raw = self.engine.raw_connection()
+        try:
+            cur = raw.cursor()
+            cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cur.close()
+        except self.engine.dialect.loaded_dbapi.Error:   # deletion itself is committed; this is an extra
+            pass
+        finally:
+            raw.close()
 
     def forget(self, visitor_id: int, actor: str) -> bool:
         """Delete everything about a visitor at once (kiosk button or counter); logged. False if unknown."""

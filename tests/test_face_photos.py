@@ -160,3 +160,32 @@ def test_store_backed_recognizer_needs_consent_and_forgets(sample, tmp_path) -> 
     store.forget(vid, actor="kiosk-1")
     fresh.reload()
     assert len(fresh.gallery) == 0 and fresh.identify([everyone[returning[0]][2]]) is None
+
+
+def test_kiosk_admin_face_commands_end_to_end(sample, tmp_path, monkeypatch, capsys) -> None:
+    import json
+
+    import db
+    from kiosk import admin
+    from kiosk.privacy import VisitorStore
+
+    everyone, returning, strangers = sample
+    url = f"sqlite:///{tmp_path / 'q.sqlite3'}"
+    key = tmp_path / "visitor.key"
+    monkeypatch.setenv("KIOSK_KEY_FILE", str(key))
+    db.init_db(url)
+    store = VisitorStore(db.open_queue(url), key)
+    vid = store.create_visitor(store.record_consent(True, "kiosk-1"))
+    photos = everyone[returning[0]]
+    assert admin.main(["--db", url, "face", "enroll", "--visitor", str(vid), *map(str, photos[:2])]) == 0
+    capsys.readouterr()
+    group = ",".join(map(str, photos[2:4]))
+    assert admin.main(["--db", url, "face", "identify", group, str(everyone[strangers[0]][0]),
+                       "--json", "--min-frames", "1"]) == 0
+    results = json.loads(capsys.readouterr().out)
+    assert len(results) == 2 and results[1]["visitor_id"] is None
+    assert results[0]["visitor_id"] in (vid, None) and results[0]["frames"] == 2
+    assert admin.main(["--db", url, "face", "forget", str(vid)]) == 0
+    assert admin.main(["--db", url, "face", "forget", str(vid)]) == 2
+    assert admin.main(["--db", url, "privacy", "purge", "--months", "12"]) == 0
+    assert store.templates_for()[0].shape == (0, 128)

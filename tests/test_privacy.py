@@ -175,3 +175,20 @@ def test_birth_year_second_factor(store: VisitorStore) -> None:
     assert len(choices) == 3 and {1999, 2001} <= set(choices) and len(set(choices)) == 3
     assert store.resolve_birth_year([a, b], 2001) == b
     assert store.resolve_birth_year([a, b], 1950) is None
+
+
+def test_migrations_create_the_privacy_tables_and_the_store_runs_on_the_queue(tmp_path) -> None:
+    import db
+    from sqlalchemy import inspect
+
+    url = f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
+    service = db.init_db(url)
+    tables = set(inspect(service.engine).get_table_names())
+    assert {"visitor_identities", "face_templates", "consent_records", "privacy_audit"} <= tables
+    store = VisitorStore(db.open_queue(url), tmp_path / "visitor.key")
+    vid = store.register_from_cccd(parse_cccd(PAYLOAD), store.record_consent(True, "kiosk-1"))
+    store.add_templates(vid, templates(2))
+    assert store.forget(vid, actor="counter:1") and store.templates_for()[0].shape == (0, 128)
+    for table in ("visitor_identities", "face_templates", "consent_records", "privacy_audit"):
+        cols = {c["name"] for c in inspect(service.engine).get_columns(table)}
+        assert cols == set(Base.metadata.tables[table].columns.keys())   # migration matches the models
