@@ -146,16 +146,20 @@ class BoardView(QWidget):
         title_h = min(area.height() / 6.2, 8 * unit)
         _fit(p, QRectF(area.x() + unit, area.y(), area.width() - 2 * unit, title_h),
              f"ĐANG CHỜ: {self.model.waiting_total}", title_h * 0.55, True, Qt.AlignLeft, DIM)
-        if not fields:
-            return
-        line = min((area.height() - title_h) / len(fields), title_h)
+        # readable from afar: only fields with people waiting, most first, rows never below 5.5% of the side
+        busy = sorted((f for f in fields if f.waiting), key=lambda f: -f.waiting)
         y = area.y() + title_h
-        for f in fields:
+        if not busy:
+            _fit(p, QRectF(area.x() + unit, y, area.width() - 2 * unit, title_h), "Không có ai đang chờ",
+                 title_h * 0.5, False, Qt.AlignLeft)
+            return
+        line = max(min((area.bottom() - y) / len(busy), title_h), min(5.5 * unit, area.bottom() - y))
+        for f in busy[: max(1, int((area.bottom() - y) // line))]:
             row = QRectF(area.x() + unit, y, area.width() - 2 * unit, line)
-            _fit(p, QRectF(row.x(), y, row.width() * 0.58, line), f.name, line * 0.5, False, Qt.AlignLeft)
+            _fit(p, QRectF(row.x(), y, row.width() * 0.56, line), f.name, line * 0.5, False, Qt.AlignLeft)
             detail = f"{f.waiting} người · ~{f.estimated_wait_min} phút" if f.available else "Tạm ngừng"
-            _fit(p, QRectF(row.x() + row.width() * 0.58, y, row.width() * 0.42, line), detail, line * 0.45,
-                 True, Qt.AlignRight, NUMBER if f.waiting else DIM)
+            _fit(p, QRectF(row.x() + row.width() * 0.56, y, row.width() * 0.44, line), detail, line * 0.5,
+                 True, Qt.AlignRight, NUMBER)
             y += line
 
 

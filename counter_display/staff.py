@@ -2,6 +2,7 @@
 call a chosen number, pause. All database work runs on worker threads; the window only shows results."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any, Callable
 
@@ -16,6 +17,7 @@ from .workers import CommandWorker, FeedWorker, WorkerThread
 
 STYLE = """
 QWidget { background: #f4f6fa; color: #0b1a33; font-family: 'DejaVu Sans'; font-size: 20px; }
+QLabel { background: transparent; }
 QLabel#label { font-size: 110px; font-weight: bold; color: #0a3d91; }
 QLabel#title { font-size: 26px; font-weight: bold; }
 QLabel#caption { color: #43506a; }
@@ -61,6 +63,8 @@ class StaffWindow(QWidget):
         self.commands.done.connect(self._command_done)
         self.command_thread = WorkerThread(self.commands)
 
+        self.fault_label = _label("", "fault", wrap=True)   # printer faults: seen even when signed out
+        self.fault_label.hide()
         self.pages = QStackedWidget()
         self.pages.addWidget(self._build_sign_in())
         self.pages.addWidget(self._build_desk())
@@ -71,6 +75,7 @@ class StaffWindow(QWidget):
         self.message.hide()
         root.addWidget(self.header)
         root.addWidget(self.message)
+        root.addWidget(self.fault_label)
         root.addWidget(self.pages, 1)
 
         self.ticker = QTimer(self, interval=15000)   # "time waited" keeps counting
@@ -133,6 +138,8 @@ class StaffWindow(QWidget):
             QShortcut(QKeySequence(key), self, activated=lambda a=action: self.trigger(a))
             buttons.addWidget(button, i // 4, i % 4)
             self.buttons[action] = button
+        for col in range(4):
+            buttons.setColumnStretch(col, 1)
         left.addLayout(buttons)
 
         # inline panels (no stock dialogs: Qt ships none in Vietnamese)
@@ -160,14 +167,11 @@ class StaffWindow(QWidget):
         grid.addLayout(left, 3)
 
         right = QVBoxLayout()
-        self.fault_label = _label("", "fault", wrap=True)
-        self.fault_label.hide()
         self.waiting_title = _label("Đang chờ", "title")
         self.waiting_list = QListWidget()
         self.waiting_list.setFocusPolicy(Qt.NoFocus)
         self.sign_out_button = QPushButton("Đăng xuất / Sign out", objectName="secondary")
         self.sign_out_button.clicked.connect(self.sign_out)
-        right.addWidget(self.fault_label)
         right.addWidget(self.waiting_title)
         right.addWidget(self.waiting_list, 1)
         right.addWidget(self.sign_out_button)
@@ -257,6 +261,15 @@ class StaffWindow(QWidget):
             self.visitor_label.setText(result or "")
             return
         self.busy = False
+        if error is None and self.data is not None:   # show the outcome now; the refresh follows
+            if tag in ("call_next", "call_number", "recall", "start"):
+                self.data = dataclasses.replace(self.data, ticket=result)
+                if result is not None:
+                    self._load_visitor(result)
+            elif tag in ("finish", "no_show", "transfer"):
+                self.data = dataclasses.replace(self.data, ticket=None)
+            elif tag in ("pause", "resume"):
+                self.data = dataclasses.replace(self.data, counter=result)
         if error is not None:
             self.show_message(getattr(error, "message_vi", None) or f"Lỗi: {error}", error=True)
         elif tag == "sign_in":
@@ -275,6 +288,7 @@ class StaffWindow(QWidget):
             self.show_message(f"Đã chuyển số {result.label} sang {result.field_name_vi}")
         else:
             self.message.hide()
+        self._render()
         self.refresh()
 
     def refresh(self) -> None:

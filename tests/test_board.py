@@ -110,6 +110,24 @@ def _announcer(tmp_path):
     return Announcer(player, renderer), player, renderer
 
 
+SHOTS = os.environ.get("KIOSK_SCREENSHOTS")   # a folder: save board PNGs there to look at
+
+
+def _screenshots(qtbot, window, svc):
+    for field in ("CT", "DD", "HKD", "TN", "NCC"):
+        svc.issue(field)
+    svc.issue("CT")
+    for counter in (2, 3, 4):
+        svc.call_next(counter)
+    svc.pause(5)
+    qtbot.waitUntil(lambda: window.model.counters[4].label is not None and window.model.counters[5].paused,
+                    timeout=10000)
+    for size in ((1920, 1080), (1366, 768), (1080, 1920)):
+        window.resize(*size)
+        qtbot.wait(50)
+        window.grab().save(str(Path(SHOTS) / f"board_{size[0]}x{size[1]}.png"))
+
+
 def _follow_call_disconnect_catch_up(qtbot, tmp_path, board_url, service_url, break_feed, restore_feed):
     """Calls in this process reach the board's feed; a cut-off board says so and catches up, no restart."""
     announcer, player, renderer = _announcer(tmp_path)
@@ -143,6 +161,8 @@ def _follow_call_disconnect_catch_up(qtbot, tmp_path, board_url, service_url, br
         said = [c.label for c in window.calls_seen]
         assert said == [tickets[0].label, tickets[0].label, tickets[1].label, tickets[2].label]
         assert player.overlaps == 0 and len(player.played) == 4
+        if SHOTS:
+            _screenshots(qtbot, window, svc)
     finally:
         window.shutdown()
         svc.close()

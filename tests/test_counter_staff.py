@@ -1,0 +1,195 @@
+"""The officer's counter window on a real SQLite queue: sign-in, states of the buttons, no double call."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from counter_display.staff_model import enabled_actions
+from db import open_queue
+from tests.test_counter_support import sqlite_queue
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+SHOTS = os.environ.get("KIOSK_SCREENSHOTS")   # a folder: save window PNGs there to look at
+
+
+class T:  # the fields enabled_actions reads
+    def __init__(self, status):
+        self.status = status
+
+
+def test_enabled_actions_by_state():
+    assert enabled_actions(False, False, False, None, 5) == frozenset()
+    assert enabled_actions(True, True, False, None, 5) == frozenset()            # busy: nothing twice
+    assert enabled_actions(True, False, True, None, 5) == {"pause"}             # paused: only resume
+    assert enabled_actions(True, False, False, None, 0) == {"call_number", "pause"}
+    assert "call_next" in enabled_actions(True, False, False, None, 1)
+    assert enabled_actions(True, False, False, T("called"), 3) == {"recall", "start", "finish", "no_show",
+                                                                   "transfer"}
+    assert enabled_actions(True, False, False, T("serving"), 3) == {"finish", "transfer", "call_number",
+                                                                    "call_next"}
+
+
+@pytest.fixture
+def queue(tmp_path):
+    url = sqlite_queue(tmp_path)
+    svc = open_queue(url)
+    svc.add_officer("Nguyễn Thị Lan", "4321", role="officer")
+    yield url, svc
+    svc.close()
+
+
+def _window(qtbot, url, counter=1):
+    from counter_display.staff import StaffWindow
+    window = StaffWindow(lambda: open_queue(url), counter, poll_timeout=0.1)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitUntil(lambda: window.data is not None and window.officer_box.count() == 1, timeout=10000)
+    return window
+
+
+def _sign_in(qtbot, window, pin="4321"):
+    window.officer_box.setCurrentText("Nguyễn Thị Lan")
+    window.pin_edit.setText(pin)
+    window.sign_in_button.click()
+    qtbot.waitUntil(lambda: not window.busy, timeout=10000)
+
+
+def _enabled(window):
+    return {a for a, b in window.buttons.items() if b.isEnabled()}
+
+
+def _idle(qtbot, window):
+    qtbot.waitUntil(lambda: not window.busy, timeout=10000)
+
+
+def test_sign_in_call_start_finish(qtbot, queue, tmp_path):
+    url, svc = queue
+    window = _window(qtbot, url)
+    try:
+        assert window.pages.currentIndex() == 0 and _enabled(window) == set()
+        _sign_in(qtbot, window, pin="0000")
+        assert window.officer is None and "Sai tên cán bộ hoặc mã PIN" in window.message.text()
+        _sign_in(qtbot, window)
+        assert window.officer is not None, window.message.text()
+        assert window.officer.name == "Nguyễn Thị Lan" and window.pages.currentIndex() == 1
+        assert _enabled(window) == {"call_number", "pause"}       # nobody waits yet
+
+        first = svc.issue("HT", priority="elderly").ticket
+        second = svc.issue("TP").ticket
+        qtbot.waitUntil(lambda: window.waiting_list.count() == 2, timeout=10000)   # live from the feed
+        assert "call_next" in _enabled(window)
+
+        window.buttons["call_next"].click()
+        window.buttons["call_next"].click()    # a double press ...
+        _idle(qtbot, window)
+        qtbot.waitUntil(lambda: window.data.ticket is not None, timeout=10000)
+        assert svc.current(1).label == first.label
+        assert [t.label for t in svc.waiting(1)] == [second.label]   # ... called only once
+        assert window.ticket_label.text() == first.label
+        assert "Người cao tuổi" in window.ticket_rows.text()
+        assert _enabled(window) == {"recall", "start", "finish", "no_show", "transfer"}
+        if SHOTS:
+            for size in ((1920, 1080), (1366, 768)):
+                window.resize(*size)
+                qtbot.wait(50)
+                window.grab().save(str(Path(SHOTS) / f"staff_{size[0]}x{size[1]}.png"))
+            window.resize(1366, 768)
+
+        qtbot.keyClick(window, "F2" and __import__("PySide6.QtCore", fromlist=["Qt"]).Qt.Key_F2)   # recall
+        _idle(qtbot, window)
+        assert svc.current(1).call_count == 2
+        window.trigger("start")
+        _idle(qtbot, window)
+        qtbot.waitUntil(lambda: window.data.ticket.status == "serving", timeout=10000)
+        assert _enabled(window) == {"finish", "transfer", "call_number", "call_next"}
+        window.trigger("finish")
+        _idle(qtbot, window)
+        qtbot.waitUntil(lambda: window.data.ticket is None, timeout=10000)
+        assert svc.ticket(first.label).status == "done"
+    finally:
+        window.shutdown()
+
+
+def test_no_show_transfer_call_number_pause(qtbot, queue):
+    url, svc = queue
+    a = svc.issue("HT").ticket
+    b = svc.issue("HT").ticket
+    window = _window(qtbot, url)
+    try:
+        _sign_in(qtbot, window)
+        window.trigger("call_next")
+        _idle(qtbot, window)
+        window.trigger("no_show")
+        _idle(qtbot, window)
+        assert svc.ticket(a.label).status == "no_show"
+
+        window.trigger("call_number")                 # the no-show came back: call him by number
+        assert window.call_panel.isVisible()
+        window.call_edit.setText(a.label.lower())
+        window._do_call_number()
+        _idle(qtbot, window)
+        assert svc.current(1).label == a.label
+
+        window.trigger("transfer")
+        qtbot.waitUntil(lambda: window.transfer_box.count() > 1, timeout=10000)
+        window.transfer_box.setCurrentIndex(window.transfer_box.findData("CT"))
+        window._do_transfer()
+        _idle(qtbot, window)
+        moved = svc.ticket(a.label)
+        assert moved.field_code == "CT" and moved.status == "waiting"
+        assert "Đã chuyển" in window.message.text()
+
+        window.trigger("call_number")
+        window.call_edit.setText("Z999")
+        window._do_call_number()
+        _idle(qtbot, window)
+        assert window.message.property("kind") == "error" and window.message.text()
+        window.trigger("pause")
+        _idle(qtbot, window)
+        qtbot.waitUntil(lambda: window.data.counter.paused, timeout=10000)
+        assert _enabled(window) == {"pause"} and "Tiếp tục" in window.buttons["pause"].text()
+        window.trigger("call_next")                  # disabled: nothing happens
+        assert svc.current(1) is None and [t.label for t in svc.waiting(1)] == [b.label]
+        window.trigger("pause")
+        _idle(qtbot, window)
+        qtbot.waitUntil(lambda: not window.data.counter.paused, timeout=10000)
+    finally:
+        window.shutdown()
+
+
+def test_printer_fault_notice(qtbot, queue):
+    url, svc = queue
+    window = _window(qtbot, url)
+    try:
+        t = svc.issue("HT").ticket
+        svc.record_print(t.label, "paper_out", "Hết giấy")
+        qtbot.waitUntil(lambda: window.fault_label.isVisibleTo(window), timeout=10000)
+        assert "Hết giấy" in window.fault_label.text() and t.label in window.fault_label.text()
+    finally:
+        window.shutdown()
+
+
+def test_visitor_shown_only_through_the_privacy_store(tmp_path, queue):
+    from counter_display.visitor_info import visitor_view
+    from db import OfficerInfo
+    from kiosk.privacy import VisitorStore
+    url, svc = queue
+    store = VisitorStore(svc, tmp_path / "visitor.key")
+    consent = store.record_consent(True, "kiosk-1")
+    from kiosk.cccd import parse_cccd
+    vid = store.register_from_cccd(parse_cccd(
+        "001099012345|012345678|Nguyễn Văn An|15031999|Nam|Số 12 phố Quang Trung, Hà Đông, Hà Nội|20052021"),
+        consent if isinstance(consent, int) else consent.id)
+    ticket = svc.issue("HT", visitor=vid).ticket
+    officer = OfficerInfo(1, "Nguyễn Thị Lan", "officer")
+    view = visitor_view(ticket, officer, store, counter=1)
+    assert view.name == "Nguyễn Văn An"
+    assert any(e.action == "counter_view" and e.visitor_id == vid and e.actor == officer.name
+               for e in store.audit_log())
+    assert visitor_view(ticket, officer, None).name is None                       # no store: id only
+    assert visitor_view(ticket, OfficerInfo(2, "Khách", "guest"), store).name is None  # role not allowed
+    assert visitor_view(svc.issue("HT").ticket, officer, store) is None           # not recognised
