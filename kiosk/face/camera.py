@@ -103,6 +103,7 @@ class ThreadedCamera:
         self._camera, self._period = camera, period_s
         self._frame: np.ndarray | None = None
         self._seq = 0
+        self._handed = 0                # sequence number of the last frame handed out
         self._cond = threading.Condition()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="camera-reader", daemon=True)
@@ -124,7 +125,7 @@ class ThreadedCamera:
         """The newest frame not yet handed out, waiting up to ``timeout`` seconds for one."""
         deadline = time.monotonic() + timeout
         with self._cond:
-            seen = getattr(self, "_handed", 0)
+            seen = self._handed
             while self._seq == seen and not self._stop.is_set():
                 left = deadline - time.monotonic()
                 if left <= 0:
