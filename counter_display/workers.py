@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import traceback
 from typing import Any, Callable
 
@@ -27,10 +28,13 @@ class FeedWorker(QObject):
     finished = Signal()
 
     def __init__(self, open_service: OpenService, refresh: Callable[[Any], Any],
-                 poll_timeout: float = 0.25, retry_seconds: float = 1.0):
+                 poll_timeout: float = 0.25, retry_seconds: float = 1.0, refresh_delay: float = 0.08):
         super().__init__()
         self.open_service, self.refresh = open_service, refresh
         self.poll_timeout, self.retry_seconds = poll_timeout, retry_seconds
+        # the refresh after events waits a moment: the GUI paints the call first (one GIL), and a burst
+        # of events costs one refresh
+        self.refresh_delay = refresh_delay
         self._stop = threading.Event()
         self.current_feed = None   # the EventFeed, once following (tests break its connection)
 
@@ -46,19 +50,22 @@ class FeedWorker(QObject):
     def run(self) -> None:
         svc = feed = None
         state: dict = {}
-        need_refresh = True
+        need_refresh, refresh_at = True, 0.0
         try:
             while not self._stop.is_set():
                 try:
                     if svc is None:
                         svc = self.open_service()
-                    if need_refresh:
+                    if need_refresh and (feed is None or time.monotonic() >= refresh_at):
                         result = self.refresh(svc)
                         self.refreshed.emit(result)
                         need_refresh = False
                         if feed is None:
                             feed = self.current_feed = svc.follow(since=getattr(result, "last_event_id", None))
-                    events = feed.poll(timeout=self.poll_timeout)
+                    timeout = self.poll_timeout
+                    if need_refresh:
+                        timeout = min(timeout, max(0.0, refresh_at - time.monotonic()))
+                    events = feed.poll(timeout=timeout)
                 except Exception as exc:  # database down or locked: say so, retry, never die
                     log.warning("feed worker: %s", exc)
                     self._set_connected(False, state)
@@ -67,6 +74,8 @@ class FeedWorker(QObject):
                     continue
                 if events:
                     self.events.emit(list(events))
+                    if not need_refresh:
+                        refresh_at = time.monotonic() + self.refresh_delay
                     need_refresh = True
                 if feed.connected:
                     if state.get("connected") is not True:
