@@ -1,0 +1,112 @@
+"""`kiosk`: the citizen kiosk, full screen. Works out of the box on SQLite with the preview printer.
+
+    kiosk [--config PATH] [--db URL] [--printer URL] [--windowed]
+
+Every setting can also come from the configuration file or a KIOSK_* environment variable
+(KIOSK_DB_URL, KIOSK_PRINTER, KIOSK_IDLE_SECONDS, ...): see kiosk/config.py.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import threading
+from typing import Callable
+
+from .config import AppConfig, ConfigError, load_config
+
+log = logging.getLogger("kiosk")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="kiosk", description="Máy lấy số thứ tự / citizen ticket kiosk")
+    p.add_argument("--config", metavar="PATH", help="configuration file (TOML); default $KIOSK_CONFIG")
+    p.add_argument("--db", metavar="URL", help="database URL (sqlite:///... or postgresql://...)")
+    p.add_argument("--printer", metavar="URL", help="printer device, e.g. tcp://192.168.1.50:9100, "
+                                                    "preview:///tmp/tickets")
+    p.add_argument("--windowed", action="store_true", help="a normal window instead of full screen")
+    return p.parse_args(argv)
+
+
+def make_config(args: argparse.Namespace) -> AppConfig:
+    return load_config(args.config, db_url=args.db, printer=args.printer,
+                       fullscreen=False if args.windowed else None)
+
+
+def database_is_empty(url: str) -> bool:
+    from sqlalchemy import create_engine, inspect
+    engine = create_engine(url)
+    try:
+        return not inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+
+
+def ensure_database(cfg: AppConfig) -> bool:
+    """First start with the default SQLite file: create it and load the catalogue (open around the
+    clock, so the demo works at any hour). Any other database, or one with tables, is left alone:
+    it is never reloaded silently. Returns True if it created the database."""
+    if cfg.db_url or not database_is_empty(cfg.resolved_db_url):
+        return False
+    from db import init_db
+    log.info("first start: creating %s with the bundled catalogue", cfg.resolved_db_url)
+    init_db(cfg.resolved_db_url, always_open=True).close()
+    return True
+
+
+def service_opener(cfg: AppConfig, clock=None) -> Callable[[], object]:
+    """What the worker calls (on its own thread) to get a QueueService; sets up the database once."""
+    checked = threading.Event()
+
+    def open_service():
+        from db import open_queue
+        if not checked.is_set():
+            ensure_database(cfg)
+            checked.set()
+        return open_queue(cfg.resolved_db_url, clock=clock, office=cfg.office or None)
+
+    return open_service
+
+
+def create_window(cfg: AppConfig, clock=None, **window_options):
+    """The kiosk window with its worker thread started (call window.shutdown() or close() to stop)."""
+    from .ui.theme import load_fonts
+    from .ui.window import KioskWindow
+    from .worker import KioskBackend
+
+    load_fonts()
+    backend = KioskBackend(service_opener(cfg, clock), cfg)
+    return KioskWindow(cfg, backend, clock=clock, **window_options)
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = parse_args(argv)
+    try:
+        cfg = make_config(args)
+    except ConfigError as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 2
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("kiosk")
+    window = create_window(cfg)
+    window.admin_exit.connect(app.quit)
+    app.aboutToQuit.connect(window.shutdown)
+    if cfg.fullscreen:
+        window.setWindowFlags(Qt.Window | Qt.FramelessWindowHint | Qt.WindowStaysOnTopHint)
+        window.setCursor(Qt.BlankCursor)
+        window.showFullScreen()
+    else:
+        window.resize(1080, 1920 if app.primaryScreen() is None else
+                      min(1920, app.primaryScreen().availableGeometry().height()))
+        window.show()
+    log.info("kiosk ready: db=%s printer=%s", cfg.resolved_db_url, cfg.resolved_printer)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,476 @@
+"""The kiosk's screens. Each one only shows data and reports taps; the window decides what happens.
+
+Every screen has ``set_language(lang)``, which redraws it from the data it was last given, so a
+language switch never needs a trip to the database.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QScrollArea, QScroller, QVBoxLayout,
+                               QWidget)
+
+from db import PRIORITY_REASONS, FieldInfo, IssuedTicket, OfficeInfo
+
+from ..i18n import WEEKDAYS, priority_label, tr
+from ..worker import PrintOutcome
+from . import theme
+from .widgets import FieldTile, SvgIcon, TapArea, button, label, restyle
+
+
+class Screen(QWidget):
+    spoken_key = ""                   # the i18n key read aloud when the screen appears (voice guidance)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.lang = "vi"
+
+    def t(self, key: str, **values) -> str:
+        return tr(self.lang, key, **values)
+
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+        self.render()
+
+    def render(self) -> None:  # pragma: no cover - every screen overrides it
+        raise NotImplementedError
+
+
+def _frame(name: str) -> QFrame:
+    f = QFrame()
+    f.setObjectName(name)
+    f.setAttribute(Qt.WA_StyledBackground)
+    return f
+
+
+# ------------------------------------------------------------------------------------------- home
+class HomeScreen(Screen):
+    """One big tile per field, the priority entry, an optional greeting for a returning visitor."""
+
+    spoken_key = "say_home"
+    field_chosen = Signal(str)
+    info_requested = Signal(str)
+    priority_requested = Signal()
+    priority_cancelled = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.fields: tuple[FieldInfo, ...] = ()
+        self.priority: str | None = None
+        self.greeting_name: str | None = None
+        self.preferred: tuple[str, ...] = ()
+        self.compact = False
+        self.tiles: dict[str, FieldTile] = {}
+
+        self.greeting = _frame("greeting")
+        self.greeting_text = label(px=theme.TITLE, bold=True)
+        QHBoxLayout(self.greeting).addWidget(self.greeting_text)
+        self.greeting.hide()
+
+        self.banner = _frame("banner")
+        self.banner_text = label(px=theme.TITLE, bold=True)
+        self.cancel_priority = button("", name="cancelPriority")
+        self.cancel_priority.clicked.connect(self.priority_cancelled)
+        row = QHBoxLayout(self.banner)
+        row.setContentsMargins(20, 10, 20, 10)
+        row.addWidget(self.banner_text, 1)
+        row.addWidget(self.cancel_priority)
+        self.banner.hide()
+
+        self.prompt = label(role="title")
+        self.grid = QGridLayout()
+        self.grid.setSpacing(12)
+
+        self.priority_entry = TapArea()
+        self.priority_entry.setObjectName("priorityEntry")
+        self.priority_entry.setAttribute(Qt.WA_StyledBackground)
+        self.priority_entry.setMinimumHeight(theme.MIN_TARGET_PX + 4)
+        self.priority_entry.tapped.connect(self.priority_requested)
+        self.priority_title = label(px=44, bold=True, wrap=False)
+        self.priority_hint = label(px=theme.TEXT_SMALL)
+        for w in (self.priority_title, self.priority_hint):
+            w.setAttribute(Qt.WA_TransparentForMouseEvents)
+        prow = QHBoxLayout(self.priority_entry)
+        prow.setContentsMargins(24, 6, 24, 6)
+        prow.setSpacing(24)
+        picon = SvgIcon("uu_tien", 84)
+        prow.addWidget(picon)
+        prow.addWidget(self.priority_title)
+        prow.addWidget(self.priority_hint, 1)
+
+        box = QVBoxLayout(self)
+        box.setContentsMargins(24, 8, 24, 12)
+        box.setSpacing(10)
+        box.addWidget(self.greeting)
+        box.addWidget(self.banner)
+        box.addWidget(self.prompt)
+        box.addLayout(self.grid, 1)
+        box.addWidget(self.priority_entry)
+
+    # -- data
+    def show_fields(self, fields: tuple[FieldInfo, ...]) -> None:
+        self.fields = fields
+        self.render()
+
+    def set_priority(self, reason: str | None) -> None:
+        self.priority = reason
+        self.render()
+
+    def set_greeting(self, name: str | None, preferred_fields: tuple[str, ...] = ()) -> None:
+        """A returning visitor: greet them and offer their usual fields first (face recognition)."""
+        self.greeting_name = name
+        self.preferred = preferred_fields
+        self.render()
+
+    def set_compact(self, compact: bool) -> None:
+        if compact != self.compact:
+            self.compact = compact
+            for tile in self.tiles.values():
+                tile.set_compact(compact)
+            self._layout_tiles()
+
+    def ordered_fields(self) -> list[FieldInfo]:
+        rank = {code: i for i, code in enumerate(self.preferred)}
+        return sorted(self.fields, key=lambda f: rank.get(f.code, len(rank)))   # stable: catalogue order
+
+    # -- drawing
+    def render(self) -> None:
+        self.prompt.setText(self.t("choose_field_priority" if self.priority else "choose_field"))
+        self.greeting.setVisible(bool(self.greeting_name))
+        if self.greeting_name:
+            self.greeting_text.setText(self.t("greeting", name=self.greeting_name))
+        self.banner.setVisible(self.priority is not None)
+        if self.priority:
+            self.banner_text.setText(self.t("priority_active", reason=priority_label(self.priority, self.lang)))
+            self.cancel_priority.setText(self.t("cancel_priority"))
+        self.priority_entry.setVisible(self.priority is None)
+        self.priority_title.setText(self.t("priority_button"))
+        self.priority_hint.setText(self.t("priority_hint"))
+
+        codes = [f.code for f in self.fields]
+        for code in list(self.tiles):
+            if code not in codes:
+                self.tiles.pop(code).deleteLater()
+        for f in self.fields:
+            tile = self.tiles.get(f.code)
+            if tile is None:
+                tile = self.tiles[f.code] = FieldTile(f.code)
+                tile.set_compact(self.compact)
+                tile.tapped.connect(lambda c=f.code: self.field_chosen.emit(c))
+                tile.info_requested.connect(lambda c=f.code: self.info_requested.emit(c))
+            waiting = self.t("people_waiting", n=f.waiting) if f.waiting else self.t("nobody_waiting")
+            wait = self.t("estimated_wait", m=f.estimated_wait_min) if f.estimated_wait_min else ""
+            reason = f.unavailable_reason_en if self.lang == "en" else f.unavailable_reason_vi
+            tile.show_field(f.name(self.lang), f.icon, waiting, wait, self.t("procedures_button"), f.available,
+                            reason or self.t("not_available"))
+        self._layout_tiles()
+
+    def _layout_tiles(self) -> None:
+        for tile in self.tiles.values():
+            self.grid.removeWidget(tile)
+        columns = 3
+        for i, f in enumerate(self.ordered_fields()):
+            self.grid.addWidget(self.tiles[f.code], i // columns, i % columns)
+        for c in range(columns):
+            self.grid.setColumnStretch(c, 1)
+
+
+# ------------------------------------------------------------------------------------------- priority
+class PriorityScreen(Screen):
+    reason_chosen = Signal(str)
+    back = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.title = label(role="title")
+        self.note = label(role="muted")
+        self.buttons: dict[str, object] = {}
+        box = QVBoxLayout(self)
+        box.setContentsMargins(40, 16, 40, 16)
+        box.setSpacing(12)
+        box.addWidget(self.title)
+        for code in PRIORITY_REASONS:
+            b = self.buttons[code] = button("", kind="priority", name=f"priority_{code}")
+            b.setMinimumHeight(124)
+            b.clicked.connect(lambda _=False, c=code: self.reason_chosen.emit(c))
+            box.addWidget(b)
+        box.addWidget(self.note)
+        box.addStretch(1)
+        self.back_button = button("", name="back", wide=True)
+        self.back_button.clicked.connect(self.back)
+        box.addWidget(self.back_button, 0, Qt.AlignLeft)
+
+    def render(self) -> None:
+        self.title.setText(self.t("priority_title"))
+        self.note.setText(self.t("priority_note"))
+        for code, b in self.buttons.items():
+            b.setText(priority_label(code, self.lang))
+        self.back_button.setText(self.t("back"))
+
+
+# ------------------------------------------------------------------------------------------- procedures
+class ProceduresScreen(Screen):
+    """What the centre must publish for each procedure: documents, time limit, fee — and "Lấy số"."""
+
+    take = Signal(str, object)          # field code, procedure code or None
+    back = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.field: FieldInfo | None = None
+        self.title = label(role="title")
+        self.take_field = button("", kind="primary", name="takeField")
+        self.take_field.setMinimumHeight(140)
+        self.take_field.clicked.connect(lambda: self.field and self.take.emit(self.field.code, None))
+        self.list_widget = QWidget()
+        self.list_box = QVBoxLayout(self.list_widget)
+        self.list_box.setSpacing(20)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self.list_widget)
+        QScroller.grabGesture(self.scroll.viewport(), QScroller.TouchGesture)  # swipe to scroll; taps still click
+        self.back_button = button("", name="back", wide=True)
+        self.back_button.clicked.connect(self.back)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(24, 16, 24, 24)
+        box.setSpacing(16)
+        box.addWidget(self.title)
+        box.addWidget(self.take_field)
+        box.addWidget(self.scroll, 1)
+        box.addWidget(self.back_button, 0, Qt.AlignLeft)
+        self.cards: list[QFrame] = []
+
+    def show_field(self, field: FieldInfo) -> None:
+        self.field = field
+        self.render()
+        self.scroll.verticalScrollBar().setValue(0)
+
+    def render(self) -> None:
+        self.back_button.setText(self.t("back"))
+        f = self.field
+        if f is None:
+            return
+        en = self.lang == "en"
+        self.title.setText(self.t("procedures_title", field=f.name(self.lang)))
+        self.take_field.setText(self.t("take_number_field", field=f.name(self.lang)))
+        self.take_field.setEnabled(f.available)
+        for card in self.cards:
+            self.list_box.removeWidget(card)
+            card.deleteLater()
+        self.cards = []
+        while self.list_box.count():                      # the trailing stretch
+            self.list_box.takeAt(0)
+        if not f.procedures:
+            card = _frame("card")
+            QVBoxLayout(card).addWidget(label(self.t("no_procedures")))
+            self.cards.append(card)
+        for p in f.procedures:
+            card = _frame("card")
+            card.setProperty("procedure", p.code)
+            col = QVBoxLayout(card)
+            col.setContentsMargins(24, 20, 24, 20)
+            col.setSpacing(10)
+            col.addWidget(label(p.name(self.lang), px=34, bold=True))
+            col.addWidget(label(self.t("documents") + ":", role="heading"))
+            for doc in (p.documents_en if en else p.documents_vi):
+                col.addWidget(label(f"•  {doc}"))
+            col.addWidget(label(f"<b>{self.t('time_limit')}:</b> {p.time_limit_en if en else p.time_limit_vi}"))
+            col.addWidget(label(f"<b>{self.t('fee')}:</b> {p.fee_en if en else p.fee_vi}"))
+            take = button(self.t("take_number_procedure"), kind="primary", name=f"take_{p.code}")
+            take.setEnabled(f.available)
+            take.clicked.connect(lambda _=False, c=p.code: self.take.emit(f.code, c))
+            col.addWidget(take, 0, Qt.AlignRight)
+            self.cards.append(card)
+        for card in self.cards:
+            self.list_box.addWidget(card)
+        self.list_box.addStretch(1)
+
+
+# ------------------------------------------------------------------------------------------- ticket
+class TicketScreen(Screen):
+    """The number, huge; where to go; how long; the printer's progress — and what to do if it failed."""
+
+    spoken_key = "say_ticket"
+    done = Signal()
+
+    ISSUING, PRINTING, PRINTED, PRINT_FAILED, FAILED = range(5)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state = self.ISSUING
+        self.field_name: tuple[str, str] = ("", "")
+        self.issued: IssuedTicket | None = None
+        self.outcome: PrintOutcome | None = None
+        self.error = None
+
+        self.caption = label(role="title", align=Qt.AlignCenter)
+        self.number = label(px=theme.TICKET_NUMBER, bold=True, align=Qt.AlignCenter, wrap=False)
+        self.number.setObjectName("ticketNumber")
+        self.priority_tag = label(px=theme.TITLE, bold=True, align=Qt.AlignCenter, wrap=False)
+        self.priority_tag.setObjectName("priorityTag")
+        self.field = label(px=36, bold=True, align=Qt.AlignCenter)
+        self.procedure = label(align=Qt.AlignCenter)
+        self.counters = label(px=44, bold=True, align=Qt.AlignCenter)
+        self.ahead = label(px=34, align=Qt.AlignCenter)
+        self.wait = label(px=34, align=Qt.AlignCenter)
+        self.status = label(px=44, bold=True, align=Qt.AlignCenter)
+        self.status.setObjectName("printStatus")
+        self.printed_panel = _frame("printed")
+        self.printed_text = label(px=48, bold=True, align=Qt.AlignCenter)
+        QVBoxLayout(self.printed_panel).addWidget(self.printed_text)
+        self.warning = _frame("warning")
+        self.warning_text = label(px=40, bold=True, align=Qt.AlignCenter)
+        self.staff_text = label(px=32, align=Qt.AlignCenter)
+        wbox = QVBoxLayout(self.warning)
+        wbox.setContentsMargins(24, 20, 24, 20)
+        wbox.addWidget(self.warning_text)
+        wbox.addWidget(self.staff_text)
+        self.done_button = button("", kind="primary", name="done", wide=True)
+        self.done_button.clicked.connect(self.done)
+
+        box = QVBoxLayout(self)
+        box.setContentsMargins(40, 20, 40, 30)
+        box.setSpacing(10)
+        box.addStretch(1)
+        for w in (self.caption, self.number, self.priority_tag, self.field, self.procedure, self.counters,
+                  self.ahead, self.wait, self.status, self.printed_panel, self.warning):
+            if w is self.priority_tag:
+                box.addWidget(w, 0, Qt.AlignHCenter)
+            else:
+                box.addWidget(w)
+        box.addStretch(1)
+        box.addWidget(self.done_button, 0, Qt.AlignCenter)
+
+    def show_issuing(self, field: FieldInfo) -> None:
+        self.state, self.issued, self.outcome, self.error = self.ISSUING, None, None, None
+        self.field_name = (field.name_vi, field.name_en)
+        self.render()
+
+    def show_issued(self, issued: IssuedTicket) -> None:
+        self.state, self.issued = self.PRINTING, issued
+        self.render()
+
+    def show_printed(self, outcome: PrintOutcome) -> None:
+        self.issued, self.outcome = outcome.issued, outcome
+        self.state = self.PRINTED if outcome.result.printed else self.PRINT_FAILED
+        self.render()
+
+    def show_failed(self, error) -> None:
+        self.state, self.error = self.FAILED, error
+        self.render()
+
+    def set_compact(self, compact: bool) -> None:
+        """Landscape screens are short: a smaller (still huge) number."""
+        px = theme.TICKET_NUMBER_LANDSCAPE if compact else theme.TICKET_NUMBER
+        self.number.setStyleSheet(f"font-size: {px}px; font-weight: bold;")
+
+    def render(self) -> None:
+        en = self.lang == "en"
+        t = self.issued.ticket if self.issued else None
+        has_ticket = t is not None
+        self.caption.setText(self.t("your_number") if has_ticket else
+                             self.t("issue_failed") if self.state == self.FAILED else self.t("issuing"))
+        self.number.setText(t.label if t else "")
+        self.number.setVisible(has_ticket)
+        self.priority_tag.setVisible(bool(t and t.priority_reason))
+        if t and t.priority_reason:
+            self.priority_tag.setText(f"{self.t('priority_ticket')} — {priority_label(t.priority_reason, self.lang)}")
+        self.field.setText((t.field_name_en if en else t.field_name_vi) if t else self.field_name[en])
+        self.field.setVisible(self.state != self.FAILED)
+        self.procedure.setVisible(bool(t and t.procedure_code))
+        if t and t.procedure_code:
+            self.procedure.setText(t.procedure_name_en if en else t.procedure_name_vi)
+        for w in (self.counters, self.ahead, self.wait):
+            w.setVisible(has_ticket)
+        if self.issued:
+            cs = [str(c) for c in self.issued.counters]
+            self.counters.setText(self.t("counter_one" if len(cs) == 1 else "counter_many", c=", ".join(cs)))
+            self.counters.setVisible(bool(cs))
+            n = self.issued.waiting_ahead
+            self.ahead.setText(self.t("ahead", n=n) if n else self.t("ahead_none"))
+            m = self.issued.estimated_wait_min
+            self.wait.setText(self.t("wait", m=m))
+            self.wait.setVisible(m > 0)
+        self.status.setVisible(self.state == self.PRINTING)
+        self.status.setText(self.t("printing"))
+        self.printed_panel.setVisible(self.state == self.PRINTED)
+        self.printed_text.setText(self.t("take_ticket"))
+        self.warning.setVisible(self.state in (self.PRINT_FAILED, self.FAILED))
+        if self.state == self.PRINT_FAILED:
+            self.warning_text.setText(self.t("print_failed"))
+            self.staff_text.setText(self.t("staff_told") if self.outcome.staff_told else "")
+            self.staff_text.setVisible(self.outcome.staff_told)
+        elif self.state == self.FAILED:
+            self.warning_text.setText(self.error.message(self.lang) if self.error else "")
+            self.staff_text.hide()
+        self.done_button.setText(self.t("done") if self.state != self.FAILED else self.t("back"))
+        self.done_button.setVisible(self.state in (self.PRINTED, self.PRINT_FAILED, self.FAILED))
+
+
+# ------------------------------------------------------------------------------------------- closed
+class ClosedScreen(Screen):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.office: OfficeInfo | None = None
+        self.title = label(px=56, bold=True, align=Qt.AlignCenter)
+        self.reason = label(px=36, align=Qt.AlignCenter)
+        self.hours_title = label(role="title", align=Qt.AlignCenter)
+        self.hours_card = _frame("card")
+        self.hours = QGridLayout(self.hours_card)
+        self.hours.setContentsMargins(40, 24, 40, 24)
+        self.hours.setHorizontalSpacing(40)
+        self.hours.setVerticalSpacing(12)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(60, 40, 60, 60)
+        box.setSpacing(24)
+        box.addStretch(1)
+        box.addWidget(SvgIcon("dong_cua", 160), 0, Qt.AlignCenter)
+        box.addWidget(self.title)
+        box.addWidget(self.reason)
+        box.addSpacing(20)
+        box.addWidget(self.hours_title)
+        box.addWidget(self.hours_card, 0, Qt.AlignCenter)
+        box.addStretch(2)
+
+    def show_office(self, office: OfficeInfo) -> None:
+        self.office = office
+        self.render()
+
+    def render(self) -> None:
+        self.title.setText(self.t("closed_title"))
+        self.hours_title.setText(self.t("hours_title"))
+        o = self.office
+        if o is None:
+            return
+        self.reason.setText(o.closed_reason_en if self.lang == "en" else o.closed_reason_vi)
+        while self.hours.count():
+            item = self.hours.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        for row, day in enumerate(WEEKDAYS):
+            sessions = o.hours.get(day) or []
+            text = ",   ".join(f"{a} – {b}" for a, b in sessions) if sessions else self.t("closed_day")
+            self.hours.addWidget(label(self.t(f"day_{day}"), px=34, bold=True, wrap=False), row, 0)
+            self.hours.addWidget(label(text, px=34, wrap=False), row, 1)
+
+
+# ------------------------------------------------------------------------------------------- unavailable
+class UnavailableScreen(Screen):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.title = label(px=52, bold=True, align=Qt.AlignCenter)
+        self.text = label(px=36, align=Qt.AlignCenter)
+        self.retrying = label(role="muted", align=Qt.AlignCenter)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(60, 40, 60, 60)
+        box.setSpacing(30)
+        box.addStretch(1)
+        box.addWidget(SvgIcon("cho", 160), 0, Qt.AlignCenter)
+        box.addWidget(self.title)
+        box.addWidget(self.text)
+        box.addWidget(self.retrying)
+        box.addStretch(2)
+
+    def render(self) -> None:
+        self.title.setText(self.t("unavailable_title"))
+        self.text.setText(self.t("unavailable_text"))
+        self.retrying.setText(self.t("retrying"))

@@ -1,0 +1,271 @@
+"""Touch widgets for elderly hands: big tiles and buttons that act once per tap, our own PIN pad."""
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
+                               QVBoxLayout, QWidget)
+
+from . import theme
+
+
+def label(text: str = "", role: str | None = None, px: int | None = None, bold: bool = False,
+          wrap: bool = True, align=Qt.AlignLeft | Qt.AlignVCenter) -> QLabel:
+    w = QLabel(text)
+    w.setWordWrap(wrap)
+    w.setAlignment(align)
+    if role:
+        w.setProperty("role", role)
+    if px:
+        w.setStyleSheet(f"font-size: {px}px;" + (" font-weight: bold;" if bold else ""))
+    elif bold:
+        w.setStyleSheet("font-weight: bold;")
+    return w
+
+
+def button(text: str, kind: str | None = None, name: str | None = None, wide: bool = False) -> QPushButton:
+    b = QPushButton(text)
+    if wide:
+        b.setProperty("wide", "true")
+    b.setAutoRepeat(False)              # a held finger is one tap
+    b.setFocusPolicy(Qt.NoFocus)
+    b.setCursor(Qt.BlankCursor)
+    if kind:
+        b.setProperty("kind", kind)
+    if name:
+        b.setObjectName(name)
+    b.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
+    return b
+
+
+def restyle(w: QWidget) -> None:
+    """Re-apply the style sheet after a dynamic property changed."""
+    w.style().unpolish(w)
+    w.style().polish(w)
+
+
+class SvgIcon(QWidget):
+    """An SVG from assets/icons, drawn at any size (crisp on every screen)."""
+
+    def __init__(self, name: str = "", size: int = 96, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setFixedSize(size, size)
+        self.setAttribute(Qt.WA_TransparentForMouseEvents)
+        self.renderer = QSvgRenderer(self)
+        self.set_icon(name)
+
+    def set_icon(self, name: str) -> None:
+        path = theme.icon_path(name or "tiep_nhan")
+        if not path.exists():
+            path = theme.icon_path("tiep_nhan")
+        self.renderer.load(str(path))
+        self.update()
+
+    def paintEvent(self, _event) -> None:
+        if self.renderer.isValid():
+            p = QPainter(self)
+            p.setRenderHint(QPainter.Antialiasing)
+            self.renderer.render(p, QRectF(self.rect()))
+
+
+class TapArea(QFrame):
+    """A frame that acts like one big button: ``tapped`` once per press-and-release inside it."""
+
+    tapped = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._down = False
+        self.enabled_for_tap = True
+
+    def _set_pressed(self, value: bool) -> None:
+        self._down = value
+        self.setProperty("pressed", "true" if value else "false")
+        restyle(self)
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.LeftButton and self.enabled_for_tap:
+            self._set_pressed(True)
+        event.accept()
+
+    def mouseReleaseEvent(self, event) -> None:
+        was_down = self._down
+        self._set_pressed(False)
+        if was_down and self.rect().contains(event.position().toPoint()) and self.enabled_for_tap:
+            self.tapped.emit()
+        event.accept()
+
+
+class FieldTile(TapArea):
+    """One field: icon, name, people waiting, estimated wait, and a "procedures" button.
+
+    Tapping the tile asks for a number; the small button opens the field's procedures instead.
+    A field that is closed or full shows why and cannot be tapped.
+    """
+
+    info_requested = Signal()
+
+    def __init__(self, code: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.code = code
+        self.setObjectName("fieldTile")
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.setMinimumSize(QSize(theme.MIN_TARGET_PX * 2, theme.MIN_TARGET_PX + 40))
+        self.icon = SvgIcon(size=96)
+        self.name = label(px=theme.TILE_NAME, bold=True)
+        self.waiting = label(px=theme.TEXT_SMALL)
+        self.wait = label(px=theme.TEXT_SMALL)
+        self.info = button("", kind="tileinfo", name=f"info_{code}")
+        self.info.clicked.connect(self.info_requested)
+        for w in (self.name, self.waiting, self.wait):
+            w.setAttribute(Qt.WA_TransparentForMouseEvents)
+        self.texts = QWidget()
+        self.texts.setObjectName("tileTexts")
+        self.texts.setAttribute(Qt.WA_TransparentForMouseEvents)
+        col = QVBoxLayout(self.texts)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(4)
+        col.addWidget(self.name)
+        col.addWidget(self.waiting)
+        col.addWidget(self.wait)
+        col.addStretch(1)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(14, 10, 14, 10)
+        self.grid.setSpacing(8)
+        self.compact = None
+        self.set_compact(False)
+        self.available = True
+
+    def set_compact(self, compact: bool) -> None:
+        """Portrait: icon, texts, button from top to bottom. Landscape screens are short: the icon
+        sits over the button, beside the texts."""
+        if compact == self.compact:
+            return
+        self.compact = compact
+        g = self.grid
+        for w in (self.icon, self.texts, self.info):
+            g.removeWidget(w)
+        for i in range(3):
+            g.setRowStretch(i, 0)
+            g.setColumnStretch(i, 0)
+        if compact:
+            self.icon.setFixedSize(56, 56)
+            g.addWidget(self.icon, 0, 0, Qt.AlignHCenter | Qt.AlignTop)
+            g.addWidget(self.info, 1, 0, Qt.AlignBottom)
+            g.addWidget(self.texts, 0, 1, 2, 1)
+            g.setColumnStretch(1, 1)
+            g.setRowStretch(1, 1)
+        else:
+            self.icon.setFixedSize(96, 96)
+            g.addWidget(self.icon, 0, 0, Qt.AlignLeft)
+            g.addWidget(self.texts, 1, 0)
+            g.addWidget(self.info, 2, 0, Qt.AlignRight)
+            g.setRowStretch(1, 1)
+            g.setColumnStretch(0, 1)
+
+    def show_field(self, name: str, icon: str, waiting_text: str, wait_text: str, info_text: str,
+                   available: bool, reason: str, has_info: bool = True) -> None:
+        self.name.setText(name)
+        self.icon.set_icon(icon)
+        self.available = available
+        self.enabled_for_tap = available
+        self.setProperty("available", "true" if available else "false")
+        if available:
+            self.waiting.setText(waiting_text)
+            self.wait.setText(wait_text)
+        else:
+            self.waiting.setText(reason)
+            self.wait.setText("")
+        self.wait.setVisible(bool(self.wait.text()))
+        self.info.setText(info_text)
+        self.info.setVisible(has_info)
+        restyle(self)
+        for w in (self.name, self.waiting, self.wait):
+            restyle(w)
+
+
+class ClockLabel(QLabel):
+    """The clock; holding it for ``hold_ms`` opens the admin PIN pad (the only way out of the kiosk)."""
+
+    long_pressed = Signal()
+
+    def __init__(self, hold_ms: int = 3000, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.hold = QTimer(self, singleShot=True, interval=hold_ms)
+        self.hold.timeout.connect(self.long_pressed)
+
+    def mousePressEvent(self, event) -> None:
+        self.hold.start()
+        event.accept()
+
+    def mouseReleaseEvent(self, event) -> None:
+        self.hold.stop()
+        event.accept()
+
+
+class PinPad(QWidget):
+    """Our own PIN entry (Qt's stock dialogs have no Vietnamese): digits, clear, close."""
+
+    unlocked = Signal()
+    closed = Signal()
+
+    def __init__(self, pin: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.pin = pin
+        self.entered = ""
+        self.setObjectName("pinPad")
+        self.setAttribute(Qt.WA_StyledBackground)
+        self.title = label(role="title", align=Qt.AlignCenter)
+        self.display = label(px=56, bold=True, align=Qt.AlignCenter, wrap=False)
+        self.message = label(align=Qt.AlignCenter)
+        grid = QGridLayout()
+        grid.setSpacing(12)
+        self.keys: dict[str, QPushButton] = {}
+        for i, key in enumerate("123456789"):
+            self.keys[key] = b = button(key, name=f"pin_{key}")
+            b.setFixedSize(150, 130)
+            b.clicked.connect(lambda _=False, k=key: self._digit(k))
+            grid.addWidget(b, i // 3, i % 3)
+        self.clear = button("", name="pin_clear")
+        self.zero = button("0", name="pin_0")
+        self.close_button = button("", name="pin_close")
+        self.keys["0"] = self.zero
+        for col, b in enumerate((self.clear, self.zero, self.close_button)):
+            b.setFixedSize(150, 130)
+            grid.addWidget(b, 3, col)
+        self.zero.clicked.connect(lambda: self._digit("0"))
+        self.clear.clicked.connect(self._clear)
+        self.close_button.clicked.connect(self.closed)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(30, 30, 30, 30)
+        box.addWidget(self.title)
+        box.addWidget(self.display)
+        box.addWidget(self.message)
+        box.addLayout(grid)
+        self.setFixedSize(560, 900)
+
+    def retranslate(self, tr) -> None:
+        self.title.setText(tr("admin_title"))
+        self.clear.setText(tr("admin_clear"))
+        self.close_button.setText(tr("admin_close"))
+        self._wrong_text = tr("admin_wrong")
+
+    def reset(self) -> None:
+        self.entered = ""
+        self.display.setText("")
+        self.message.setText("")
+
+    def _clear(self) -> None:
+        self.reset()
+
+    def _digit(self, key: str) -> None:
+        self.entered += key
+        self.display.setText("●" * len(self.entered))
+        if len(self.entered) >= len(self.pin):
+            if self.entered == self.pin:
+                self.reset()
+                self.unlocked.emit()
+            else:
+                self.reset()
+                self.message.setText(self._wrong_text)

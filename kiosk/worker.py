@@ -1,0 +1,237 @@
+"""The kiosk's one background worker: every queue and printer call runs here, never on the GUI thread.
+
+    backend = KioskBackend(open_service, cfg)      # starts its QThread
+    backend.refreshed.connect(...)                 # HomeData (office + fields)
+    backend.refresh(); backend.issue(TicketRequest(...))
+    backend.stop()                                 # on quit: the thread ends before the app does
+
+Requests are handled one at a time, in order, on the worker thread (the database connection stays with
+the thread that uses it). Results come back as signals, delivered on the GUI thread.
+"""
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from db import FieldInfo, IssuedTicket, OfficeInfo, QueueError, Unavailable
+from printer import PrintResult, PrintStatus, Ticket, print_ticket
+
+from .config import AppConfig
+from .i18n import priority_label
+
+log = logging.getLogger(__name__)
+
+_request_ids = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class TicketRequest:
+    field_code: str
+    procedure: str | None = None
+    priority: str | None = None       # a db.PRIORITY_REASONS code
+    visitor: int | None = None        # a consenting returning visitor (face recognition)
+    language: str = "vi"              # the language the citizen chose: the ticket is printed in it
+    request_id: int = 0               # 0 -> a fresh id; the worker never serves one id twice
+
+    def __post_init__(self) -> None:
+        if not self.request_id:
+            object.__setattr__(self, "request_id", next(_request_ids))
+
+
+@dataclass(frozen=True)
+class HomeData:
+    office: OfficeInfo
+    fields: tuple[FieldInfo, ...]
+
+
+@dataclass(frozen=True)
+class IssueResult:
+    request: TicketRequest
+    issued: IssuedTicket
+
+
+@dataclass(frozen=True)
+class IssueFailure:
+    request: TicketRequest
+    error: QueueError
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    request: TicketRequest
+    issued: IssuedTicket
+    result: PrintResult
+    staff_told: bool                  # the fault reached the staff through the queue's event feed
+
+
+def build_ticket(cfg: AppConfig, office: OfficeInfo, issued: IssuedTicket, language: str) -> Ticket:
+    """The printer's plain ticket data for an issued number, in the citizen's language."""
+    t = issued.ticket
+    en = language == "en"
+    procedure = (t.procedure_name_en if en else t.procedure_name_vi) if t.procedure_code else None
+    qr = None
+    if cfg.ticket_qr:
+        try:
+            qr = cfg.ticket_qr.format(label=t.label, field_code=t.field_code,
+                                      procedure_code=t.procedure_code or "", national_code="")
+        except (KeyError, IndexError, ValueError):
+            log.warning("ticket_qr template %r cannot be filled; printing without a QR code", cfg.ticket_qr)
+    return Ticket(centre_name=office.name(language), label=t.label,
+                  field_name=t.field_name_en if en else t.field_name_vi, procedure_name=procedure,
+                  counters=[str(c) for c in issued.counters], waiting_ahead=issued.waiting_ahead,
+                  estimated_wait_min=issued.estimated_wait_min, issued_at=t.issued_at,
+                  priority_reason=priority_label(t.priority_reason, language), language=language,
+                  qr_payload=qr)
+
+
+class KioskWorker(QObject):
+    """Lives on the worker thread. Never raises: trouble becomes a signal the screens can show."""
+
+    refreshed = Signal(object)        # HomeData
+    unavailable = Signal(object)      # QueueError: the database cannot be used right now
+    issued = Signal(object)           # IssueResult: the number exists; printing starts now
+    issue_failed = Signal(object)     # IssueFailure: no number was issued
+    printed = Signal(object)          # PrintOutcome
+
+    def __init__(self, open_service: Callable[[], Any], cfg: AppConfig,
+                 print_fn: Callable[..., PrintResult] = print_ticket):
+        super().__init__()
+        self.open_service = open_service
+        self.cfg = cfg
+        self.print_fn = print_fn
+        self._svc = None
+        self._office: OfficeInfo | None = None
+        self._served: set[int] = set()
+        self._lock = threading.Lock()   # close() may come from the GUI thread after the thread ended
+
+    def _service(self):
+        if self._svc is None:
+            self._svc = self.open_service()
+        return self._svc
+
+    def _drop_service(self) -> None:
+        """After a database failure: open a fresh service (new connections) on the next call."""
+        with self._lock:
+            svc, self._svc = self._svc, None
+        if svc is not None:
+            try:
+                svc.close()
+            except Exception:  # noqa: BLE001 - closing a broken connection must not stop the kiosk
+                log.exception("closing the queue service failed")
+
+    @Slot()
+    def refresh(self) -> None:
+        try:
+            svc = self._service()
+            office = svc.office_info()
+            fields = svc.fields()
+        except QueueError as exc:
+            self._drop_service()
+            self.unavailable.emit(exc)
+            return
+        except Exception as exc:  # noqa: BLE001 - e.g. a corrupt file: show the calm screen, keep retrying
+            log.exception("refresh failed")
+            self._drop_service()
+            self.unavailable.emit(_as_unavailable(exc))
+            return
+        self._office = office
+        self.refreshed.emit(HomeData(office, fields))
+
+    @Slot(object)
+    def issue(self, request: TicketRequest) -> None:
+        if request.request_id in self._served:
+            log.warning("request %s already served; not issuing twice", request.request_id)
+            return
+        self._served.add(request.request_id)
+        try:
+            svc = self._service()
+            issued = svc.issue(request.field_code, procedure=request.procedure, priority=request.priority,
+                               visitor=request.visitor, kiosk=self.cfg.kiosk_id)
+            office = self._office or svc.office_info()
+        except QueueError as exc:
+            if isinstance(exc, Unavailable):
+                self._drop_service()
+            self.issue_failed.emit(IssueFailure(request, exc))
+            return
+        except Exception as exc:  # noqa: BLE001
+            log.exception("issue failed")
+            self._drop_service()
+            self.issue_failed.emit(IssueFailure(request, _as_unavailable(exc)))
+            return
+        self.issued.emit(IssueResult(request, issued))
+        self._print(svc, office, request, issued)
+
+    def _print(self, svc, office: OfficeInfo, request: TicketRequest, issued: IssuedTicket) -> None:
+        try:
+            ticket = build_ticket(self.cfg, office, issued, request.language)
+            result = self.print_fn(ticket, self.cfg.resolved_printer, self.cfg.paper_width)
+        except Exception as exc:  # noqa: BLE001 - the number stays valid whatever the printer does
+            log.exception("printing failed")
+            result = PrintResult(PrintStatus.ERROR, f"{exc.__class__.__name__}: {exc}")
+        detail = result.staff_message("vi") + (f" [{result.detail}]" if result.detail else "")
+        try:
+            svc.record_print(issued.label, result.status.value, f"{self.cfg.kiosk_id}: {detail}")
+            staff_told = True
+        except Exception:  # noqa: BLE001 - the ticket stands; the log keeps the fault
+            log.exception("could not record the print result of %s (%s)", issued.label, result.status.value)
+            staff_told = False
+        self.printed.emit(PrintOutcome(request, issued, result, staff_told))
+
+    def close(self) -> None:
+        self._drop_service()
+
+
+def _as_unavailable(exc: Exception) -> Unavailable:
+    err = Unavailable("Không dùng được cơ sở dữ liệu, vui lòng thử lại sau",
+                      "The database cannot be used, please retry later")
+    err.__cause__ = exc
+    return err
+
+
+class KioskBackend(QObject):
+    """Owns the worker thread. Calls from the GUI thread return at once; results arrive as signals."""
+
+    _refresh_requested = Signal()
+    _issue_requested = Signal(object)
+
+    def __init__(self, open_service: Callable[[], Any], cfg: AppConfig, parent: QObject | None = None,
+                 print_fn: Callable[..., PrintResult] = print_ticket):
+        super().__init__(parent)
+        self.thread = QThread()
+        self.thread.setObjectName("kiosk-worker")
+        self.worker = KioskWorker(open_service, cfg, print_fn)
+        self.worker.moveToThread(self.thread)
+        self._refresh_requested.connect(self.worker.refresh)
+        self._issue_requested.connect(self.worker.issue)
+        self.refreshed, self.unavailable = self.worker.refreshed, self.worker.unavailable
+        self.issued, self.issue_failed, self.printed = (self.worker.issued, self.worker.issue_failed,
+                                                        self.worker.printed)
+        self._refresh_pending = False
+        self.refreshed.connect(self._refresh_done)
+        self.unavailable.connect(self._refresh_done)
+        self.thread.start()
+
+    def refresh(self) -> None:
+        """Ask for fresh office data; requests made while one is pending are merged into it."""
+        if not self._refresh_pending:
+            self._refresh_pending = True
+            self._refresh_requested.emit()
+
+    @Slot(object)
+    def _refresh_done(self, _data) -> None:
+        self._refresh_pending = False
+
+    def issue(self, request: TicketRequest) -> None:
+        self._issue_requested.emit(request)
+
+    def stop(self) -> None:
+        """End the worker thread (after the call in progress) and close the database connections."""
+        if self.thread.isRunning():
+            self.thread.quit()
+            self.thread.wait()
+        self.worker.close()

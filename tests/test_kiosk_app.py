@@ -1,0 +1,340 @@
+"""The citizen kiosk, driven like a citizen would: real widgets offscreen, a real SQLite queue, the preview
+printer (PNG + ESC/POS bytes per job) or the project's fake TCP printer for faults."""
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QLabel, QPushButton
+from sqlalchemy.engine import make_url
+
+from db import init_db, open_queue
+from kiosk.app import create_window
+from kiosk.config import AppConfig
+from kiosk.i18n import tr
+from kiosk.ui.screens import TicketScreen
+from tests.conftest import MONDAY_9AM
+from tests.escpos_fake import FakeEscposPrinter
+
+WAIT_MS = 15_000
+
+
+def kiosk_config(tmp_path, url: str, **settings) -> AppConfig:
+    values = dict(db_url=url, printer=f"preview://{tmp_path / 'printed'}", fullscreen=False,
+                  idle_seconds=600, ticket_seconds=600)
+    values.update(settings)
+    return AppConfig(**values)
+
+
+def print_jobs(tmp_path) -> list:
+    return sorted((tmp_path / "printed").glob("*.bin"))
+
+
+def db_path(url: str) -> str:
+    return make_url(url).database
+
+
+@pytest.fixture
+def ready_db(sqlite_url, clock):
+    init_db(sqlite_url, clock=clock).close()
+    return sqlite_url
+
+
+@pytest.fixture
+def start_kiosk(qtbot, tmp_path, clock):
+    windows = []
+
+    def start(url: str, size=(1080, 1920), **settings):
+        w = create_window(kiosk_config(tmp_path, url, **settings), clock=clock, retry_ms=100)
+        windows.append(w)
+        w.resize(*size)
+        w.show()
+        return w
+
+    yield start
+    for w in windows:
+        w.shutdown()
+
+
+def wait_home(qtbot, w) -> None:
+    qtbot.waitUntil(lambda: w.data is not None and w.current() is w.home, timeout=WAIT_MS)
+
+
+def tap(qtbot, widget) -> None:
+    qtbot.mouseClick(widget, Qt.LeftButton, pos=widget.rect().center())
+
+
+def settle(qtbot, w) -> None:
+    """Wait until the worker has handled every request sent so far (it serves them in order)."""
+    with qtbot.waitSignal(w.backend.refreshed, timeout=WAIT_MS):
+        w.backend._refresh_requested.emit()
+
+
+def wait_printed(qtbot, w) -> None:
+    qtbot.waitUntil(lambda: w.ticket.state in (TicketScreen.PRINTED, TicketScreen.PRINT_FAILED),
+                    timeout=WAIT_MS)
+
+
+def tickets(url: str, clock):
+    svc = open_queue(url, clock=clock)
+    try:
+        return svc.waiting()
+    finally:
+        svc.close()
+
+
+# ------------------------------------------------------------------------------------ one tap, one ticket
+def test_tapping_a_field_issues_one_ticket_and_prints_one_job(qtbot, tmp_path, ready_db, clock, start_kiosk):
+    w = start_kiosk(ready_db)
+    wait_home(qtbot, w)
+    tap(qtbot, w.home.tiles["HT"])
+    wait_printed(qtbot, w)
+    settle(qtbot, w)
+
+    issued = tickets(ready_db, clock)
+    assert [t.label for t in issued] == ["A001"]
+    assert issued[0].field_code == "HT" and issued[0].print_status == "printed"
+    assert len(print_jobs(tmp_path)) == 1
+    assert w.ticket.state == TicketScreen.PRINTED
+    assert w.ticket.number.text() == "A001"
+    assert w.ticket.printed_text.text() == tr("vi", "take_ticket")
+    assert w.ticket.counters.text() == tr("vi", "counter_one", c="1")
+
+
+def test_two_fast_taps_and_taps_while_printing_give_one_ticket(qtbot, tmp_path, ready_db, clock, start_kiosk):
+    w = start_kiosk(ready_db)
+    wait_home(qtbot, w)
+    tile = w.home.tiles["CT"]
+    tap(qtbot, tile)
+    tap(qtbot, tile)                                   # a double tap
+    tap(qtbot, w.home.tiles["HT"])                     # another field while the first prints
+    qtbot.mousePress(tile, Qt.LeftButton, pos=QPoint(20, 20))   # a held finger: no release, no ticket
+    wait_printed(qtbot, w)
+    tap(qtbot, tile)                                   # a tap on the (hidden) tile after printing
+    settle(qtbot, w)
+
+    assert [t.label for t in tickets(ready_db, clock)] == ["B001"]
+    assert len(print_jobs(tmp_path)) == 1
+
+
+def test_ticket_screen_goes_home_by_itself_and_the_next_citizen_gets_the_next_number(
+        qtbot, tmp_path, ready_db, clock, start_kiosk):
+    w = start_kiosk(ready_db, ticket_seconds=1)
+    wait_home(qtbot, w)
+    tap(qtbot, w.home.tiles["HT"])
+    wait_printed(qtbot, w)
+    wait_home(qtbot, w)                                # back home without a touch
+    tap(qtbot, w.home.tiles["HT"])
+    qtbot.waitUntil(lambda: w.ticket.number.text() == "A002" and w.ticket.state == TicketScreen.PRINTED,
+                    timeout=WAIT_MS)
+    assert len(print_jobs(tmp_path)) == 2
+
+
+# ------------------------------------------------------------------------------------ procedures
+def test_procedure_screen_shows_documents_time_and_fee_from_the_catalogue(qtbot, ready_db, clock, start_kiosk):
+    w = start_kiosk(ready_db)
+    wait_home(qtbot, w)
+    tap(qtbot, w.home.tiles["HT"].info)
+    assert w.current() is w.procedures
+
+    svc = open_queue(ready_db, clock=clock)
+    field = next(f for f in svc.fields() if f.code == "HT")
+    svc.close()
+    shown = "\n".join(lbl.text() for lbl in w.procedures.list_widget.findChildren(QLabel))
+    assert len(w.procedures.cards) == len(field.procedures) == 4
+    for p in field.procedures:
+        assert p.name_vi in shown and p.time_limit_vi in shown and p.fee_vi in shown
+        for doc in p.documents_vi:
+            assert doc in shown
+
+    take = w.procedures.findChild(QPushButton, "take_HT-KH")
+    tap(qtbot, take)
+    wait_printed(qtbot, w)
+    settle(qtbot, w)
+    issued = tickets(ready_db, clock)
+    assert [(t.label, t.procedure_code) for t in issued] == [("A001", "HT-KH")]
+    assert w.ticket.procedure.text() == "Đăng ký kết hôn"
+
+
+def test_a_field_without_procedures_still_offers_a_number(qtbot, ready_db, clock, start_kiosk):
+    w = start_kiosk(ready_db)
+    wait_home(qtbot, w)
+    tap(qtbot, w.home.tiles["TN"].info)
+    assert w.procedures.cards and tr("vi", "no_procedures") in w.procedures.cards[0].findChild(
+        QLabel).text()
+    tap(qtbot, w.procedures.take_field)
+    wait_printed(qtbot, w)
+    assert w.ticket.number.text() == "L001"
+
+
+# ------------------------------------------------------------------------------------ priority
+def test_priority_entry_issues_a_priority_ticket(qtbot, ready_db, clock, start_kiosk):
+    w = start_kiosk(ready_db)
+    wait_home(qtbot, w)
+    tap(qtbot, w.home.priority_entry)
+    assert w.current() is w.priority_screen
+    tap(qtbot, w.priority_screen.buttons["elderly"])
+    assert w.current() is w.home and w.home.banner.isVisible()
+    tap(qtbot, w.home.tiles["CT"])
+    wait_printed(qtbot, w)
+    settle(qtbot, w)
+    [t] = tickets(ready_db, clock)
+    assert t.priority_reason == "elderly"
+    assert "Người cao tuổi" in w.ticket.priority_tag.text()
+    assert "6" in w.ticket.counters.text()             # the priority-only counter serves it too
+
+
+# ------------------------------------------------------------------------------------ printer trouble
+def test_paper_out_keeps_the_number_on_screen_and_tells_the_staff(qtbot, ready_db, clock, start_kiosk):
+    with FakeEscposPrinter(state="paper_out") as fake:
+        w = start_kiosk(ready_db, printer=fake.url)
+        wait_home(qtbot, w)
+        tap(qtbot, w.home.tiles["HT"])
+        wait_printed(qtbot, w)
+        settle(qtbot, w)
+
+    assert w.ticket.state == TicketScreen.PRINT_FAILED
+    assert w.ticket.number.isVisible() and w.ticket.number.text() == "A001"
+    assert w.ticket.warning.isVisible()
+    assert w.ticket.warning_text.text() == tr("vi", "print_failed")
+    assert w.ticket.staff_text.text() == tr("vi", "staff_told")
+    assert not w.ticket.printed_panel.isVisible()
+
+    svc = open_queue(ready_db, clock=clock)
+    try:
+        assert svc.ticket("A001").print_status == "paper_out"
+        faults = [e for e in svc.events() if e.kind == "printer_fault"]
+    finally:
+        svc.close()
+    assert len(faults) == 1 and faults[0].ticket_label == "A001"
+    assert faults[0].payload["status"] == "paper_out" and "hết giấy" in faults[0].payload["detail"]
+
+
+# ------------------------------------------------------------------------------------ database trouble
+def test_database_down_shows_the_unavailable_screen_then_recovers_by_itself(qtbot, sqlite_url, clock,
+                                                                            start_kiosk):
+    w = start_kiosk(sqlite_url)                        # a database nobody has set up yet
+    qtbot.waitUntil(lambda: w.current() is w.unavailable, timeout=WAIT_MS)
+    assert w.unavailable.title.text() == tr("vi", "unavailable_title")
+    assert not w.online
+
+    init_db(sqlite_url, clock=clock).close()           # the administrator fixes it
+    wait_home(qtbot, w)                                # retried in the background
+    assert w.online and len(w.home.tiles) == 9
+
+
+def test_database_lost_mid_session_loses_no_number_and_recovers(qtbot, tmp_path, ready_db, clock, start_kiosk):
+    w = start_kiosk(ready_db)
+    wait_home(qtbot, w)
+    con = sqlite3.connect(db_path(ready_db), isolation_level=None)
+    try:
+        con.execute("ALTER TABLE offices RENAME TO offices_away")     # the database breaks
+        tap(qtbot, w.home.tiles["HT"])
+        qtbot.waitUntil(lambda: w.current() is w.unavailable, timeout=WAIT_MS)
+        assert not w.issuing and print_jobs(tmp_path) == []
+        con.execute("ALTER TABLE offices_away RENAME TO offices")     # and is repaired
+    finally:
+        con.close()
+    wait_home(qtbot, w)
+    tap(qtbot, w.home.tiles["HT"])
+    wait_printed(qtbot, w)
+    assert w.ticket.number.text() == "A001" and len(print_jobs(tmp_path)) == 1
+
+
+# ------------------------------------------------------------------------------------ hours and caps
+def test_outside_opening_hours_the_closed_screen_shows_the_hours(qtbot, sqlite_url, clock, start_kiosk):
+    init_db(sqlite_url, clock=clock).close()
+    clock.set(MONDAY_9AM.replace(hour=19))
+    w = start_kiosk(sqlite_url)
+    qtbot.waitUntil(lambda: w.current() is w.closed, timeout=WAIT_MS)
+    assert w.closed.title.text() == tr("vi", "closed_title")
+    assert "Ngoài giờ làm việc" in w.closed.reason.text()
+    hours_text = " ".join(lbl.text() for lbl in w.closed.hours_card.findChildren(QLabel))
+    assert "07:30 – 11:30" in hours_text and "13:00 – 17:00" in hours_text and "Chủ Nhật" in hours_text
+    assert not w.take_number("HT")                     # no number can be asked for
+
+    clock.set(MONDAY_9AM)                              # morning comes: it opens by itself
+    w.backend.refresh()
+    wait_home(qtbot, w)
+
+
+def test_a_field_at_its_cap_shows_why_and_cannot_be_tapped(qtbot, tmp_path, sqlite_url, clock, start_kiosk):
+    from kiosk.config import ASSETS_DIR
+    text = (ASSETS_DIR / "catalogue.toml").read_text(encoding="utf-8").replace("daily_cap = 400", "daily_cap = 1")
+    catalogue = tmp_path / "catalogue.toml"
+    catalogue.write_text(text, encoding="utf-8")
+    svc = init_db(sqlite_url, catalogue=catalogue, clock=clock)
+    svc.issue("CT")
+    svc.close()
+
+    w = start_kiosk(sqlite_url)
+    wait_home(qtbot, w)
+    tile = w.home.tiles["CT"]
+    assert not tile.available
+    assert tile.waiting.text() == "Đã hết số hôm nay"
+    tap(qtbot, tile)
+    settle(qtbot, w)
+    assert w.current() is w.home
+    assert [t.label for t in tickets(sqlite_url, clock)] == ["B001"]
+
+
+# ------------------------------------------------------------------------------------ idle, language, admin
+def test_idle_returns_home_and_resets_language_and_priority(qtbot, ready_db, start_kiosk):
+    w = start_kiosk(ready_db, idle_seconds=1)
+    wait_home(qtbot, w)
+    tap(qtbot, w.lang_buttons["en"])
+    tap(qtbot, w.home.priority_entry)
+    assert w.current() is w.priority_screen and w.lang == "en"
+    qtbot.waitUntil(lambda: w.current() is w.home and w.lang == "vi", timeout=WAIT_MS)
+    assert w.priority is None and w.home.prompt.text() == tr("vi", "choose_field")
+
+
+def test_english_switch_translates_every_screen_and_the_ticket(qtbot, ready_db, start_kiosk):
+    w = start_kiosk(ready_db)
+    wait_home(qtbot, w)
+    tap(qtbot, w.lang_buttons["en"])
+    assert w.home.prompt.text() == tr("en", "choose_field")
+    assert w.home.tiles["HT"].name.text() == "Civil status"
+    assert w.centre.text() == "Ha Dong Ward Public Administration Service Centre"
+    assert w.home.priority_title.text() == "Priority"
+    tap(qtbot, w.home.tiles["HT"].info)
+    assert w.procedures.title.text() == "Procedures: Civil status"
+    tap(qtbot, w.procedures.back_button)
+    tap(qtbot, w.home.tiles["HT"])
+    wait_printed(qtbot, w)
+    assert w.ticket.caption.text() == "Your number"
+    assert w.ticket.printed_text.text() == "Please take your ticket"
+    assert w.ticket.field.text() == "Civil status"
+    assert w._request.language == "en"                 # the ticket is printed in English
+    tap(qtbot, w.lang_buttons["vi"])
+    assert w.ticket.field.text() == "Hộ tịch"
+
+
+def test_only_the_admin_pin_closes_the_full_screen_kiosk(qtbot, ready_db, start_kiosk):
+    w = start_kiosk(ready_db, fullscreen=True, admin_pin="2468")
+    wait_home(qtbot, w)
+    w.close()
+    assert w.isVisible()                               # no way out without the PIN
+    w.clock_label.long_pressed.emit()                  # (the 3-second hold on the clock)
+    assert w.pin_pad.isVisible()
+    for key in "1111":
+        tap(qtbot, w.pin_pad.keys[key])
+    assert w.pin_pad.message.text() == tr("vi", "admin_wrong") and w.isVisible()
+    with qtbot.waitSignal(w.admin_exit, timeout=WAIT_MS):
+        for key in "2468":
+            tap(qtbot, w.pin_pad.keys[key])
+    assert not w.isVisible()
+    assert not w.backend.thread.isRunning()
+
+
+def test_the_clock_shows_office_time(qtbot, ready_db, clock, start_kiosk):
+    w = start_kiosk(ready_db)
+    wait_home(qtbot, w)
+    w._tick()
+    assert w.clock_label.text() == "09:00"
+    clock.advance(minutes=7)
+    w._tick()
+    assert w.clock_label.text() == "09:07"
+    assert w.clock_label.text() == (MONDAY_9AM + dt.timedelta(minutes=7)).strftime("%H:%M")
