@@ -34,7 +34,13 @@ def make_config(args: argparse.Namespace) -> AppConfig:
 
 
 def database_is_empty(url: str) -> bool:
+    from pathlib import Path
+
     from sqlalchemy import create_engine, inspect
+    from sqlalchemy.engine import make_url
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite" and u.database and not Path(u.database).exists():
+        return True                                   # not created yet (and not created by asking)
     engine = create_engine(url)
     try:
         return not inspect(engine).get_table_names()

@@ -1,0 +1,105 @@
+"""The kiosk's words, its command line and configuration, first start on an empty database, ticket data."""
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+
+from db import init_db
+from kiosk import config as kiosk_config
+from kiosk.app import ensure_database, make_config, parse_args
+from kiosk.i18n import STRINGS, tr
+from kiosk.worker import build_ticket
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_vietnamese_and_english_are_both_complete():
+    assert set(STRINGS["vi"]) == set(STRINGS["en"])
+    for key in STRINGS["vi"]:
+        vi, en = STRINGS["vi"][key], STRINGS["en"][key]
+        assert vi.strip() and en.strip(), key
+        assert placeholders(vi) == placeholders(en), key
+
+
+def test_every_string_the_screens_ask_for_exists():
+    from pathlib import Path
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (Path(kiosk_config.__file__).parent / "ui").glob("*.py"))
+    used = set(re.findall(r"""\bt(?:r)?\((?:self\.lang, |lang, )?["']([a-z_]+)["']""", source))
+    used |= set(re.findall(r'spoken_key = "([a-z_]+)"', source))
+    assert used, "no string keys found: the pattern is out of date"
+    assert used <= set(STRINGS["vi"]), used - set(STRINGS["vi"])
+
+
+def test_vietnamese_text_has_its_diacritics():
+    assert tr("vi", "print_failed") == "Máy in gặp sự cố — vui lòng ghi nhớ số này hoặc báo cán bộ"
+    assert tr("vi", "take_ticket") == "Mời bạn nhận phiếu"
+    assert tr("vi", "priority_button") == "Ưu tiên"
+    assert tr("en", "people_waiting", n=3) == "3 people waiting"
+
+
+def test_command_line_overrides_the_file_and_environment(tmp_path, monkeypatch):
+    cfg_file = tmp_path / "kiosk.toml"
+    cfg_file.write_text('db_url = "sqlite:///from-file.sqlite3"\nidle_seconds = 30\nprinter = "preview:///a"\n',
+                        encoding="utf-8")
+    monkeypatch.setenv("KIOSK_PRINTER", "preview:///from-env")
+    cfg = make_config(parse_args(["--config", str(cfg_file), "--db", "sqlite:///cli.sqlite3", "--windowed"]))
+    assert cfg.db_url == "sqlite:///cli.sqlite3"
+    assert cfg.printer == "preview:///from-env"          # env beats the file
+    assert cfg.idle_seconds == 30 and cfg.fullscreen is False
+    cfg = make_config(parse_args(["--config", str(cfg_file), "--printer", "tcp://10.0.0.5:9100"]))
+    assert cfg.printer == "tcp://10.0.0.5:9100" and cfg.fullscreen is True
+
+
+def test_bad_configuration_is_a_clear_message(tmp_path, capsys, monkeypatch):
+    from kiosk.app import main
+    bad = tmp_path / "kiosk.toml"
+    bad.write_text("idle_seconds = 'soon'\n", encoding="utf-8")
+    assert main(["--config", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "idle_seconds" in err and "không hợp lệ" in err
+
+
+def test_first_start_sets_up_the_default_database_once(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'data' / 'queue.sqlite3'}"
+    monkeypatch.setattr(kiosk_config, "default_db_url", lambda: url)
+    cfg = kiosk_config.AppConfig()                     # db_url empty: the default SQLite file
+    assert cfg.resolved_db_url == url
+    assert ensure_database(cfg) is True
+    from db import open_queue
+    svc = open_queue(url)
+    try:
+        assert len(svc.fields()) == 9 and svc.office_info().is_open   # ready, open around the clock
+    finally:
+        svc.close()
+    assert ensure_database(cfg) is False               # a database with tables is never reloaded
+
+
+def test_an_explicit_database_is_never_set_up_silently(tmp_path):
+    url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    assert ensure_database(kiosk_config.AppConfig(db_url=url)) is False
+    from kiosk.app import database_is_empty
+    assert database_is_empty(url)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_printed_ticket_carries_the_citizens_language(sqlite_url, clock, language):
+    svc = init_db(sqlite_url, clock=clock)
+    try:
+        issued = svc.issue("HT", procedure="HT-KS", priority="disability")
+        office = svc.office_info()
+    finally:
+        svc.close()
+    cfg = kiosk_config.AppConfig(ticket_qr="https://dvc.example/{procedure_code}/{label}")
+    ticket = build_ticket(cfg, office, issued, language)
+    en = language == "en"
+    assert ticket.label == "A001" and ticket.language == language
+    assert ticket.centre_name == (office.name_en if en else office.name_vi)
+    assert ticket.field_name == ("Civil status" if en else "Hộ tịch")
+    assert ticket.procedure_name == ("Birth registration" if en else "Đăng ký khai sinh")
+    assert ticket.priority_reason == ("Person with a disability" if en else "Người khuyết tật")
+    assert ticket.counters == ["1", "6"]
+    assert ticket.qr_payload == "https://dvc.example/HT-KS/A001"
