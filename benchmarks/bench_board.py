@@ -87,6 +87,9 @@ def run(url: str, n: int) -> dict:
     child.join()
     window.shutdown()
     renderer.close()
+    window.deleteLater()
+    player.deleteLater()      # Qt Multimedia objects must go before the interpreter finalises
+    app.processEvents()
     paint_ms = [1000 * (painted[l] - t) for l, t in called.items() if l in painted]
     sound_ms = [1000 * (sounded[l] - t) for l, t in called.items() if l in sounded]
     return {"calls": len(called), "painted": len(paint_ms), "sounded": len(sound_ms),

@@ -22,6 +22,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quit_on_signals(app) -> None:
+    """Ctrl-C and SIGTERM (systemd stopping the screen) leave the event loop cleanly: workers stop,
+    nothing is torn down mid-paint."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: app.quit())
+    wake = QTimer(app, interval=250)   # lets Python run its signal handlers while Qt waits
+    wake.timeout.connect(lambda: None)
+    wake.start()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -57,16 +70,21 @@ def main(argv: list[str] | None = None) -> int:
             if missing:
                 print(f"Thiếu {len(missing)} tệp âm thanh / missing sound files, e.g. {missing[0]}", file=sys.stderr)
             options = VoiceOptions.from_config(cfg)
-            announcer = Announcer(QtPlayer(app), CallRenderer(library, options), options,
+            announcer = Announcer(QtPlayer(app),  CallRenderer(library, options), options,
                                   on_error=lambda item, exc: logging.error("cannot announce %s: %s", item.label, exc))
         window = BoardWindow(open_service, notice=cfg.board_notice, announcer=announcer, language=cfg.language)
     app.aboutToQuit.connect(window.shutdown)
+    _quit_on_signals(app)
     if cfg.fullscreen and not args.windowed:
         window.showFullScreen()
     else:
         window.resize(1366, 768)
         window.show()
-    return app.exec()
+    code = app.exec()
+    window.shutdown()
+    window.deleteLater()   # Qt Multimedia objects must be gone before the interpreter finalises
+    app.processEvents()
+    return code
 
 
 if __name__ == "__main__":
