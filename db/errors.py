@@ -10,6 +10,9 @@ class QueueError(Exception):
         self.message_vi = message_vi
         self.message_en = message_en
 
+    def __reduce__(self):  # picklable across processes (the default would call cls(str(self)))
+        return (type(self), (self.message_vi, self.message_en))
+
     def message(self, language: str = "vi") -> str:
         return self.message_en if language == "en" else self.message_vi
 

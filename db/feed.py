@@ -40,6 +40,11 @@ class EventFeed:
         self._data_version: int | None = None
         self.connected = False
         self.last_error = ""
+        if since is None:  # "from now" means from when the feed was made, not from its first poll
+            try:
+                self._connect()
+            except Exception as exc:
+                self._lost(exc)
 
     # -------------------------------------------------------------- public
     @property
