@@ -1,0 +1,109 @@
+"""kiosk-admin as an administrator uses it: real processes, plain messages, exit codes, JSON lines."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import REPO
+
+
+def admin(url, *args, stdin=None, timeout=60):
+    env = {**os.environ, "KIOSK_DB_URL": url}
+    env.pop("KIOSK_CONFIG", None)
+    return subprocess.run([sys.executable, "-m", "kiosk.admin", *args], cwd=REPO, env=env, input=stdin,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture
+def url(db_url):
+    r = admin(db_url, "init", "--always-open")
+    assert r.returncode == 0, r.stderr
+    assert "9 lĩnh vực" in r.stdout
+    return db_url
+
+
+def test_issue_call_and_status(url):
+    r = admin(url, "issue", "HT", "--json")
+    assert r.returncode == 0
+    issued = json.loads(r.stdout)
+    assert issued["ticket"]["label"] == "A001" and issued["counters"] == [1]
+    assert admin(url, "issue", "B", "--priority", "elderly").stdout.startswith("B001")
+    called = json.loads(admin(url, "call", "1", "--json").stdout)
+    assert called["label"] == "A001" and called["status"] == "called"
+    assert "A001" in admin(url, "recall", "1").stdout
+    assert admin(url, "start", "1").returncode == 0
+    assert admin(url, "finish", "1").returncode == 0
+    status = json.loads(admin(url, "status", "--json").stdout)
+    fields = {f["code"]: f for f in status["fields"]}
+    assert fields["CT"]["waiting"] == 1 and fields["HT"]["waiting"] == 0
+    assert {c["number"] for c in status["counters"]} == {1, 2, 3, 4, 5, 6}
+    text = admin(url, "status").stdout
+    assert "Chứng thực" in text and "Quầy 6" in text
+
+
+def test_transfer_no_show_reactivate_pause(url):
+    admin(url, "issue", "HT")
+    assert "A001  Chứng thực  (waiting)" in admin(url, "transfer", "A001", "CT").stdout
+    assert json.loads(admin(url, "call", "2", "--json").stdout)["label"] == "A001"
+    assert admin(url, "no-show", "2").returncode == 0
+    assert "waiting" in admin(url, "reactivate", "A001").stdout
+    assert "tạm dừng" in admin(url, "pause", "2").stdout
+    r = admin(url, "call", "2")
+    assert r.returncode == 1 and "tạm dừng" in r.stderr
+
+
+def test_user_mistakes_give_plain_messages_not_tracebacks(url):
+    for args, code, words in [
+        (("issue", "ZZ"), 1, "Không có lĩnh vực"),
+        (("finish", "3"), 1, "chưa gọi số nào"),
+        (("call", "99"), 1, "Không có quầy số 99"),
+        (("officer", "add", "Lan", "--pin", "12"), 1, "4–8 chữ số"),
+    ]:
+        r = admin(url, *args)
+        assert r.returncode == code and words in r.stderr and "Traceback" not in r.stderr
+
+
+def test_unreachable_database_exits_3():
+    r = admin("postgresql+psycopg://nobody@127.0.0.1:1/none", "status")
+    assert r.returncode == 3 and "Không kết nối được" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_bad_catalogue_is_refused_and_changes_nothing(url, tmp_path):
+    bad = tmp_path / "bad.toml"
+    good = (REPO / "assets" / "catalogue.toml").read_text(encoding="utf-8")
+    bad.write_text(good.replace('name_vi = "Chứng thực"', 'name_vi = "Đổi tên"').replace(
+        'prefix = "C"', 'prefix = "A"'), encoding="utf-8")
+    r = admin(url, "init", "--catalogue", str(bad))
+    assert r.returncode == 2
+    assert str(bad) in r.stderr and "[[fields]] 'DD'" in r.stderr and "tiền tố 'A' bị trùng" in r.stderr
+    assert "Chứng thực" in admin(url, "status").stdout
+
+
+def test_officer_add_reads_pin_from_stdin(url):
+    r = admin(url, "officer", "add", "Trần Văn Bình", "--role", "supervisor", stdin="2580\n")
+    assert r.returncode == 0, r.stderr
+    assert "Trần Văn Bình\tsupervisor" in admin(url, "officer", "list").stdout
+
+
+def test_events_follow_json_prints_one_line_per_event_at_once(url):
+    env = {**os.environ, "KIOSK_DB_URL": url}
+    proc = subprocess.Popen([sys.executable, "-m", "kiosk.admin", "events", "--follow", "--json"], cwd=REPO,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(2.0)  # let it start following
+        admin(url, "issue", "HT")
+        admin(url, "call", "1")
+        lines = [proc.stdout.readline() for _ in range(2)]  # flushed per event, or this blocks
+    finally:
+        proc.kill()
+        proc.wait()
+    events = [json.loads(line) for line in lines]
+    assert [e["kind"] for e in events] == ["issued", "called"]
+    assert events[1]["ticket_label"] == "A001" and events[1]["counter_number"] == 1
+    history = [json.loads(line) for line in admin(url, "events", "--json").stdout.splitlines()]
+    assert [e["kind"] for e in history] == ["issued", "called"]
