@@ -38,7 +38,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "fee": "Phí, lệ phí",
         "no_procedures": "Cán bộ sẽ hướng dẫn bạn tại quầy.",
         "take_number": "Lấy số",
-        "take_number_field": "Lấy số — {field}",
         "take_number_procedure": "Lấy số cho thủ tục này",
         "back": "Quay lại",
         # ticket
@@ -101,7 +100,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "fee": "Fees",
         "no_procedures": "Staff will guide you at the counter.",
         "take_number": "Get a number",
-        "take_number_field": "Get a number — {field}",
         "take_number_procedure": "Get a number for this procedure",
         "back": "Back",
         "issuing": "Getting your number…",

@@ -251,7 +251,7 @@ class ProceduresScreen(Screen):
             return
         en = self.lang == "en"
         self.title.setText(self.t("procedures_title", field=f.name(self.lang)))
-        self.take_field.setText(self.t("take_number_field", field=f.name(self.lang)))
+        self.take_field.setText(self.t("take_number"))          # the title names the field
         self.take_field.setEnabled(f.available)
         for card in self.cards:
             self.list_box.removeWidget(card)
@@ -355,7 +355,7 @@ class TicketScreen(Screen):
         self.render()
 
     def show_failed(self, error) -> None:
-        self.state, self.error = self.FAILED, error
+        self.state, self.error, self.issued = self.FAILED, error, None
         self.render()
 
     def set_compact(self, compact: bool) -> None:

@@ -1,0 +1,141 @@
+"""Every kiosk screen at 1080×1920 (portrait kiosk) and 1920×1080, in Vietnamese and English: saved as PNG
+under artifacts/kiosk/ (looked at by eye; not goldens) and checked for what elderly eyes and hands need:
+text ≥ 28 px, touch targets ≥ 120 px, nothing clipped, the window not forced bigger than the screen."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QAbstractButton, QLabel
+
+from db import init_db
+from kiosk.app import create_window
+from kiosk.ui import theme
+from kiosk.ui.screens import ProceduresScreen, TicketScreen
+from kiosk.worker import IssueFailure, PrintOutcome
+from printer import PrintResult, PrintStatus
+from tests.conftest import MONDAY_9AM
+from tests.test_kiosk_app import WAIT_MS, kiosk_config, wait_home
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "kiosk"
+SIZES = [(1080, 1920), (1920, 1080)]
+
+
+def visible(widgets):
+    return [w for w in widgets if w.isVisibleTo(w.window()) and w.isVisible()]
+
+
+def check_for_elderly_eyes(window) -> list[str]:
+    problems = []
+    screen = window.current()
+    scroll = screen.scroll if isinstance(screen, ProceduresScreen) else None
+    for lbl in visible(window.findChildren(QLabel)):
+        if not lbl.text() or (screen not in _ancestors(lbl) and window.header not in _ancestors(lbl)):
+            continue
+        name = f"label {lbl.text()[:40]!r}"
+        if lbl.font().pixelSize() < theme.MIN_TEXT_PX:
+            problems.append(f"{name}: {lbl.font().pixelSize()} px text")
+        inside_scroll = scroll is not None and scroll.widget() in _ancestors(lbl)
+        if lbl.wordWrap():
+            if lbl.heightForWidth(lbl.width()) > lbl.height() + 1 and not inside_scroll:
+                problems.append(f"{name}: wrapped text cut ({lbl.heightForWidth(lbl.width())} > {lbl.height()})")
+        elif lbl.fontMetrics().horizontalAdvance(lbl.text()) > lbl.contentsRect().width() + 1:
+            problems.append(f"{name}: text wider than its label")
+    for b in visible(window.findChildren(QAbstractButton)):
+        if screen not in _ancestors(b) and window.header not in _ancestors(b):
+            continue
+        if b.width() < theme.MIN_TARGET_PX or b.height() < theme.MIN_TARGET_PX:
+            problems.append(f"button {b.text()!r}: {b.width()}×{b.height()} px")
+        if b.fontMetrics().horizontalAdvance(b.text()) > b.width() - 8:
+            problems.append(f"button {b.text()!r}: text wider than the button")
+    for tile in window.home.tiles.values() if screen is window.home else ():
+        if tile.height() < theme.MIN_TARGET_PX or tile.width() < theme.MIN_TARGET_PX:
+            problems.append(f"tile {tile.code}: {tile.width()}×{tile.height()} px")
+    return problems
+
+
+def refresh_until(qtbot, w, condition) -> None:
+    """Ask the worker for fresh data until the screen shows what the clock now says."""
+    def check() -> bool:
+        w.backend.refresh()                            # merged while one is pending
+        return condition()
+    qtbot.waitUntil(check, timeout=WAIT_MS)
+
+
+def _ancestors(w):
+    out = []
+    while w is not None:
+        out.append(w)
+        w = w.parentWidget()
+    return out
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_screen_fits_and_is_readable(qtbot, tmp_path, sqlite_url, clock, size):
+    svc = init_db(sqlite_url, clock=clock)
+    for _ in range(4):
+        svc.issue("HT")
+    svc.issue("CT")
+    svc.close()
+    w = create_window(kiosk_config(tmp_path, sqlite_url), clock=clock)
+    try:
+        w.resize(*size)
+        w.show()
+        wait_home(qtbot, w)
+        tag = f"{size[0]}x{size[1]}"
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        problems: list[str] = []
+
+        def shot(name: str) -> None:
+            qtbot.wait(10)                             # let layouts settle before grabbing
+            assert (w.width(), w.height()) == size, f"{name}: window forced to {w.width()}×{w.height()}"
+            w.grab().save(str(ARTIFACTS / f"{name}_{w.lang}_{tag}.png"))
+            problems.extend(f"{name} ({w.lang}): {p}" for p in check_for_elderly_eyes(w))
+
+        for lang in ("vi", "en"):
+            w.set_language(lang)
+            w.show_home()
+            shot("home")
+            w.show(w.priority_screen)
+            shot("priority")
+            w._priority_chosen("pregnant")
+            shot("home_priority")
+            w.set_priority(None)
+            w.show_procedures("HT")
+            shot("procedures")
+            w.show_procedures("TP")
+            shot("procedures_none")
+            w.show_home()
+
+            assert w.take_number("HT", "HT-KS")
+            qtbot.waitUntil(lambda: w.ticket.state == TicketScreen.PRINTED, timeout=WAIT_MS)
+            issued = w.ticket.issued
+            w.ticket.show_issued(issued)               # the moment between the number and the paper
+            shot("ticket_printing")
+            w.ticket.show_printed(PrintOutcome(w._request, issued, PrintResult(PrintStatus.PRINTED), True))
+            shot("ticket_printed")
+            w.ticket.show_printed(PrintOutcome(w._request, issued, PrintResult(PrintStatus.PAPER_OUT), True))
+            shot("ticket_print_failed")
+            from db import CapReached
+            w.ticket.show_failed(IssueFailure(w._request, CapReached(
+                "Lĩnh vực Hộ tịch đã hết số hôm nay (300 số)", "Civil status has given all 300 numbers for today")
+            ).error)
+            shot("ticket_not_issued")
+            w.next_citizen()
+            w.set_language(lang)
+
+            clock.set(MONDAY_9AM.replace(hour=19))
+            refresh_until(qtbot, w, lambda: w.current() is w.closed)
+            shot("closed")
+            clock.set(MONDAY_9AM)
+            refresh_until(qtbot, w, lambda: w.current() is w.home)
+            w.online = False
+            w.show(w.unavailable)
+            shot("unavailable")
+            w.online = True
+            w.show_pin_pad()
+            shot("admin_pin")
+            w.pin_pad.hide()
+        assert problems == []
+    finally:
+        w.shutdown()
