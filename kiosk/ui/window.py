@@ -120,6 +120,12 @@ class KioskWindow(QWidget):
         if app is not None:
             app.installEventFilter(self)
 
+        # face recognition of consenting visitors (issue 6): nothing of it exists unless enabled
+        self.face = None
+        if cfg.face_enabled:
+            from .face_screens import attach_face
+            self.face = attach_face(self)
+
         self._retranslate()
         self._tick()
         self.clock_timer.start()
@@ -156,10 +162,14 @@ class KioskWindow(QWidget):
         self.ticket_timer.stop()
         self.issuing = False
         self._request = None
+        if self.face is not None and self.face.offer_before_next_citizen():
+            return                  # "faster next time?" first; its screens come back here when done
         self.visitor = None
         self.priority = None
         self.home.set_greeting(None)
         self.home.set_priority(None)
+        if self.face is not None:
+            self.face.reset()
         if self.lang != self.cfg.language:
             self.set_language(self.cfg.language)
         self.show_home()
@@ -188,6 +198,8 @@ class KioskWindow(QWidget):
     def _retranslate(self) -> None:
         for s in self.screens:
             s.set_language(self.lang)
+        if self.face is not None:
+            self.face.set_language(self.lang)
         for code, b in self.lang_buttons.items():
             b.setProperty("current", "true" if code == self.lang else "false")
             restyle(b)
@@ -365,4 +377,6 @@ class KioskWindow(QWidget):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+        if self.face is not None:
+            self.face.stop()
         self.backend.stop()

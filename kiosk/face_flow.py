@@ -1,0 +1,204 @@
+"""What the kiosk does with a face (Qt-free): greet, ask a second factor, offer registration, delete.
+
+    flow = FaceFlow(store, recognizer, kiosk_id="kiosk-1", retention_months=12)
+    outcome = flow.observe(encoding)        # one camera frame's encoding (or None: no usable face)
+    # -> None (keep looking) or Outcome("greet" | "second_factor" | "unknown", ...)
+    flow.answer_birth_year(1999)            # -> Outcome "greet" or "unknown"
+    flow.after_ticket("TP")                 # a recognised visitor got a number: remember the field, refresh
+    consent_id = flow.answer_consent(True)  # both answers are recorded
+    flow.register(payload, consent_id)      # -> Registration (or a CccdError-like message; nothing changes)
+    flow.forget()                           # "Delete my data": store + in-memory gallery
+
+One person stands in front of the kiosk between two ``reset()`` calls (the window's "next citizen").
+Encodings seen meanwhile stay in memory only (never a photo) and are dropped at ``reset()``; they are
+the templates enrolled when that person agrees and scans the CCCD.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+
+from kiosk.cccd import CccdError, parse_cccd
+from kiosk.face.decision import Decision
+from kiosk.privacy import CONSENT_VERSION, Greeting, PrivacyError, VisitorStore
+
+log = logging.getLogger(__name__)
+
+LOOK_FRAMES = 6          # good frames looked at before a person is treated as unknown
+KEEP_ENCODINGS = 10      # newest encodings of the person kept in memory for enrolment / refresh
+MIN_ENROL_ENCODINGS = 2  # fewer good frames than this: ask the person to look at the camera
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: str                                # "greet", "second_factor", "unknown"
+    greeting: Greeting | None = None         # kind "greet": name (never the ID number) and last field
+    birth_years: tuple[int, ...] = ()        # kind "second_factor": the three choices
+    reason: str = ""                         # the recognizer's reason ("match", "unknown", ...)
+
+
+@dataclass(frozen=True)
+class Registration:
+    ok: bool
+    visitor_id: int | None = None
+    templates: int = 0
+    code: str = ""                           # why not: a CccdError code, "no_face", "store"
+    vi: str = ""
+    en: str = ""
+
+
+NO_FACE = ("Chưa thấy rõ khuôn mặt. Bác vui lòng nhìn thẳng vào màn hình rồi quét lại.",
+           "Your face was not seen clearly. Please look at the screen and scan again.")
+STORE_FAILED = ("Chưa lưu được, vui lòng thử lại hoặc nhờ cán bộ giúp.",
+                "Could not save, please try again or ask an officer.")
+
+
+@dataclass
+class _Person:
+    """What is known about the person in front of the kiosk right now."""
+    state: str = "looking"                   # looking, greeted, second_factor, unknown
+    looked: list[np.ndarray] = field(default_factory=list)
+    seen: list[np.ndarray] = field(default_factory=list)
+    visitor_id: int | None = None
+    shortlist: tuple[int, ...] = ()
+    ticket_field: str | None = None
+
+
+class FaceFlow:
+    def __init__(self, store: VisitorStore, recognizer, kiosk_id: str, retention_months: int = 12) -> None:
+        self.store, self.recognizer = store, recognizer
+        self.kiosk_id, self.retention_months = kiosk_id, retention_months
+        self.person = _Person()
+
+    # --- one person ---------------------------------------------------------------------------
+    def reset(self) -> None:
+        """The next citizen: forget everything about the previous one (in memory)."""
+        self.person = _Person()
+
+    @property
+    def visitor_id(self) -> int | None:
+        return self.person.visitor_id
+
+    @property
+    def state(self) -> str:
+        return self.person.state
+
+    def seen_encodings(self) -> list[np.ndarray]:
+        return list(self.person.seen)
+
+    def observe(self, encoding: np.ndarray | None, decide: bool = True) -> Outcome | None:
+        """One frame. Returns an outcome once, when the decision about this person is made
+        (``decide=False``: only remember the encoding, e.g. while another screen is shown)."""
+        p = self.person
+        if encoding is None:
+            return None
+        p.seen = [*p.seen, np.asarray(encoding, dtype=np.float32)][-KEEP_ENCODINGS:]
+        if p.state != "looking" or not decide:
+            return None
+        p.looked.append(p.seen[-1])
+        decision = self.recognizer.decide_encodings(p.looked[-LOOK_FRAMES:], self._candidates())
+        return self._apply(decision)
+
+    def _candidates(self) -> list[int]:
+        return self.store.recent_visitor_ids(self.retention_months)
+
+    def _apply(self, decision: Decision) -> Outcome | None:
+        p = self.person
+        if decision.reason == "match" and decision.match is not None:
+            return self._greet(decision.match.visitor_id, "match")
+        if decision.needs_second_factor and decision.shortlist:
+            years = tuple(self.store.birth_year_choices(decision.shortlist))
+            if len(years) >= 2:
+                p.state, p.shortlist = "second_factor", decision.shortlist
+                return Outcome("second_factor", birth_years=years, reason=decision.reason)
+        if decision.reason in ("empty", "second_factor") or len(p.looked) >= LOOK_FRAMES:
+            p.state = "unknown"
+            return Outcome("unknown", reason=decision.reason)
+        return None                                  # too few frames, or not sure yet: keep looking
+
+    def _greet(self, visitor_id: int, reason: str) -> Outcome:
+        greeting = self.store.greeting(visitor_id)
+        if greeting is None:                         # deleted meanwhile
+            self.person.state = "unknown"
+            return Outcome("unknown", reason="deleted")
+        self.person.state, self.person.visitor_id = "greeted", visitor_id
+        return Outcome("greet", greeting=greeting, reason=reason)
+
+    def answer_birth_year(self, year: int | None) -> Outcome:
+        """The second factor: the birth year tapped (None: "Không phải tôi"). A wrong answer is "unknown"."""
+        p = self.person
+        if p.state != "second_factor":
+            return Outcome("unknown", reason="no_question")
+        visitor_id = self.store.resolve_birth_year(p.shortlist, year) if year is not None else None
+        if visitor_id is not None and self.recognizer.verify_encodings(visitor_id, p.seen) is not None:
+            return self._greet(visitor_id, "second_factor")
+        p.state, p.shortlist = "unknown", ()
+        return Outcome("unknown", reason="second_factor_failed")
+
+    def not_me(self) -> None:
+        """The greeted person says it is not them: treat as unknown (the ticket carries no visitor)."""
+        self.person.state, self.person.visitor_id = "unknown", None
+
+    # --- after the ticket -----------------------------------------------------------------------
+    def after_ticket(self, field_code: str) -> None:
+        """A number was issued. Recognised: remember the field and refresh the templates."""
+        p = self.person
+        p.ticket_field = field_code
+        if p.visitor_id is None:
+            return
+        self.store.record_visit(p.visitor_id, field_code)
+        match = self.recognizer.verify_encodings(p.visitor_id, p.seen)
+        if match is not None:                        # refresh only from frames that are surely this person
+            self.recognizer.refresh(match, p.seen)
+
+    def may_offer_registration(self) -> bool:
+        """After a ticket for someone not recognised, whose face the camera saw."""
+        p = self.person
+        return p.state == "unknown" and p.ticket_field is not None and len(p.seen) >= MIN_ENROL_ENCODINGS
+
+    # --- consent and registration -----------------------------------------------------------------
+    def answer_consent(self, granted: bool) -> int:
+        """Record the answer given on the consent screen (the exact text of CONSENT_VERSION).
+
+        On "agree" only the frames seen from now on are enrolled: the person reading and scanning,
+        not someone who walked past the kiosk earlier."""
+        if granted:
+            self.person.seen = []
+        return self.store.record_consent(granted, kiosk_id=self.kiosk_id, text_version=CONSENT_VERSION)
+
+    def register(self, payload: str, consent_id: int, encodings: Sequence[np.ndarray] | None = None) -> Registration:
+        """Parse the scanned CCCD, register the visitor and enrol the face. A bad payload changes nothing.
+
+        The payload is only parsed here: it is never stored, logged or shown."""
+        try:
+            info = parse_cccd(payload)
+        except CccdError as exc:
+            return Registration(False, code=exc.code, vi=exc.vi, en=exc.en)
+        encodings = list(self.person.seen if encodings is None else encodings)
+        if len(encodings) < MIN_ENROL_ENCODINGS:
+            return Registration(False, code="no_face", vi=NO_FACE[0], en=NO_FACE[1])
+        try:
+            visitor_id = self.store.register_from_cccd(info, consent_id, actor=self.kiosk_id)
+            added = self.recognizer.add_encodings(visitor_id, encodings)
+            if self.person.ticket_field:
+                self.store.record_visit(visitor_id, self.person.ticket_field)
+        except PrivacyError as exc:
+            log.error("registration refused by the visitor store: %s", exc)
+            return Registration(False, code="store", vi=STORE_FAILED[0], en=STORE_FAILED[1])
+        self.person.visitor_id = visitor_id
+        return Registration(True, visitor_id=visitor_id, templates=added)
+
+    # --- deletion ------------------------------------------------------------------------------
+    def forget(self) -> bool:
+        """"Xóa dữ liệu của tôi": delete everything about the greeted visitor, at once, logged."""
+        visitor_id = self.person.visitor_id
+        if visitor_id is None:
+            return False
+        existed = self.store.forget(visitor_id, actor=self.kiosk_id)
+        self.recognizer.forget(visitor_id)
+        self.reset()
+        self.person.state = "unknown"
+        return existed

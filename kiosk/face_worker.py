@@ -1,0 +1,127 @@
+"""The camera loop, off the GUI thread: read a frame, find the face's encoding, look for a CCCD QR code.
+
+    worker = FaceWorker(lambda: open_camera(cfg.camera, threaded=True), encode_frame)
+    worker.face.connect(...)          # np.ndarray (128-d) or None (no usable face in this frame)
+    worker.qr_seen.connect(...)       # str: a QR payload, only while ``set_scanning(True)``
+    worker.unavailable.connect(...)   # str: camera unplugged / face models missing (staff-facing)
+    worker.start(); ...; worker.stop()
+
+Only encodings and QR text leave the thread; frames are dropped at once (no photo is kept anywhere).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any, Callable
+
+import numpy as np
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from .cccd import read_qr_from_image
+from .face.camera import ThreadedCamera
+from .face.engine import FaceUnavailable
+
+log = logging.getLogger(__name__)
+
+FRAME_PERIOD_S = 0.25       # about 4 frames a second is plenty for one person at a kiosk
+READ_TIMEOUT_S = 0.5
+MAX_MISSED_READS = 40       # ~20 s without a single frame: the camera is gone
+
+
+def encoder_for(recognizer) -> Callable[[np.ndarray], np.ndarray | None]:
+    """One frame -> the encoding of its face, or None (no face, blurred, not frontal...)."""
+    def encode(frame: np.ndarray) -> np.ndarray | None:
+        sample = recognizer.analyse([frame])[0]
+        return sample.encoding
+    return encode
+
+
+class _Loop(QObject):
+    face = Signal(object)
+    qr_seen = Signal(str)
+    unavailable = Signal(str)
+
+    def __init__(self, open_camera: Callable[[], Any], encode: Callable[[np.ndarray], np.ndarray | None],
+                 period_s: float):
+        super().__init__()
+        self.open_camera, self.encode, self.period_s = open_camera, encode, period_s
+        self.stopping = threading.Event()
+        self.scanning = threading.Event()
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            camera = self.open_camera()
+        except FaceUnavailable as exc:
+            self.unavailable.emit(str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - a broken camera must never stop the kiosk
+            log.exception("opening the camera failed")
+            self.unavailable.emit(f"{exc.__class__.__name__}: {exc}")
+            return
+        missed = 0
+        try:
+            while not self.stopping.is_set():
+                frame = _read(camera)
+                if frame is None:
+                    missed += 1
+                    if missed >= MAX_MISSED_READS:
+                        self.unavailable.emit("Camera không gửi hình / the camera sends no frames")
+                        return
+                    self.stopping.wait(self.period_s)
+                    continue
+                missed = 0
+                self._handle(frame)
+                del frame                                   # never kept: only encodings / QR text leave
+                self.stopping.wait(self.period_s)
+        except FaceUnavailable as exc:                      # face models missing: no recognition today
+            self.unavailable.emit(str(exc))
+        except Exception as exc:  # noqa: BLE001
+            log.exception("face loop failed")
+            self.unavailable.emit(f"{exc.__class__.__name__}: {exc}")
+        finally:
+            try:
+                camera.close()
+            except Exception:  # noqa: BLE001
+                log.exception("closing the camera failed")
+
+    def _handle(self, frame: np.ndarray) -> None:
+        if self.scanning.is_set():
+            payload = read_qr_from_image(frame)
+            if payload:
+                self.qr_seen.emit(payload)
+        self.face.emit(self.encode(frame))
+
+
+def _read(camera) -> np.ndarray | None:
+    if isinstance(camera, ThreadedCamera):
+        return camera.read(timeout=READ_TIMEOUT_S)
+    return camera.read()
+
+
+class FaceWorker(QObject):
+    """Owns the camera thread. ``stop()`` returns once the thread has ended and the camera is closed."""
+
+    def __init__(self, open_camera: Callable[[], Any], encode: Callable[[np.ndarray], np.ndarray | None],
+                 period_s: float = FRAME_PERIOD_S, parent: QObject | None = None):
+        super().__init__(parent)
+        self.thread = QThread()
+        self.thread.setObjectName("face-camera")
+        self.loop = _Loop(open_camera, encode, period_s)
+        self.loop.moveToThread(self.thread)
+        self.thread.started.connect(self.loop.run)
+        self.loop.unavailable.connect(self.thread.quit)
+        self.face, self.qr_seen, self.unavailable = self.loop.face, self.loop.qr_seen, self.loop.unavailable
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def set_scanning(self, on: bool) -> None:
+        """Look for a CCCD QR code in the frames (only on the scan screen)."""
+        (self.loop.scanning.set if on else self.loop.scanning.clear)()
+
+    def stop(self) -> None:
+        self.loop.stopping.set()
+        if self.thread.isRunning():
+            self.thread.quit()
+            self.thread.wait()

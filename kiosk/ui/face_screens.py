@@ -1,0 +1,556 @@
+"""The citizen's side of face recognition: camera notice, greeting, birth-year question, registration offer,
+consent, CCCD scan, delete-my-data. ``attach_face(window)`` plugs them into the kiosk window.
+
+Active only with ``cfg.face_enabled``. Whatever goes wrong here (no camera, no face models, no key file)
+is logged for the staff and the kiosk carries on issuing tickets without recognition.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+
+from ..face_flow import FaceFlow, Outcome, Registration
+from ..face_texts import face_tr
+from ..privacy import consent_text
+from . import theme
+from .screens import Screen
+from .widgets import button, label
+
+log = logging.getLogger(__name__)
+
+BIG_BUTTON_PX = 140          # the tall buttons of these screens (touch target ≥ 120 px)
+CHOICE_WIDTH_PX = 440        # each of two side-by-side choices (the same for both: equal weight)
+
+
+def _frame(name: str) -> QFrame:
+    f = QFrame()
+    f.setObjectName(name)
+    f.setAttribute(Qt.WA_StyledBackground)
+    return f
+
+
+def _big(name: str, kind: str | None = None):
+    b = button("", kind=kind, name=name)
+    b.setFixedHeight(BIG_BUTTON_PX)
+    return b
+
+
+def _pair(left, right) -> QHBoxLayout:
+    """Two answers side by side, same size and same style: neither is the 'default'."""
+    row = QHBoxLayout()
+    row.setSpacing(40)
+    for b in (left, right):
+        b.setFixedSize(CHOICE_WIDTH_PX, BIG_BUTTON_PX)
+        row.addWidget(b)
+    return row
+
+
+class FaceScreen(Screen):
+    """A kiosk screen whose words come from kiosk/face_texts.py."""
+
+    def t(self, key: str, **values) -> str:
+        return face_tr(self.lang, key, **values)
+
+    def _page(self) -> QVBoxLayout:
+        box = QVBoxLayout(self)
+        box.setContentsMargins(48, 32, 48, 40)
+        box.setSpacing(28)
+        return box
+
+
+# ------------------------------------------------------------------------------ on the home screen
+class CameraNotice(QFrame):
+    """The visible notice that a camera is in use (Law 91/2025: the person must know)."""
+
+    def __init__(self):
+        super().__init__()
+        self.setObjectName("warning")
+        self.setAttribute(Qt.WA_StyledBackground)
+        self.text = label(px=theme.TEXT_SMALL, bold=True)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(20, 8, 20, 8)
+        row.addWidget(self.text)
+
+    def set_language(self, lang: str) -> None:
+        self.text.setText("📷  " + face_tr(lang, "camera_notice"))
+
+
+class GreetingBanner(QFrame):
+    """'Chào mừng bác An quay lại' with 'Không phải tôi' and 'Xóa dữ liệu của tôi'."""
+
+    not_me = Signal()
+    delete_requested = Signal()
+
+    def __init__(self):
+        super().__init__()
+        self.setObjectName("greeting")
+        self.setAttribute(Qt.WA_StyledBackground)
+        self.name: str | None = None
+        self.text = label(px=theme.TITLE, bold=True)
+        self.hint = label(px=theme.TEXT_SMALL)
+        self.not_me_button = button("", name="faceNotMe")
+        self.delete_button = button("", name="faceDeleteMyData")
+        self.not_me_button.clicked.connect(self.not_me)
+        self.delete_button.clicked.connect(self.delete_requested)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(20, 12, 20, 12)
+        grid.addWidget(self.text, 0, 0, 1, 2)
+        grid.addWidget(self.hint, 1, 0, 1, 2)
+        grid.addWidget(self.not_me_button, 2, 0)
+        grid.addWidget(self.delete_button, 2, 1)
+        self.hide()
+
+    def set_language(self, lang: str) -> None:
+        self.text.setText(face_tr(lang, "greeting", name=self.name) if self.name
+                          else face_tr(lang, "greeting_anonymous"))
+        self.hint.setText(face_tr(lang, "last_field_first"))
+        self.not_me_button.setText(face_tr(lang, "not_me"))
+        self.delete_button.setText(face_tr(lang, "delete_my_data"))
+
+
+# ------------------------------------------------------------------------------ screens
+class BirthYearScreen(FaceScreen):
+    """Second factor: three big birth years, and 'Không phải tôi' always there."""
+
+    chosen = Signal(object)      # int year, or None for "not me"
+
+    def __init__(self):
+        super().__init__()
+        self.years: tuple[int, ...] = ()
+        box = self._page()
+        self.title = label(role="title")
+        self.hint = label()
+        box.addWidget(self.title)
+        box.addWidget(self.hint)
+        self.year_box = QVBoxLayout()
+        self.year_box.setSpacing(24)
+        box.addLayout(self.year_box)
+        box.addStretch(1)
+        self.not_me = _big("faceYearNotMe")
+        self.not_me.clicked.connect(lambda: self.chosen.emit(None))
+        box.addWidget(self.not_me)
+        self.year_buttons: list = []
+
+    def ask(self, years: tuple[int, ...]) -> None:
+        self.years = years
+        for b in self.year_buttons:
+            b.deleteLater()
+        self.year_buttons = []
+        for year in years:
+            b = _big(f"faceYear_{year}", kind="primary")
+            b.setText(str(year))
+            b.setStyleSheet("font-size: 56px;")
+            b.clicked.connect(lambda _=False, y=year: self.chosen.emit(y))
+            self.year_box.addWidget(b)
+            self.year_buttons.append(b)
+        self.render()
+
+    def render(self) -> None:
+        self.title.setText(self.t("birth_year_title"))
+        self.hint.setText(self.t("birth_year_hint"))
+        self.not_me.setText(self.t("not_me"))
+
+
+class OfferScreen(FaceScreen):
+    """After the ticket: 'Lần sau nhận diện nhanh hơn?' — learn more (consent screen) or no."""
+
+    more = Signal()
+    skip = Signal()
+
+    def __init__(self):
+        super().__init__()
+        box = self._page()
+        self.title = label(role="title")
+        self.text = label()
+        self.more_button = _big("faceOfferMore")
+        self.skip_button = _big("faceOfferSkip")
+        self.more_button.clicked.connect(self.more)
+        self.skip_button.clicked.connect(self.skip)
+        box.addWidget(self.title)
+        box.addWidget(self.text)
+        box.addStretch(1)
+        box.addLayout(_pair(self.more_button, self.skip_button))
+
+    def render(self) -> None:
+        self.title.setText(self.t("offer_title"))
+        self.text.setText(self.t("offer_text"))
+        self.more_button.setText(self.t("offer_more"))
+        self.skip_button.setText(self.t("offer_skip"))
+
+
+class ConsentScreen(FaceScreen):
+    """The exact consent text of CONSENT_VERSION and two equal answers; nothing is pre-selected."""
+
+    answered = Signal(bool)
+
+    def __init__(self, retention_months: int = 12):
+        super().__init__()
+        self.retention_months = retention_months
+        box = self._page()
+        self.title = label(role="title")
+        self.card = _frame("card")
+        self.text = label()
+        self.text.setTextFormat(Qt.PlainText)
+        inner = QVBoxLayout(self.card)
+        inner.setContentsMargins(24, 20, 24, 20)
+        inner.addWidget(self.text)
+        self.agree = _big("faceAgree")
+        self.disagree = _big("faceDisagree")
+        for b, granted in ((self.agree, True), (self.disagree, False)):
+            b.setCheckable(False)
+            b.clicked.connect(lambda _=False, g=granted: self.answered.emit(g))
+        box.addWidget(self.title)
+        box.addWidget(self.card)
+        box.addStretch(1)
+        box.addLayout(_pair(self.agree, self.disagree))
+
+    def render(self) -> None:
+        self.title.setText(self.t("consent_title"))
+        self.text.setText(consent_text(self.lang, self.retention_months))
+        self.agree.setText(self.t("agree"))
+        self.disagree.setText(self.t("disagree"))
+
+
+class ScanScreen(FaceScreen):
+    """'Quét mã QR trên CCCD'. A USB scanner types the payload + Enter into a focused, invisible line edit
+    (never echoed: the ID number is not shown); a QR seen by the camera arrives through ``submit``."""
+
+    scanned = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self):
+        super().__init__()
+        self.error_text = ""
+        box = self._page()
+        self.title = label(role="title")
+        self.hint = label()
+        self.privacy = label(role="muted")
+        self.error = _frame("warning")
+        self.error_label = label(px=theme.TEXT, bold=True)
+        QHBoxLayout(self.error).addWidget(self.error_label)
+        self.error.hide()
+        self.input = QLineEdit(self)
+        self.input.setObjectName("faceScannerInput")
+        self.input.setEchoMode(QLineEdit.NoEcho)
+        self.input.setFixedSize(1, 1)                 # invisible but focusable: hide() would refuse focus
+        self.input.setStyleSheet("border: none; background: transparent;")
+        self.input.setMaxLength(2000)
+        self.input.returnPressed.connect(self._entered)
+        self.cancel = _big("faceScanCancel")
+        self.cancel.clicked.connect(self.cancelled)
+        box.addWidget(self.title)
+        box.addWidget(self.hint)
+        box.addWidget(self.privacy)
+        box.addWidget(self.error)
+        box.addStretch(1)
+        box.addWidget(self.cancel)
+
+    def start(self) -> None:
+        self.show_error("")
+        self.input.clear()
+        self.input.setFocus(Qt.OtherFocusReason)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.input.setFocus(Qt.OtherFocusReason)
+
+    def _entered(self) -> None:
+        payload = self.input.text()
+        self.input.clear()                            # the payload lives nowhere but in this call
+        if payload.strip():
+            self.scanned.emit(payload)
+
+    def show_error(self, text: str) -> None:
+        self.error_text = text
+        self.error_label.setText(text)
+        self.error.setVisible(bool(text))
+
+    def render(self) -> None:
+        self.title.setText(self.t("scan_title"))
+        self.hint.setText(self.t("scan_hint"))
+        self.privacy.setText(self.t("scan_privacy"))
+        self.cancel.setText(self.t("cancel"))
+
+
+class DeleteScreen(FaceScreen):
+    """Confirm 'Xóa dữ liệu của tôi' (two equal answers)."""
+
+    answered = Signal(bool)
+
+    def __init__(self):
+        super().__init__()
+        box = self._page()
+        self.title = label(role="title")
+        self.text = label()
+        self.yes = _big("faceDeleteYes")
+        self.no = _big("faceDeleteNo")
+        self.yes.clicked.connect(lambda: self.answered.emit(True))
+        self.no.clicked.connect(lambda: self.answered.emit(False))
+        box.addWidget(self.title)
+        box.addWidget(self.text)
+        box.addStretch(1)
+        box.addLayout(_pair(self.yes, self.no))
+
+    def render(self) -> None:
+        self.title.setText(self.t("delete_title"))
+        self.text.setText(self.t("delete_text"))
+        self.yes.setText(self.t("delete_yes"))
+        self.no.setText(self.t("delete_no"))
+
+
+class MessageScreen(FaceScreen):
+    """A plain sentence and 'Xong' (refused, registered, deleted)."""
+
+    done = Signal()
+
+    def __init__(self):
+        super().__init__()
+        self.key, self.values = "deleted", {}
+        box = self._page()
+        self.text = label(px=theme.TITLE, bold=True)
+        self.done_button = _big("faceDone", kind="primary")
+        self.done_button.clicked.connect(self.done)
+        box.addStretch(1)
+        box.addWidget(self.text)
+        box.addStretch(1)
+        box.addWidget(self.done_button)
+
+    def say(self, key: str, **values) -> None:
+        self.key, self.values = key, values
+        self.render()
+
+    def render(self) -> None:
+        self.text.setText(self.t(self.key, **self.values))
+        self.done_button.setText(self.t("done"))
+
+
+# ------------------------------------------------------------------------------ the controller
+class FaceController(QObject):
+    """Moves the window between the face screens; every decision is FaceFlow's (Qt-free)."""
+
+    def __init__(self, window, flow: FaceFlow | None = None, worker=None,
+                 build: Callable[[], tuple[FaceFlow, Any]] | None = None):
+        super().__init__(window)
+        self.window, self.cfg = window, window.cfg
+        self.flow, self.worker = flow, worker
+        self._build = build or self._default_build
+        self.enabled = True
+        self.consent_id: int | None = None
+        self.offered = False
+
+        self.notice = CameraNotice()
+        self.banner = GreetingBanner()
+        home_box = window.home.layout()
+        home_box.insertWidget(0, self.banner)
+        home_box.addWidget(self.notice)
+        self.birth_year = BirthYearScreen()
+        self.offer = OfferScreen()
+        self.consent = ConsentScreen(self.cfg.retention_months)
+        self.scan = ScanScreen()
+        self.delete = DeleteScreen()
+        self.message = MessageScreen()
+        mine = (self.birth_year, self.offer, self.consent, self.scan, self.delete, self.message)
+        for s in mine:
+            window.stack.addWidget(s)
+        window.screens = (*window.screens, *mine)     # the window retranslates them with its own
+
+        self.banner.not_me.connect(self._not_me)
+        self.banner.delete_requested.connect(lambda: self.window.show(self.delete))
+        self.birth_year.chosen.connect(self._birth_year)
+        self.offer.more.connect(lambda: self.window.show(self.consent))
+        self.offer.skip.connect(self._finish)
+        self.consent.answered.connect(self._consent)
+        self.scan.scanned.connect(self._scanned)
+        self.scan.cancelled.connect(self._finish)
+        self.delete.answered.connect(self._delete)
+        self.message.done.connect(self._finish)
+        window.backend.issued.connect(self._issued)
+        window.stack.currentChanged.connect(self._screen_changed)
+        self.set_language(window.lang)
+        if self.flow is None:
+            window.backend.refreshed.connect(self._start_once)   # the database exists from then on
+        else:
+            self._start_worker()
+
+    # -- set-up and failure ----------------------------------------------------------------
+    def _default_build(self) -> tuple[FaceFlow, Any]:
+        from db.engine import make_engines
+        from ..face import Recognizer, open_camera
+        from ..face_worker import FaceWorker, encoder_for
+        from ..privacy import VisitorStore
+        cfg = self.cfg
+        store = VisitorStore(make_engines(cfg.resolved_db_url)[0], cfg.resolved_key_file)
+        recognizer = Recognizer(store)
+        flow = FaceFlow(store, recognizer, cfg.kiosk_id, cfg.retention_months)
+        worker = FaceWorker(lambda: open_camera(cfg.camera, threaded=True), encoder_for(recognizer), parent=self)
+        return flow, worker
+
+    @Slot(object)
+    def _start_once(self, _data=None) -> None:
+        self.window.backend.refreshed.disconnect(self._start_once)
+        try:
+            self.flow, self.worker = self._build()
+        except Exception as exc:  # noqa: BLE001 - e.g. key file unreadable: carry on without recognition
+            self.disable(f"{exc.__class__.__name__}: {exc}")
+            return
+        self._start_worker()
+
+    def _start_worker(self) -> None:
+        if self.worker is None:
+            return
+        self.worker.face.connect(self._face)
+        self.worker.qr_seen.connect(self._qr_seen)
+        self.worker.unavailable.connect(self.disable)
+        self.worker.start()
+
+    @Slot(str)
+    def disable(self, reason: str) -> None:
+        """No recognition today (camera unplugged, models missing...): tell the staff, keep issuing."""
+        if not self.enabled:
+            return
+        self.enabled = False
+        log.warning("face recognition off: %s — the kiosk keeps issuing tickets without it", reason)
+        self.notice.hide()                        # no camera in use: no notice
+        if self.window.current() in (self.birth_year, self.scan):
+            self.window.next_citizen()
+
+    def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+
+    def set_language(self, lang: str) -> None:
+        self.notice.set_language(lang)
+        self.banner.set_language(lang)
+
+    # -- hooks called by the window --------------------------------------------------------------
+    def offer_before_next_citizen(self) -> bool:
+        """After the ticket: offer registration once, to an unrecognised person the camera saw."""
+        if not self.enabled or self.flow is None or self.offered or not self.flow.may_offer_registration():
+            return False
+        self.offered = True
+        self.window.show(self.offer)
+        return True
+
+    def reset(self) -> None:
+        self.offered, self.consent_id = False, None
+        self.banner.name = None
+        self.banner.hide()
+        if self.worker is not None:
+            self.worker.set_scanning(False)
+        if self.flow is not None:
+            self.flow.reset()
+        self.set_language(self.window.lang)
+
+    # -- recognition ---------------------------------------------------------------------------
+    def _on_home(self) -> bool:
+        return self.window.current() is self.window.home and not self.window.issuing
+
+    @Slot(object)
+    def _face(self, encoding) -> None:
+        if not self.enabled or self.flow is None:
+            return
+        try:                                      # decide only while the person looks at the home screen
+            outcome = self.flow.observe(encoding, decide=self._on_home())
+        except Exception as exc:  # noqa: BLE001 - the store failed: no recognition, tickets as usual
+            log.exception("face decision failed")
+            self.disable(f"{exc.__class__.__name__}: {exc}")
+            return
+        if outcome is not None:
+            self.show_outcome(outcome)
+
+    def show_outcome(self, outcome: Outcome) -> None:
+        if outcome.kind == "greet" and outcome.greeting is not None:
+            g = outcome.greeting
+            self.window.visitor = g.visitor_id        # the ticket carries it (never the ID number)
+            self.window.home.set_greeting(None, (g.last_field_code,) if g.last_field_code else ())
+            self.banner.name = g.name
+            self.banner.set_language(self.window.lang)
+            self.banner.show()
+            self.window.show_home()
+        elif outcome.kind == "second_factor":
+            self.birth_year.ask(outcome.birth_years)
+            self.window.show(self.birth_year)
+        elif self.window.current() is self.birth_year:
+            self.window.show_home()
+
+    @Slot(object)
+    def _birth_year(self, year) -> None:
+        self.show_outcome(self.flow.answer_birth_year(year))
+
+    @Slot()
+    def _not_me(self) -> None:
+        self.flow.not_me()
+        self.window.visitor = None
+        self.window.home.set_greeting(None)
+        self.banner.name = None
+        self.banner.hide()
+
+    @Slot(object)
+    def _issued(self, result) -> None:
+        if self.flow is None or not self.enabled:
+            return
+        try:
+            self.flow.after_ticket(result.request.field_code)
+        except Exception:  # noqa: BLE001 - the ticket stands whatever happens here
+            log.exception("recording the visit failed")
+
+    # -- consent and registration -----------------------------------------------------------------
+    @Slot(bool)
+    def _consent(self, granted: bool) -> None:
+        self.consent_id = self.flow.answer_consent(granted)
+        if granted:
+            self.scan.start()
+            self.window.show(self.scan)
+        else:
+            self.message.say("refused")
+            self.window.show(self.message)
+
+    @Slot(int)
+    def _screen_changed(self, _index: int) -> None:
+        if self.worker is not None:
+            self.worker.set_scanning(self.window.current() is self.scan)
+
+    @Slot(str)
+    def _qr_seen(self, payload: str) -> None:
+        if self.window.current() is self.scan:
+            self._scanned(payload)
+
+    @Slot(str)
+    def _scanned(self, payload: str) -> None:
+        if self.consent_id is None or self.window.current() is not self.scan:
+            return
+        result: Registration = self.flow.register(payload, self.consent_id)
+        del payload
+        if not result.ok:
+            reason = result.en if self.window.lang == "en" else result.vi
+            self.scan.show_error(face_tr(self.window.lang, "scan_error", reason=reason))
+            return
+        name = self.flow.store.greeting_name(result.visitor_id)
+        self.message.say("registered", name=name) if name else self.message.say("registered_anonymous")
+        self.window.show(self.message)
+
+    # -- deletion ---------------------------------------------------------------------------
+    @Slot(bool)
+    def _delete(self, confirmed: bool) -> None:
+        if not confirmed:
+            self.window.show_home()
+            return
+        self.flow.forget()
+        self.window.visitor = None
+        self.window.home.set_greeting(None)
+        self.banner.name = None
+        self.banner.hide()
+        self.message.say("deleted")
+        self.window.show(self.message)
+
+    @Slot()
+    def _finish(self) -> None:
+        self.window.next_citizen()
+
+
+def attach_face(window, **options) -> FaceController:
+    """Plug face recognition into a KioskWindow (called when ``cfg.face_enabled``)."""
+    return FaceController(window, **options)
