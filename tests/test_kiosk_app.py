@@ -48,6 +48,7 @@ def start_kiosk(qtbot, tmp_path, clock):
 
     def start(url: str, size=(1080, 1920), **settings):
         w = create_window(kiosk_config(tmp_path, url, **settings), clock=clock, retry_ms=100)
+        qtbot.addWidget(w)                             # deleted at teardown, not at interpreter exit
         windows.append(w)
         w.resize(*size)
         w.show()

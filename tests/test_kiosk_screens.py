@@ -78,6 +78,7 @@ def test_every_screen_fits_and_is_readable(qtbot, tmp_path, sqlite_url, clock, s
     svc.issue("CT")
     svc.close()
     w = create_window(kiosk_config(tmp_path, sqlite_url), clock=clock)
+    qtbot.addWidget(w)                                 # deleted at teardown, not at interpreter exit
     try:
         w.resize(*size)
         w.show()
