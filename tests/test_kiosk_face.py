@@ -1,0 +1,356 @@
+"""The citizen's side of face recognition on the real kiosk window (offscreen), a real SQLite queue and a real
+VisitorStore. Faces arrive as 128-d encodings in memory (what the camera worker hands the GUI), so these tests
+need no dlib; tests/test_kiosk_face_worker.py covers camera -> encoding with real photos."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db import init_db
+from db.engine import make_engines
+from db.models import Ticket, Visitor
+from db.privacy_models import ConsentRecord, FaceTemplate, VisitorIdentity
+from kiosk.cccd import parse_cccd
+from kiosk.face import DecisionRule, Recognizer
+from kiosk.face_flow import LOOK_FRAMES, FaceFlow
+from kiosk.face_texts import face_tr
+from kiosk.privacy import CONSENT_VERSION, VisitorStore, consent_text
+from kiosk.ui import theme
+from kiosk.ui.face_screens import attach_face
+from tests.test_kiosk_app import kiosk_config, start_kiosk, tap, wait_home, wait_printed  # noqa: F401 - fixture
+from tests.test_kiosk_screens import check_for_elderly_eyes
+
+AN = "001099012345|012345678|Nguyễn Văn An|15031999|Nam|Số 12 phố Quang Trung, Phường Hà Đông, Hà Nội|20052021"
+BINH = "079185000123||Trần Thị Bình|02021985|Nữ|Phường Bến Nghé, Quận 1, TP Hồ Chí Minh|01072022"
+SHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "kiosk_face"
+
+
+def face(seed: int) -> np.ndarray:
+    """A person's 'true' face encoding (different seeds: distance ≈ 1.6, far beyond any threshold)."""
+    return np.random.default_rng(seed).normal(0, 0.1, 128).astype(np.float32)
+
+
+def frames_of(base: np.ndarray, n: int, seed: int = 99) -> list[np.ndarray]:
+    """n camera frames of the same person (distance to ``base`` ≈ 0.08)."""
+    rng = np.random.default_rng(seed)
+    return [(base + rng.normal(0, 0.005, 128)).astype(np.float32) for _ in range(n)]
+
+
+def count(engine, model) -> int:
+    with Session(engine) as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+@pytest.fixture
+def db(sqlite_url, clock):
+    init_db(sqlite_url, clock=clock).close()
+    return sqlite_url
+
+
+@pytest.fixture
+def store(db, tmp_path):
+    engine = make_engines(db)[0]
+    yield VisitorStore(engine, tmp_path / "keys" / "visitor.key")
+    engine.dispose()
+
+
+def enrol(store: VisitorStore, recognizer: Recognizer, payload: str, base: np.ndarray,
+          last_field: str | None = None) -> int:
+    consent = store.record_consent(True, "kiosk-1")
+    vid = store.register_from_cccd(parse_cccd(payload), consent)
+    recognizer.add_encodings(vid, frames_of(base, 3, seed=vid))
+    store.record_visit(vid, last_field)
+    return vid
+
+
+@pytest.fixture
+def kiosk(qtbot, tmp_path, clock, db, store):
+    """start(recognizer=None) -> (window, flow): the real window with the face screens attached."""
+    windows = []
+
+    def start(recognizer: Recognizer | None = None, lang: str = "vi"):
+        from kiosk.app import create_window
+        w = create_window(kiosk_config(tmp_path, db, language=lang), clock=clock, retry_ms=100)
+        windows.append(w)
+        flow = FaceFlow(store, recognizer or Recognizer(store), "kiosk-1", retention_months=12)
+        w.face = attach_face(w, flow=flow)            # what KioskWindow does when cfg.face_enabled
+        w._retranslate()
+        w.resize(1080, 1920)
+        w.show()
+        wait_home(qtbot, w)
+        return w, flow
+
+    yield start
+    for w in windows:
+        w.shutdown()
+
+
+def see(w, encodings) -> None:
+    for e in encodings:
+        w.face._face(e)                               # the camera worker's signal, delivered on the GUI thread
+
+
+def visible_texts(w) -> str:
+    screen = w.current()
+    parts = [lbl.text() for lbl in w.findChildren(QLabel) if lbl.isVisible() and lbl.text()]
+    parts += [b.text() for b in screen.findChildren(QAbstractButton) if b.isVisible()]
+    return "\n".join(parts)
+
+
+def shot(w, name: str) -> None:
+    for _ in range(3):                                 # let the layout settle before judging it
+        QApplication.processEvents()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    w.grab().save(str(SHOTS / f"{name}_{w.lang}.png"))
+    problems = check_for_elderly_eyes(w)
+    assert not problems, (name, problems)
+
+
+def scanner_types(widget, text: str) -> None:
+    """A USB scanner in keyboard mode: one key event per character (QTest.keyClicks only knows Latin-1), then Enter."""
+    for ch in text:
+        for kind in (QEvent.KeyPress, QEvent.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key_unknown, Qt.NoModifier, ch))
+    for kind in (QEvent.KeyPress, QEvent.KeyRelease):
+        QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key_Return, Qt.NoModifier, "\r"))
+
+
+def take_ticket(qtbot, w, code: str = "HT") -> None:
+    tap(qtbot, w.home.tiles[code])
+    wait_printed(qtbot, w)
+
+
+# ------------------------------------------------------------------------------ Qt-free flow
+def test_flow_greets_a_returning_visitor_by_given_name_and_never_the_id(store):
+    rec = Recognizer(store)
+    an = enrol(store, rec, AN, face(1), last_field="CT")
+    enrol(store, rec, BINH, face(2))
+    flow = FaceFlow(store, rec, "kiosk-1")
+    outcomes = [flow.observe(e) for e in frames_of(face(1), 3)]
+    greet = next(o for o in outcomes if o is not None)
+    assert greet.kind == "greet" and greet.greeting.visitor_id == an
+    assert greet.greeting.name == "bác An" and greet.greeting.last_field_code == "CT"
+    assert "001099012345" not in repr(greet)
+    assert flow.visitor_id == an
+
+
+def test_flow_a_stranger_is_unknown_after_looking_a_while(store):
+    rec = Recognizer(store)
+    enrol(store, rec, AN, face(1))
+    flow = FaceFlow(store, rec, "kiosk-1")
+    outcomes = [flow.observe(e) for e in frames_of(face(7), LOOK_FRAMES)]
+    assert [o.kind for o in outcomes if o] == ["unknown"] and flow.visitor_id is None
+
+
+def test_flow_bad_payload_changes_nothing_and_good_one_registers(store):
+    rec = Recognizer(store)
+    flow = FaceFlow(store, rec, "kiosk-1")
+    consent = flow.answer_consent(True)
+    for e in frames_of(face(3), 3):
+        flow.observe(e)
+    before = (count(store.engine, Visitor), count(store.engine, FaceTemplate), count(store.engine, VisitorIdentity))
+    bad = flow.register("001099012345|012345678|Nguyễn Văn An|31021999|Nam|Hà Nội", consent)
+    assert not bad.ok and bad.code == "bad_date" and "không tồn tại" in bad.vi
+    assert (count(store.engine, Visitor), count(store.engine, FaceTemplate),
+            count(store.engine, VisitorIdentity)) == before
+    good = flow.register(AN, consent)
+    assert good.ok and good.templates == 3 and store.greeting_name(good.visitor_id) == "bác An"
+
+
+# ------------------------------------------------------------------------------ the kiosk window
+def test_home_shows_the_camera_notice_only_with_face_recognition(qtbot, kiosk, start_kiosk, db):
+    w, _ = kiosk()
+    assert w.face.notice.isVisible()
+    assert "Khu vực có camera nhận diện khuôn mặt — chỉ dùng khi bạn đồng ý" in w.face.notice.text.text()
+    plain = start_kiosk(db)                            # face_enabled is false by default
+    wait_home(qtbot, plain)
+    assert plain.face is None
+    assert "camera" not in "\n".join(lbl.text() for lbl in plain.findChildren(QLabel) if lbl.isVisible())
+    w.set_language("en")
+    assert "Face recognition camera" in w.face.notice.text.text()
+    shot(w, "home_notice")
+
+
+def test_recognised_visitor_is_greeted_by_name_and_the_ticket_carries_the_visitor(qtbot, kiosk, store):
+    rec = Recognizer(store)
+    an = enrol(store, rec, AN, face(1), last_field="CT")
+    w, flow = kiosk(rec)
+    see(w, frames_of(face(1), 2))
+    assert w.face.banner.isVisible()
+    assert w.face.banner.text.text() == "Chào mừng bác An quay lại"
+    texts = visible_texts(w)
+    assert "001099012345" not in texts and "Nguyễn Văn An" not in texts
+    assert w.home.ordered_fields()[0].code == "CT"     # the field chosen last time comes first
+    assert w.visitor == an
+    shot(w, "home_greeting")
+    see(w, frames_of(face(1), 2, seed=5))              # more frames while choosing: templates to refresh with
+    take_ticket(qtbot, w, "HT")
+    with Session(store.engine) as s:
+        ticket = s.scalars(select(Ticket).order_by(Ticket.id.desc())).first()
+        assert ticket.visitor_id == an
+        assert s.get(Visitor, an).last_field_code == "HT"   # record_visit after the ticket
+    tap(qtbot, w.ticket.done_button)
+    assert w.current() is w.home and not w.face.banner.isVisible() and w.visitor is None
+
+
+def test_delete_my_data_from_the_greeting_removes_the_visitor(qtbot, kiosk, store):
+    rec = Recognizer(store)
+    an = enrol(store, rec, AN, face(1))
+    w, flow = kiosk(rec)
+    see(w, frames_of(face(1), 2))
+    tap(qtbot, w.face.banner.delete_button)
+    assert w.current() is w.face.delete
+    shot(w, "delete_confirm")
+    assert w.face.delete.yes.size() == w.face.delete.no.size()
+    tap(qtbot, w.face.delete.yes)
+    assert w.current() is w.face.message and w.face.message.text.text() == face_tr("vi", "deleted")
+    shot(w, "deleted")
+    assert store.greeting(an) is None and store.identity(an) is None
+    assert count(store.engine, FaceTemplate) == 0 and rec.gallery.identity_count == 0
+    assert any(e.action == "forget" and e.visitor_id == an and e.actor == "kiosk-1" for e in store.audit_log())
+    tap(qtbot, w.face.message.done_button)
+    assert w.current() is w.home
+    w.face.reset()
+    see(w, frames_of(face(1), LOOK_FRAMES))            # the same face is now a stranger
+    assert not w.face.banner.isVisible() and w.visitor is None
+
+
+def test_second_factor_birth_year_right_wrong_and_not_me(qtbot, kiosk, store):
+    rec = Recognizer(store, rule=DecisionRule(max_identities=1))   # a "large" gallery: 1:N never answers alone
+    an = enrol(store, rec, AN, face(1))
+    near = face(1) + np.random.default_rng(8).normal(0, 0.02, 128).astype(np.float32)   # a lookalike (≈ 0.32)
+    enrol(store, rec, BINH, near)
+    w, flow = kiosk(rec)
+
+    see(w, frames_of(face(1), 2))
+    assert w.current() is w.face.birth_year
+    years = w.face.birth_year.years
+    assert len(years) == 3 and {1999, 1985} <= set(years)
+    assert all(b.height() >= theme.MIN_TARGET_PX for b in w.face.birth_year.year_buttons)
+    shot(w, "birth_year")
+    tap(qtbot, next(b for b in w.face.birth_year.year_buttons if b.text() == "1999"))
+    assert w.current() is w.home and w.visitor == an
+    assert w.face.banner.text.text() == "Chào mừng bác An quay lại"
+
+    w.next_citizen()                                    # wrong year: treated as unknown, no visitor
+    see(w, frames_of(face(1), 2, seed=3))
+    tap(qtbot, next(b for b in w.face.birth_year.year_buttons if b.text() not in ("1999", "1985")))  # a decoy
+    assert w.current() is w.home and w.visitor is None and not w.face.banner.isVisible()
+
+    w.next_citizen()                                    # "Không phải tôi"
+    see(w, frames_of(face(1), 2, seed=4))
+    assert w.face.birth_year.not_me.text() == "Không phải tôi"
+    tap(qtbot, w.face.birth_year.not_me)
+    assert w.current() is w.home and w.visitor is None
+
+
+def open_consent(qtbot, w, stranger: np.ndarray) -> None:
+    """An unrecognised person takes a ticket; after it the kiosk offers faster recognition."""
+    see(w, frames_of(stranger, LOOK_FRAMES))
+    take_ticket(qtbot, w)
+    w.next_citizen()                                    # "Xong" on the ticket, or its timer
+    assert w.current() is w.face.offer
+    shot(w, "offer")
+    tap(qtbot, w.face.offer.more_button)
+    assert w.current() is w.face.consent
+
+
+def test_consent_screen_has_the_exact_text_and_two_equal_buttons_nothing_preselected(qtbot, kiosk, store):
+    w, _ = kiosk()
+    open_consent(qtbot, w, face(5))
+    c = w.face.consent
+    assert c.text.text() == consent_text("vi", 12)
+    agree, disagree = c.agree, c.disagree
+    assert (agree.text(), disagree.text()) == ("Đồng ý", "Không đồng ý")
+    assert agree.size() == disagree.size() and agree.height() >= theme.MIN_TARGET_PX
+    assert agree.property("kind") == disagree.property("kind")
+    assert agree.styleSheet() == disagree.styleSheet() and agree.font() == disagree.font()
+    for b in (agree, disagree):
+        assert not b.isChecked() and not b.isDefault() and not b.hasFocus()
+    shot(w, "consent")
+    w.set_language("en")
+    assert c.text.text() == consent_text("en", 12)
+    shot(w, "consent")
+
+
+def test_refusing_records_a_refusal_and_stores_nothing(qtbot, kiosk, store):
+    w, _ = kiosk()
+    open_consent(qtbot, w, face(5))
+    tap(qtbot, w.face.consent.disagree)
+    with Session(store.engine) as s:
+        rec = s.scalars(select(ConsentRecord)).one()
+        assert rec.granted is False and rec.text_version == CONSENT_VERSION and rec.kiosk_id == "kiosk-1"
+    assert count(store.engine, FaceTemplate) == 0 and count(store.engine, Visitor) == 0
+    assert w.current() is w.face.message
+    shot(w, "refused")
+    tap(qtbot, w.face.message.done_button)
+    assert w.current() is w.home
+
+
+def test_agreeing_and_scanning_a_cccd_registers_and_enrols_then_recognises(qtbot, kiosk, store, db):
+    rec = Recognizer(store)
+    w, _ = kiosk(rec)
+    stranger = face(6)
+    open_consent(qtbot, w, stranger)
+    tap(qtbot, w.face.consent.agree)
+    assert w.current() is w.face.scan and w.face.scan.input.hasFocus()
+    see(w, frames_of(stranger, 3, seed=11))             # the person looks at the screen while scanning
+
+    # a bad payload first: a plain Vietnamese message, nothing stored
+    scanner_types(w.face.scan.input, "001099012345|012345678|Nguyễn Văn An|15031999")
+    assert w.current() is w.face.scan and w.face.scan.error.isVisible()
+    assert "Mã chưa đọc được" in w.face.scan.error_label.text()
+    assert count(store.engine, Visitor) == 0 and count(store.engine, FaceTemplate) == 0
+    assert w.face.scan.input.text() == ""
+    shot(w, "scan_error")
+
+    scanner_types(w.face.scan.input, AN)
+    assert w.current() is w.face.message
+    assert w.face.message.text.text() == "Đã xong. Lần sau máy sẽ chào bác An."
+    shot(w, "registered")
+    vid = store.find_by_id_number("001099012345")
+    assert vid is not None and count(store.engine, FaceTemplate) == 3
+    assert store.greeting(vid).last_field_code == "HT"
+    raw = Path(db.removeprefix("sqlite:///")).read_bytes() + Path(db.removeprefix("sqlite:///") + "-wal").read_bytes()
+    for secret in ("Quang Trung".encode(), "001099012345".encode(), "012345678".encode()):
+        assert secret not in raw                         # no raw payload, nothing in clear
+
+    tap(qtbot, w.face.message.done_button)
+    assert w.current() is w.home
+    see(w, frames_of(stranger, 2, seed=12))              # next visit: recognised
+    assert w.visitor == vid and w.face.banner.text.text() == "Chào mừng bác An quay lại"
+
+
+def test_scanning_screen_grab(qtbot, kiosk):
+    w, _ = kiosk()
+    open_consent(qtbot, w, face(5))
+    tap(qtbot, w.face.consent.agree)
+    shot(w, "scan")
+
+
+def test_without_a_camera_the_kiosk_issues_tickets_and_tells_the_staff(qtbot, tmp_path, clock, db, caplog):
+    from kiosk.app import create_window
+    cfg = kiosk_config(tmp_path, db, face_enabled=True, camera="", key_file=str(tmp_path / "k" / "visitor.key"))
+    w = create_window(cfg, clock=clock, retry_ms=100)
+    try:
+        w.resize(1080, 1920)
+        w.show()
+        with caplog.at_level(logging.WARNING, logger="kiosk.ui.face_screens"):
+            wait_home(qtbot, w)
+            qtbot.waitUntil(lambda: not w.face.enabled, timeout=10_000)
+        assert any("face recognition off" in r.getMessage() and "camera" in r.getMessage() for r in caplog.records)
+        assert not w.face.notice.isVisible()            # no camera in use: no notice
+        take_ticket(qtbot, w, "HT")
+        assert w.ticket.state in (w.ticket.PRINTED, w.ticket.PRINT_FAILED)
+        w.next_citizen()
+        assert w.current() is w.home                    # no offer without recognition
+    finally:
+        w.shutdown()
