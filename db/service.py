@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import time
 import zoneinfo
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Iterator
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import case, func, select, text
+from sqlalchemy import Connection, bindparam, case, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError, ProgrammingError
@@ -28,6 +30,8 @@ NOTIFY_CHANNEL = "kiosk_events"
 HISTORY_TICKETS = 20          # recent finished tickets used for the average service time
 HISTORY_DAYS = 14
 RECENT_CALLS = 8
+CATALOGUE_TTL_S = 10.0        # how stale a process may see office/field/procedure rows after a reload
+SERVICE_TIME_TTL_S = 30.0     # average service times are recomputed at most this often per field
 
 # Priority reasons a kiosk offers, with what the citizen and the ticket read.
 PRIORITY_REASONS: dict[str, tuple[str, str]] = {
@@ -38,6 +42,15 @@ PRIORITY_REASONS: dict[str, tuple[str, str]] = {
 }
 
 _hasher = PasswordHasher()
+
+
+@dataclass(frozen=True)
+class _CatalogueCache:
+    office: Office                              # detached rows: read-only copies
+    fields: dict[str, Field]                    # by code and by prefix
+    procedures: dict[tuple[int, str], Procedure]
+    counters: dict[int, list[Counter]]          # by field id, all serving counters (paused as last loaded)
+    loaded_at: float
 
 
 class AuthError(QueueError):
@@ -52,27 +65,24 @@ class QueueService:
         self.office_code = office or None
         self._office_id: int | None = None
         self.is_postgres = not is_sqlite(self.url)
+        self._cache: _CatalogueCache | None = None
+        self._service_minutes: dict[int, tuple[float, float]] = {}
 
     # ------------------------------------------------------------------ plumbing
     @contextmanager
     def session(self, write: bool = True) -> Iterator[Session]:
-        """One transaction. Database trouble becomes ``Unavailable`` (safe to retry)."""
-        try:
+        """One ORM transaction. Database trouble becomes ``Unavailable`` (safe to retry)."""
+        with _database_errors():
             with Session(self.write_engine if write else self.read_engine, expire_on_commit=False) as s:
                 with s.begin():
                     yield s
-        except QueueError:
-            raise
-        except (OperationalError, InterfaceError) as exc:
-            raise _unavailable(exc) from exc
-        except ProgrammingError as exc:  # PostgreSQL: a missing table means init was not run
-            if "does not exist" in str(exc.orig):
-                raise _unavailable(exc) from exc
-            raise
-        except DBAPIError as exc:
-            if exc.connection_invalidated:
-                raise _unavailable(exc) from exc
-            raise
+
+    @contextmanager
+    def connection(self, write: bool = True) -> Iterator[Connection]:
+        """One Core transaction, for the hot path (issuing) where ORM overhead would dominate."""
+        with _database_errors():
+            with (self.write_engine if write else self.read_engine).begin() as conn:
+                yield conn
 
     @property
     def write_engine(self):
@@ -153,9 +163,7 @@ class QueueService:
                                    (ticket.counter.number if ticket is not None and ticket.counter else None)),
                    field_code=ticket.field.code if ticket is not None else None, payload=payload)
         s.add(ev)
-        s.flush()
-        if self.is_postgres:  # delivered at commit, so a follower never reads an uncommitted event
-            s.execute(text("SELECT pg_notify(:ch, :id)"), {"ch": NOTIFY_CHANNEL, "id": str(ev.id)})
+        s.flush()  # on PostgreSQL a trigger NOTIFYs followers, delivered at commit (migration 0003)
 
     # ------------------------------------------------------------------ hours
     def _closed_reason(self, office: Office, local: dt.datetime) -> tuple[str, str] | None:
@@ -177,66 +185,96 @@ class QueueService:
                 f"Outside opening hours. Today's hours: {today}")
 
     # ------------------------------------------------------------------ issuing
+    def _catalogue(self) -> _CatalogueCache:
+        """Office, fields and procedures as plain rows, cached per process for CATALOGUE_TTL_S: issuing is
+        the hot path and this is catalogue data that changes only when an administrator reloads it."""
+        cache = self._cache
+        if cache is not None and time.monotonic() - cache.loaded_at < CATALOGUE_TTL_S:
+            return cache
+        with self.session(write=False) as s:
+            office = self._office(s)
+            s.expunge(office)
+            fields = s.scalars(select(Field).where(Field.office_id == office.id, Field.active.is_(True))).all()
+            procs = s.scalars(select(Procedure).where(Procedure.field_id.in_([f.id for f in fields]),
+                                                      Procedure.active.is_(True))).all()
+            counters = {f.id: self._serving_counters(s, f, priority=True) for f in fields}
+            for row in (*fields, *procs, *{c for cs in counters.values() for c in cs}):
+                s.expunge(row)
+        by_key = {f.code: f for f in fields} | {f.prefix: f for f in fields}
+        self._cache = _CatalogueCache(office, by_key, {(p.field_id, p.code): p for p in procs}, counters,
+                                      time.monotonic())
+        return self._cache
+
+    def invalidate_cache(self) -> None:
+        """Forget cached catalogue rows (after changing the office, fields or procedures directly)."""
+        self._cache = None
+
     def issue(self, field: str, procedure: str | None = None, priority: str | None = None,
               visitor: int | None = None, booking: str | None = None, booked_at: dt.datetime | None = None,
               kiosk: str | None = None) -> dto.IssuedTicket:
         if priority is not None and priority not in PRIORITY_REASONS:
             raise NotFound(f"Lý do ưu tiên không hợp lệ: {priority}", f"Unknown priority reason: {priority}")
-        with self.session() as s:
-            office = self._office(s)
-            now = self.clock.now()
-            local = self._local_now(office)
-            closed = self._closed_reason(office, local)
-            if closed:
-                raise OfficeClosed(*closed)
-            f = self._field(s, office, field)
-            proc = None
-            if procedure:
-                proc = s.scalars(select(Procedure).where(Procedure.field_id == f.id, Procedure.code == procedure,
-                                                         Procedure.active.is_(True))).first()
-                if proc is None:
-                    raise NotFound(f"Không có thủ tục '{procedure}' trong lĩnh vực {f.name_vi}",
-                                   f"No procedure '{procedure}' in {f.name_en}")
-            day = local.date()
-            number = self._next_number(s, office, f, day)
+        cat = self._catalogue()
+        office = cat.office
+        now = self.clock.now()
+        local = now.astimezone(zoneinfo.ZoneInfo(office.timezone))
+        closed = self._closed_reason(office, local)
+        if closed:
+            raise OfficeClosed(*closed)
+        key = (field or "").strip()
+        f = cat.fields.get(key) or cat.fields.get(key.upper())
+        if f is None:
+            raise NotFound(f"Không có lĩnh vực '{field}'", f"No field '{field}'")
+        proc = None
+        if procedure:
+            proc = cat.procedures.get((f.id, procedure))
+            if proc is None:
+                raise NotFound(f"Không có thủ tục '{procedure}' trong lĩnh vực {f.name_vi}",
+                               f"No procedure '{procedure}' in {f.name_en}")
+        day = local.date()
+        arrival = booked_at or now
+        # Only the numbering, the ticket and its event happen under the write lock: prebuilt Core statements.
+        with self.connection() as conn:
+            number = int(conn.execute(self._upsert_number, {"office_id": office.id, "field_id": f.id,
+                                                            "service_day": day, "start": f.start_number}).scalar_one())
             if f.daily_cap and number > f.start_number + f.daily_cap - 1:
                 raise CapReached(f"Lĩnh vực {f.name_vi} đã hết số hôm nay ({f.daily_cap} số)",
                                  f"{f.name_en} has given all {f.daily_cap} numbers for today")
-            t = Ticket(office_id=office.id, field_id=f.id, number_field_id=f.id,
-                       procedure_id=proc.id if proc else None, service_day=day, number=number,
-                       label=f"{f.prefix}{number:0{f.number_width}d}", priority_reason=priority,
-                       status=WAITING, issued_at=now, arrival_at=booked_at or now, call_count=0,
-                       visitor_id=visitor, booking_code=booking, kiosk_id=kiosk, print_status="pending")
-            t.field, t.procedure = f, proc
-            s.add(t)
-            s.flush()
-            ahead = self._ahead(s, t)
-            counters = self._serving_counters(s, f, priority is not None)
+            label = f"{f.prefix}{number:0{f.number_width}d}"
+            ticket_id = conn.execute(_INSERT_TICKET, {
+                "office_id": office.id, "field_id": f.id, "number_field_id": f.id,
+                "procedure_id": proc.id if proc else None, "service_day": day, "number": number, "label": label,
+                "priority_reason": priority, "status": WAITING, "issued_at": now, "arrival_at": arrival,
+                "call_count": 0, "visitor_id": visitor, "booking_code": booking, "kiosk_id": kiosk,
+                "print_status": "pending"}).scalar_one()
+            info = dto.TicketInfo(
+                id=ticket_id, label=label, field_code=f.code, field_name_vi=f.name_vi, field_name_en=f.name_en,
+                procedure_code=proc.code if proc else None, procedure_name_vi=proc.name_vi if proc else None,
+                procedure_name_en=proc.name_en if proc else None, priority_reason=priority, status=WAITING,
+                service_day=day, issued_at=now, called_at=None, started_at=None, finished_at=None,
+                counter_number=None, officer_name=None, visitor_id=visitor, print_status="pending", call_count=0,
+                booking_code=booking)
+            conn.execute(_INSERT_EVENT, {"office_id": office.id, "at": now, "kind": "issued", "ticket_label": label,
+                                         "counter_number": None, "field_code": f.code,
+                                         "payload": {"ticket": dto.to_jsonable(info)}})
+            ahead_params = {"office_id": office.id, "field_id": f.id, "day": day, "ticket_id": ticket_id,
+                            "arrival": arrival}
+            ahead_query = _AHEAD_NORMAL if priority is None else _AHEAD_PRIORITY
+            if self.is_postgres:  # cheaper than another transaction; only this field's number row is locked
+                ahead = int(conn.execute(ahead_query, ahead_params).scalar_one())
+        # On SQLite people ahead are counted after the commit, so the database-wide write lock is short.
+        with self.session(write=False) as s:
+            if not self.is_postgres:
+                ahead = int(s.execute(ahead_query, ahead_params).scalar_one())
+            counters = [c for c in cat.counters[f.id] if priority is not None or not c.priority_only]
             wait = self._estimate(s, f, ahead, counters)
-            self._event(s, office, "issued", t, waiting_ahead=ahead)
-            return dto.IssuedTicket(self._info(t), ahead, tuple(c.number for c in counters), wait)
+        return dto.IssuedTicket(info, ahead, tuple(c.number for c in counters), wait)
 
-    def _next_number(self, s: Session, office: Office, f: Field, day: dt.date) -> int:
+    @property
+    def _upsert_number(self):
         """Take the next number for (office, field, day) atomically: an upsert that locks the sequence
         row until commit, so concurrent kiosks queue on it and a rollback leaves no gap."""
-        insert = pg_insert if self.is_postgres else sqlite_insert
-        stmt = insert(NumberSequence).values(office_id=office.id, field_id=f.id, service_day=day,
-                                             last_number=f.start_number)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[NumberSequence.office_id, NumberSequence.field_id, NumberSequence.service_day],
-            set_={"last_number": NumberSequence.last_number + 1},
-        ).returning(NumberSequence.last_number)
-        return int(s.execute(stmt).scalar_one())
-
-    def _ahead(self, s: Session, t: Ticket) -> int:
-        earlier = (Ticket.arrival_at < t.arrival_at) | ((Ticket.arrival_at == t.arrival_at) & (Ticket.id < t.id))
-        if t.priority_reason is None:
-            ahead_of_me = Ticket.priority_reason.is_not(None) | earlier
-        else:
-            ahead_of_me = Ticket.priority_reason.is_not(None) & earlier
-        return int(s.scalar(select(func.count()).select_from(Ticket).where(
-            Ticket.office_id == t.office_id, Ticket.field_id == t.field_id, Ticket.service_day == t.service_day,
-            Ticket.status == WAITING, Ticket.id != t.id, ahead_of_me)) or 0)
+        return _UPSERT_NUMBER_PG if self.is_postgres else _UPSERT_NUMBER_SQLITE
 
     def _serving_counters(self, s: Session, f: Field, priority: bool) -> list[Counter]:
         counters = s.scalars(select(Counter).join(Counter.fields).where(
@@ -244,15 +282,21 @@ class QueueService:
         return [c for c in counters if priority or not c.priority_only]
 
     def _avg_service_minutes(self, s: Session, f: Field) -> float:
+        cached = self._service_minutes.get(f.id)
+        if cached is not None and time.monotonic() - cached[1] < SERVICE_TIME_TTL_S:
+            return cached[0]
         since = self.clock.now() - dt.timedelta(days=HISTORY_DAYS)
         rows = s.execute(select(Ticket.called_at, Ticket.finished_at).where(
             Ticket.field_id == f.id, Ticket.status == DONE, Ticket.called_at.is_not(None),
             Ticket.finished_at.is_not(None), Ticket.finished_at >= since,
         ).order_by(Ticket.finished_at.desc()).limit(HISTORY_TICKETS)).all()
         minutes = [(fin - called).total_seconds() / 60 for called, fin in rows if fin > called]
-        if not minutes:
-            return float(s.get(Office, f.office_id).default_service_minutes)
-        return max(0.5, sum(minutes) / len(minutes))
+        if minutes:
+            avg = max(0.5, sum(minutes) / len(minutes))
+        else:
+            avg = float(s.scalar(select(Office.default_service_minutes).where(Office.id == f.office_id)))
+        self._service_minutes[f.id] = (avg, time.monotonic())
+        return avg
 
     def _estimate(self, s: Session, f: Field, ahead: int, counters: list[Counter]) -> int:
         if ahead <= 0:
@@ -298,6 +342,7 @@ class QueueService:
         t = self._current(s, c)
         if t is not None:
             t.status, t.finished_at = DONE, self.clock.now()
+            self._service_minutes.pop(t.field_id, None)  # a new service time: estimates change
             self._event(s, office, "finished", t, counter=c)
 
     def _pick_next(self, s: Session, office: Office, c: Counter) -> Ticket | None:
@@ -356,6 +401,7 @@ class QueueService:
             c = self._counter(s, office, counter)
             t = self._require_current(s, c, AT_COUNTER)
             t.status, t.finished_at = DONE, self.clock.now()
+            self._service_minutes.pop(t.field_id, None)
             self._event(s, office, "finished", t, counter=c)
             return self._info(t)
 
@@ -409,6 +455,7 @@ class QueueService:
             office = self._office(s)
             c = self._counter(s, office, counter)
             c.paused = paused
+            self._cache = None  # estimates count open counters
             self._event(s, office, "counter_paused" if paused else "counter_resumed", counter=c)
             return _counter_info(c)
 
@@ -599,6 +646,39 @@ _TICKET_LOADS = (selectinload(Ticket.field), selectinload(Ticket.procedure), sel
                  selectinload(Ticket.officer))
 
 
+def _upsert_number(insert_for_dialect):
+    stmt = insert_for_dialect(NumberSequence).values(
+        office_id=bindparam("office_id"), field_id=bindparam("field_id"), service_day=bindparam("service_day"),
+        last_number=bindparam("start"))
+    return stmt.on_conflict_do_update(
+        index_elements=[NumberSequence.office_id, NumberSequence.field_id, NumberSequence.service_day],
+        set_={"last_number": NumberSequence.last_number + 1},
+    ).returning(NumberSequence.last_number)
+
+
+# Built once: constructing statements per call cost more than running them.
+_UPSERT_NUMBER_PG = _upsert_number(pg_insert)
+_UPSERT_NUMBER_SQLITE = _upsert_number(sqlite_insert)
+_INSERT_TICKET = insert(Ticket).returning(Ticket.id)
+_INSERT_EVENT = insert(Event)
+
+
+def _ahead_query(priority: bool):
+    earlier = (Ticket.arrival_at < bindparam("arrival", type_=Ticket.arrival_at.type)) | (
+        (Ticket.arrival_at == bindparam("arrival", type_=Ticket.arrival_at.type))
+        & (Ticket.id < bindparam("ticket_id")))
+    ahead_of_me = (Ticket.priority_reason.is_not(None) & earlier) if priority else (
+        Ticket.priority_reason.is_not(None) | earlier)
+    return select(func.count()).select_from(Ticket).where(
+        Ticket.office_id == bindparam("office_id"), Ticket.field_id == bindparam("field_id"),
+        Ticket.service_day == bindparam("day", type_=Ticket.service_day.type), Ticket.status == WAITING,
+        Ticket.id != bindparam("ticket_id"), ahead_of_me)
+
+
+_AHEAD_NORMAL = _ahead_query(priority=False)
+_AHEAD_PRIORITY = _ahead_query(priority=True)
+
+
 def _procedure_info(p: Procedure) -> dto.ProcedureInfo:
     return dto.ProcedureInfo(p.code, p.name_vi, p.name_en, tuple(p.documents_vi), tuple(p.documents_en),
                              p.time_limit_vi, p.time_limit_en, p.fee_vi, p.fee_en, p.national_code)
@@ -612,6 +692,24 @@ def _counter_info(c: Counter) -> dto.CounterInfo:
 def _event_info(e: Event, office_code: str) -> dto.Event:
     return dto.Event(e.id, e.kind, e.at, office_code, e.ticket_label, e.counter_number, e.field_code,
                      dict(e.payload or {}))
+
+
+@contextmanager
+def _database_errors() -> Iterator[None]:
+    try:
+        yield
+    except QueueError:
+        raise
+    except (OperationalError, InterfaceError) as exc:
+        raise _unavailable(exc) from exc
+    except ProgrammingError as exc:  # PostgreSQL: a missing table means init was not run
+        if "does not exist" in str(exc.orig):
+            raise _unavailable(exc) from exc
+        raise
+    except DBAPIError as exc:
+        if exc.connection_invalidated:
+            raise _unavailable(exc) from exc
+        raise
 
 
 def _unavailable(exc: Exception) -> Unavailable:

@@ -14,11 +14,13 @@ from tests.conftest import MONDAY_9AM, VN
 def _set_office(queue, **values):
     with queue.session() as s:
         s.execute(update(Office).values(**values))
+    queue.invalidate_cache()
 
 
 def _set_field(queue, code, **values):
     with queue.session() as s:
         s.execute(update(Field).where(Field.code == code).values(**values))
+    queue.invalidate_cache()
 
 
 def test_labels_are_prefix_and_padded_number_per_field(queue):
