@@ -21,7 +21,9 @@ from .widgets import button, label
 
 log = logging.getLogger(__name__)
 
-BIG_BUTTON_PX = 140          # the tall buttons of these screens (touch target ≥ 120 px)
+BIG_BUTTON_PX = 150          # the tall buttons of these screens (touch target ≥ 120 px)
+BUTTON_TEXT_PX = 36
+BODY_PX = 34                 # the sentences of these screens (≥ 28 px)
 CHOICE_WIDTH_PX = 440        # each of two side-by-side choices (the same for both: equal weight)
 
 
@@ -35,6 +37,7 @@ def _frame(name: str) -> QFrame:
 def _big(name: str, kind: str | None = None):
     b = button("", kind=kind, name=name)
     b.setFixedHeight(BIG_BUTTON_PX)
+    b.setStyleSheet(f"font-size: {BUTTON_TEXT_PX}px;")
     return b
 
 
@@ -75,7 +78,7 @@ class CameraNotice(QFrame):
         row.addWidget(self.text)
 
     def set_language(self, lang: str) -> None:
-        self.text.setText("📷  " + face_tr(lang, "camera_notice"))
+        self.text.setText(face_tr(lang, "camera_notice"))
 
 
 class GreetingBanner(QFrame):
@@ -122,16 +125,17 @@ class BirthYearScreen(FaceScreen):
         self.years: tuple[int, ...] = ()
         box = self._page()
         self.title = label(role="title")
-        self.hint = label()
+        self.hint = label(px=BODY_PX)
         box.addWidget(self.title)
         box.addWidget(self.hint)
         self.year_box = QVBoxLayout()
         self.year_box.setSpacing(24)
         box.addLayout(self.year_box)
-        box.addStretch(1)
+        box.addSpacing(40)
         self.not_me = _big("faceYearNotMe")
         self.not_me.clicked.connect(lambda: self.chosen.emit(None))
         box.addWidget(self.not_me)
+        box.addStretch(1)
         self.year_buttons: list = []
 
     def ask(self, years: tuple[int, ...]) -> None:
@@ -164,15 +168,16 @@ class OfferScreen(FaceScreen):
         super().__init__()
         box = self._page()
         self.title = label(role="title")
-        self.text = label()
+        self.text = label(px=BODY_PX)
         self.more_button = _big("faceOfferMore")
         self.skip_button = _big("faceOfferSkip")
         self.more_button.clicked.connect(self.more)
         self.skip_button.clicked.connect(self.skip)
         box.addWidget(self.title)
         box.addWidget(self.text)
-        box.addStretch(1)
+        box.addSpacing(20)
         box.addLayout(_pair(self.more_button, self.skip_button))
+        box.addStretch(1)
 
     def render(self) -> None:
         self.title.setText(self.t("offer_title"))
@@ -192,7 +197,7 @@ class ConsentScreen(FaceScreen):
         box = self._page()
         self.title = label(role="title")
         self.card = _frame("card")
-        self.text = label()
+        self.text = label(px=BODY_PX)
         self.text.setTextFormat(Qt.PlainText)
         inner = QVBoxLayout(self.card)
         inner.setContentsMargins(24, 20, 24, 20)
@@ -204,8 +209,9 @@ class ConsentScreen(FaceScreen):
             b.clicked.connect(lambda _=False, g=granted: self.answered.emit(g))
         box.addWidget(self.title)
         box.addWidget(self.card)
-        box.addStretch(1)
+        box.addSpacing(20)
         box.addLayout(_pair(self.agree, self.disagree))
+        box.addStretch(1)
 
     def render(self) -> None:
         self.title.setText(self.t("consent_title"))
@@ -226,10 +232,10 @@ class ScanScreen(FaceScreen):
         self.error_text = ""
         box = self._page()
         self.title = label(role="title")
-        self.hint = label()
+        self.hint = label(px=BODY_PX)
         self.privacy = label(role="muted")
         self.error = _frame("warning")
-        self.error_label = label(px=theme.TEXT, bold=True)
+        self.error_label = label(px=BODY_PX, bold=True)
         QHBoxLayout(self.error).addWidget(self.error_label)
         self.error.hide()
         self.input = QLineEdit(self)
@@ -245,8 +251,9 @@ class ScanScreen(FaceScreen):
         box.addWidget(self.hint)
         box.addWidget(self.privacy)
         box.addWidget(self.error)
-        box.addStretch(1)
+        box.addSpacing(20)
         box.addWidget(self.cancel)
+        box.addStretch(1)
 
     def start(self) -> None:
         self.show_error("")
@@ -284,15 +291,16 @@ class DeleteScreen(FaceScreen):
         super().__init__()
         box = self._page()
         self.title = label(role="title")
-        self.text = label()
+        self.text = label(px=BODY_PX)
         self.yes = _big("faceDeleteYes")
         self.no = _big("faceDeleteNo")
         self.yes.clicked.connect(lambda: self.answered.emit(True))
         self.no.clicked.connect(lambda: self.answered.emit(False))
         box.addWidget(self.title)
         box.addWidget(self.text)
-        box.addStretch(1)
+        box.addSpacing(20)
         box.addLayout(_pair(self.yes, self.no))
+        box.addStretch(1)
 
     def render(self) -> None:
         self.title.setText(self.t("delete_title"))
@@ -310,7 +318,7 @@ class MessageScreen(FaceScreen):
         super().__init__()
         self.key, self.values = "deleted", {}
         box = self._page()
-        self.text = label(px=theme.TITLE, bold=True)
+        self.text = label(px=48, bold=True, align=Qt.AlignCenter)
         self.done_button = _big("faceDone", kind="primary")
         self.done_button.clicked.connect(self.done)
         box.addStretch(1)

@@ -1,0 +1,103 @@
+"""The camera worker thread: real frames (a printed-and-filmed CCCD QR code, real face photos from
+../shared/faces where present) through the real encoder and QR reader, off the GUI thread, stopped cleanly."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+import qrcode
+
+from kiosk.face import FakeCamera, FolderCamera, Recognizer, open_camera
+from kiosk.face_worker import FaceWorker, encoder_for
+
+AN = "001099012345|012345678|Nguyễn Văn An|15031999|Nam|Số 12 phố Quang Trung, Phường Hà Đông, Hà Nội|20052021"
+FACES = Path(os.environ.get("KIOSK_FACES_DIR", Path(__file__).resolve().parents[2] / "shared" / "faces"))
+WAIT_MS = 20_000
+
+
+def qr_frame(payload: str) -> np.ndarray:
+    """A 640×480 camera frame with the card's QR code in it (white margin around, as held up to a camera)."""
+    img = qrcode.make(payload, box_size=4, border=4).convert("RGB")
+    frame = np.full((480, 640, 3), 255, dtype=np.uint8)
+    qr = np.asarray(img)[:440, :440]
+    frame[20:20 + qr.shape[0], 100:100 + qr.shape[1]] = qr
+    return frame
+
+
+@pytest.fixture
+def workers():
+    made = []
+
+    def make(open_cam, encode=None, period_s: float = 0.01) -> FaceWorker:
+        w = FaceWorker(open_cam, encode or encoder_for(Recognizer()), period_s=period_s)
+        made.append(w)
+        return w
+
+    yield make
+    for w in made:
+        w.stop()
+
+
+def test_qr_codes_are_read_only_while_scanning_and_the_worker_stops_cleanly(qtbot, workers):
+    camera = FakeCamera([qr_frame(AN)], loop=True)
+    worker = workers(lambda: camera)
+    seen: list[str] = []
+    worker.qr_seen.connect(seen.append)
+    faces = []
+    worker.face.connect(faces.append)
+    worker.start()
+    qtbot.waitUntil(lambda: len(faces) >= 3, timeout=WAIT_MS)
+    assert seen == [] and all(f is None for f in faces)        # no face in a QR code; not scanning yet
+    worker.set_scanning(True)
+    with qtbot.waitSignal(worker.qr_seen, timeout=WAIT_MS) as got:
+        pass
+    assert got.args == [AN]
+    worker.stop()
+    assert not worker.thread.isRunning() and camera.closed
+
+
+def test_no_camera_reports_unavailable_and_ends_the_thread(qtbot, workers):
+    worker = workers(lambda: open_camera("", threaded=True))
+    with qtbot.waitSignal(worker.unavailable, timeout=WAIT_MS) as got:
+        worker.start()
+    assert "camera" in got.args[0]
+    qtbot.waitUntil(lambda: not worker.thread.isRunning(), timeout=WAIT_MS)
+
+
+def test_a_camera_that_stops_sending_frames_is_reported(qtbot, workers, monkeypatch):
+    monkeypatch.setattr("kiosk.face_worker.MAX_MISSED_READS", 3)
+    camera = FakeCamera([])                                      # unplugged: read() gives nothing
+    worker = workers(lambda: camera)
+    with qtbot.waitSignal(worker.unavailable, timeout=WAIT_MS) as got:
+        worker.start()
+    assert "no frames" in got.args[0]
+    qtbot.waitUntil(lambda: camera.closed, timeout=WAIT_MS)
+
+
+@pytest.mark.faces
+@pytest.mark.skipif(not (FACES / "manifest.csv").exists(),
+                    reason=f"face photos not found at {FACES} (set KIOSK_FACES_DIR)")
+def test_real_photos_through_the_worker_give_the_same_encodings_as_the_core(qtbot, workers, tmp_path):
+    """Camera -> thread -> signal must hand the GUI exactly what the recognizer computes on the photo."""
+    person = next(p for p in sorted((FACES / "images").iterdir()) if len(list(p.iterdir())) >= 3)
+    photos = sorted(person.iterdir())[:3]
+    camera_dir = tmp_path / "camera"
+    camera_dir.mkdir()
+    for p in photos:
+        shutil.copy(p, camera_dir / p.name)
+    rec = Recognizer()
+    worker = workers(lambda: FolderCamera(camera_dir, loop=False), encode=encoder_for(rec))
+    results = []
+    worker.face.connect(results.append)
+    worker.start()
+    qtbot.waitUntil(lambda: len(results) >= len(photos), timeout=60_000)
+    worker.stop()
+    expected = [s.encoding for s in rec.analyse(photos)]
+    assert sum(e is not None for e in expected) >= 2, "sample photos without a detectable face"
+    for got, want in zip(results, expected):
+        assert (got is None) == (want is None)
+        if want is not None:
+            assert got.shape == (128,) and np.allclose(got, want, atol=1e-6)
