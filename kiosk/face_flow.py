@@ -30,11 +30,13 @@ log = logging.getLogger(__name__)
 LOOK_FRAMES = 6          # good frames looked at before a person is treated as unknown
 KEEP_ENCODINGS = 10      # newest encodings of the person kept in memory for enrolment / refresh
 MIN_ENROL_ENCODINGS = 2  # fewer good frames than this: ask the person to look at the camera
+GONE_FRAMES = 12         # frames in a row without a usable face (~3 s): the person has left
+OTHER_FACE_FRAMES = 2    # frames in a row of a face that is not the greeted visitor: someone else is there
 
 
 @dataclass(frozen=True)
 class Outcome:
-    kind: str                                # "greet", "second_factor", "unknown"
+    kind: str                                # "greet", "second_factor", "unknown", "gone" (the person left)
     greeting: Greeting | None = None         # kind "greet": name (never the ID number) and last field
     birth_years: tuple[int, ...] = ()        # kind "second_factor": the three choices
     reason: str = ""                         # the recognizer's reason ("match", "unknown", ...)
@@ -65,6 +67,8 @@ class _Person:
     visitor_id: int | None = None
     shortlist: tuple[int, ...] = ()
     ticket_field: str | None = None
+    missing: int = 0                         # frames in a row without a usable face
+    others: int = 0                          # frames in a row of someone other than the greeted visitor
 
 
 class FaceFlow:
@@ -94,13 +98,31 @@ class FaceFlow:
         (``decide=False``: only remember the encoding, e.g. while another screen is shown)."""
         p = self.person
         if encoding is None:
-            return None
-        p.seen = [*p.seen, np.asarray(encoding, dtype=np.float32)][-KEEP_ENCODINGS:]
+            p.missing += 1
+            return self._left() if p.missing == GONE_FRAMES else None
+        p.missing = 0
+        encoding = np.asarray(encoding, dtype=np.float32)
+        if p.visitor_id is not None:             # greeted: is it still them?
+            far = self.recognizer.gallery.distance_to(p.visitor_id, encoding)[0] > self.recognizer.rule.verify_threshold
+            p.others = p.others + 1 if far else 0
+            if p.others >= OTHER_FACE_FRAMES:
+                return self._left()
+            if far:
+                return None                      # never keep a stranger's face for this visitor's templates
+        p.seen = [*p.seen, encoding][-KEEP_ENCODINGS:]
         if p.state != "looking" or not decide:
             return None
         p.looked.append(p.seen[-1])
         decision = self.recognizer.decide_encodings(p.looked[-LOOK_FRAMES:], self._candidates())
         return self._apply(decision)
+
+    def _left(self) -> Outcome | None:
+        """The person in front of the camera changed. Still deciding: start over quietly. Otherwise
+        tell the kiosk (it clears a greeting left on the home screen)."""
+        if self.person.state == "looking":
+            self.person.looked = []
+            return None
+        return Outcome("gone", reason="left")
 
     def _candidates(self) -> list[int]:
         return self.store.recent_visitor_ids(self.retention_months)

@@ -354,3 +354,28 @@ def test_without_a_camera_the_kiosk_issues_tickets_and_tells_the_staff(qtbot, tm
         assert w.current() is w.home                    # no offer without recognition
     finally:
         w.shutdown()
+
+
+def test_a_greeting_does_not_outlive_the_visitor(qtbot, kiosk, store):
+    """Walking away (no face for a while), someone else stepping in, or the idle timer: the next person
+    never inherits the greeting or the visitor id on their ticket."""
+    from kiosk.face_flow import GONE_FRAMES
+    rec = Recognizer(store)
+    enrol(store, rec, AN, face(1))
+    w, flow = kiosk(rec)
+    w.set_priority("elderly")                           # chosen by touch: kept when the face leaves
+    see(w, frames_of(face(1), 2))
+    assert w.visitor is not None
+    see(w, [None] * GONE_FRAMES)
+    assert w.visitor is None and not w.face.banner.isVisible() and w.priority == "elderly"
+
+    see(w, frames_of(face(1), 2, seed=21))              # back again: greeted again
+    assert w.visitor is not None
+    see(w, frames_of(face(9), 2))                        # someone else in front of the camera
+    assert w.visitor is None and not w.face.banner.isVisible()
+
+    w.face.reset()
+    see(w, frames_of(face(1), 2, seed=22))
+    assert w.visitor is not None
+    w._idle()                                            # nobody touched the screen for idle_seconds
+    assert w.visitor is None and not w.face.banner.isVisible()

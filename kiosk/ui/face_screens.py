@@ -470,6 +470,13 @@ class FaceController(QObject):
             self.show_outcome(outcome)
 
     def show_outcome(self, outcome: Outcome) -> None:
+        if outcome.kind == "gone":
+            # the person left (or someone else stepped in): the next one must not inherit a name or visitor
+            # id. Only the face part is cleared: a language or priority chosen by a touch stays.
+            if self._on_home():
+                self._clear_greeting()
+                self.flow.reset()
+            return
         if outcome.kind == "greet" and outcome.greeting is not None:
             g = outcome.greeting
             self.window.visitor = g.visitor_id        # the ticket carries it (never the ID number)
@@ -491,6 +498,9 @@ class FaceController(QObject):
     @Slot()
     def _not_me(self) -> None:
         self.flow.not_me()
+        self._clear_greeting()
+
+    def _clear_greeting(self) -> None:
         self.window.visitor = None
         self.window.home.set_greeting(None)
         self.banner.name = None
@@ -547,10 +557,7 @@ class FaceController(QObject):
             self.window.show_home()
             return
         self.flow.forget()
-        self.window.visitor = None
-        self.window.home.set_greeting(None)
-        self.banner.name = None
-        self.banner.hide()
+        self._clear_greeting()
         self.message.say("deleted")
         self.window.show(self.message)
 

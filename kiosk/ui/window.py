@@ -315,7 +315,8 @@ class KioskWindow(QWidget):
             self.idle_timer.start()          # never leave a number that is still being printed
             return
         self.pin_pad.hide()
-        if self.current() is not self.home or self.priority or self.lang != self.cfg.language:
+        if (self.current() is not self.home or self.priority or self.lang != self.cfg.language
+                or self.visitor is not None):     # a greeting must not wait for the next person
             self.next_citizen()
 
     @Slot()
