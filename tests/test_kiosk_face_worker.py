@@ -101,3 +101,45 @@ def test_real_photos_through_the_worker_give_the_same_encodings_as_the_core(qtbo
         assert (got is None) == (want is None)
         if want is not None:
             assert got.shape == (128,) and np.allclose(got, want, atol=1e-6)
+
+
+@pytest.mark.faces
+@pytest.mark.skipif(not (FACES / "manifest.csv").exists(),
+                    reason=f"face photos not found at {FACES} (set KIOSK_FACES_DIR)")
+def test_the_configured_kiosk_greets_an_enrolled_visitor_seen_by_its_camera(qtbot, tmp_path, clock):
+    """face_enabled=True end to end: config -> store + recognizer + camera thread -> greeting on the home screen."""
+    from db import init_db
+    from db.engine import make_engines
+    from kiosk.app import create_window
+    from kiosk.cccd import parse_cccd
+    from kiosk.privacy import VisitorStore
+    from tests.test_kiosk_app import kiosk_config, wait_home
+
+    url = f"sqlite:///{tmp_path / 'queue.sqlite3'}"
+    init_db(url, clock=clock).close()
+    key = tmp_path / "keys" / "visitor.key"
+    engine = make_engines(url)[0]
+    store = VisitorStore(engine, key)
+    person = next(p for p in sorted((FACES / "images").iterdir()) if len(list(p.iterdir())) >= 3)
+    camera_dir = tmp_path / "camera"
+    camera_dir.mkdir()
+    for p in sorted(person.iterdir())[:2]:
+        shutil.copy(p, camera_dir / p.name)
+    vid = store.register_from_cccd(parse_cccd(AN), store.record_consent(True, "kiosk-1"))
+    assert Recognizer(store).enroll(vid, sorted(camera_dir.iterdir())) >= 1
+    store.record_visit(vid, "DD")
+    engine.dispose()
+
+    w = create_window(kiosk_config(tmp_path, url, face_enabled=True, camera=str(camera_dir), key_file=str(key)),
+                      clock=clock, retry_ms=100)
+    try:
+        w.resize(1080, 1920)
+        w.show()
+        wait_home(qtbot, w)
+        qtbot.waitUntil(lambda: w.visitor == vid, timeout=60_000)
+        assert w.face.enabled and w.face.notice.isVisible()
+        assert w.face.banner.text.text() == "Chào mừng bác An quay lại"
+        assert w.home.ordered_fields()[0].code == "DD"
+    finally:
+        w.shutdown()
+    assert not w.face.worker.thread.isRunning()
