@@ -76,10 +76,12 @@ def service_opener(cfg: AppConfig, clock=None) -> Callable[[], object]:
 
 def create_window(cfg: AppConfig, clock=None, **window_options):
     """The kiosk window with its worker thread started (call window.shutdown() or close() to stop)."""
+    from .ui.qt_compat import protect_none
     from .ui.theme import load_fonts
     from .ui.window import KioskWindow
     from .worker import KioskBackend
 
+    protect_none()                    # PySide6 6.12.0 + Python 3.11 would otherwise abort within hours
     load_fonts()
     backend = KioskBackend(service_opener(cfg, clock), cfg)
     return KioskWindow(cfg, backend, clock=clock, **window_options)

@@ -105,3 +105,24 @@ def test_the_printed_ticket_carries_the_citizens_language(sqlite_url, clock, lan
     assert ticket.priority_reason == ("Person with a disability" if en else "Người khuyết tật")
     assert ticket.counters == ["1", "6"]
     assert ticket.qr_payload == "https://dvc.example/HT-KS/A001"
+
+
+def test_a_long_day_of_qt_calls_cannot_exhaust_references_to_none(qapp):
+    """PySide6 6.12.0 on Python 3.11 drops a reference to None on every void call; the kiosk's guard
+    must keep None alive through a day of calls (here: 50,000 label updates)."""
+    import sys
+
+    from PySide6.QtWidgets import QLabel
+
+    from kiosk.ui.qt_compat import protect_none, void_calls_drop_none_refs
+    leaking = void_calls_drop_none_refs()
+    protect_none()
+    from PySide6.QtWidgets import QPushButton
+    label, button = QLabel(), QPushButton()
+    for _ in range(50_000):
+        label.setText("09:00")
+        button.clicked.emit()                          # a bool argument (checked=False)
+    if leaking:
+        assert min(sys.getrefcount(v) for v in (None, True, False)) > 1 << 40
+    else:
+        assert min(sys.getrefcount(v) for v in (None, True, False)) > 1000

@@ -108,8 +108,15 @@ class HomeScreen(Screen):
 
     # -- data
     def show_fields(self, fields: tuple[FieldInfo, ...]) -> None:
-        self.fields = fields
-        self.render()
+        if fields != self.fields:                     # most refreshes change nothing: skip the redraw
+            self.fields = fields
+            self.render()
+
+    def reset(self) -> None:
+        """For the next citizen: no priority, no greeting (one redraw)."""
+        if self.priority or self.greeting_name or self.preferred:
+            self.priority, self.greeting_name, self.preferred = None, None, ()
+            self.render()
 
     def set_priority(self, reason: str | None) -> None:
         self.priority = reason

@@ -136,6 +136,7 @@ class FieldTile(TapArea):
         self.compact = None
         self.set_compact(False)
         self.available = True
+        self.icon_name = ""
 
     def set_compact(self, compact: bool) -> None:
         """Portrait: icon, texts, button from top to bottom. Landscape screens are short: the icon
@@ -167,7 +168,10 @@ class FieldTile(TapArea):
     def show_field(self, name: str, icon: str, waiting_text: str, wait_text: str, info_text: str,
                    available: bool, reason: str, has_info: bool = True) -> None:
         self.name.setText(name)
-        self.icon.set_icon(icon)
+        if icon != self.icon_name:
+            self.icon_name = icon
+            self.icon.set_icon(icon)
+        changed = available != self.available
         self.available = available
         self.enabled_for_tap = available
         self.setProperty("available", "true" if available else "false")
@@ -180,9 +184,10 @@ class FieldTile(TapArea):
         self.wait.setVisible(bool(self.wait.text()))
         self.info.setText(info_text)
         self.info.setVisible(has_info)
-        restyle(self)
-        for w in (self.name, self.waiting, self.wait):
-            restyle(w)
+        if changed:                                   # re-style only when the colours must change
+            restyle(self)
+            for w in (self.name, self.waiting, self.wait):
+                restyle(w)
 
 
 class ClockLabel(QLabel):

@@ -166,8 +166,7 @@ class KioskWindow(QWidget):
             return                  # "faster next time?" first; its screens come back here when done
         self.visitor = None
         self.priority = None
-        self.home.set_greeting(None)
-        self.home.set_priority(None)
+        self.home.reset()
         if self.face is not None:
             self.face.reset()
         if self.lang != self.cfg.language:
