@@ -104,6 +104,14 @@ def main(argv: list[str] | None = None) -> int:
     window = create_window(cfg)
     window.admin_exit.connect(app.quit)
     app.aboutToQuit.connect(window.shutdown)
+    # SIGTERM/SIGINT (systemd stop, Ctrl+C): leave cleanly; a timer lets Python run its signal handlers
+    import signal
+    from PySide6.QtCore import QTimer
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: app.quit())
+    wake = QTimer(interval=300)
+    wake.timeout.connect(lambda: None)
+    wake.start()
     if cfg.fullscreen:
         window.setWindowFlags(Qt.Window | Qt.FramelessWindowHint | Qt.WindowStaysOnTopHint)
         window.setCursor(Qt.BlankCursor)
