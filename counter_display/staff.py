@@ -127,6 +127,21 @@ class StaffWindow(QWidget):
         pbox.addWidget(self.ticket_label)
         pbox.addWidget(self.ticket_rows)
         pbox.addWidget(self.visitor_label)
+        # Deletion on request at the counter (personal-data law): the visitor asks, the officer confirms.
+        self.forget_button = QPushButton("Xóa dữ liệu nhận diện của khách", objectName="secondary")
+        self.forget_button.clicked.connect(lambda: self.forget_panel.show())
+        self.forget_button.hide()
+        pbox.addWidget(self.forget_button)
+        self.forget_panel = QFrame(objectName="panel")
+        fbox = QHBoxLayout(self.forget_panel)
+        self.forget_confirm = ok3 = QPushButton("Xác nhận xóa")
+        cancel3 = QPushButton("Hủy", objectName="secondary")
+        ok3.clicked.connect(self._do_forget)
+        cancel3.clicked.connect(self.forget_panel.hide)
+        for w in (_label("Khách yêu cầu xóa khuôn mặt và CCCD đã lưu?", wrap=True), ok3, cancel3):
+            fbox.addWidget(w)
+        self.forget_panel.hide()
+        pbox.addWidget(self.forget_panel)
         pbox.addStretch(1)
         left.addWidget(panel, 1)
 
@@ -260,6 +275,16 @@ class StaffWindow(QWidget):
         if tag == "visitor":
             self.visitor_label.setText(result or "")
             return
+        if tag == "forget":
+            self.forget_panel.hide()
+            if error is not None or result is None:
+                self.show_message(f"Không xóa được dữ liệu khách: {error or 'chưa có kho dữ liệu khách'}",
+                                  error=True)
+            else:
+                self.forget_button.hide()
+                self.visitor_label.setText("Đã xóa dữ liệu nhận diện của khách / visitor data deleted")
+                self.show_message("Đã xóa toàn bộ dữ liệu nhận diện của khách (đã ghi nhật ký)")
+            return
         self.busy = False
         if error is None and self.data is not None:   # show the outcome now; the refresh follows
             if tag in ("call_next", "call_number", "recall", "start"):
@@ -303,6 +328,8 @@ class StaffWindow(QWidget):
             self._load_visitor(data.ticket)
         elif data.ticket is None:
             self.visitor_label.setText("")
+            self.forget_button.hide()
+            self.forget_panel.hide()
         self._render()
 
     def apply_events(self, events: list) -> None:
@@ -317,7 +344,22 @@ class StaffWindow(QWidget):
                 self.printer_faults.clear()
                 self.fault_label.hide()
 
+    def _do_forget(self) -> None:
+        ticket = self.data.ticket if self.data else None
+        if ticket is None or ticket.visitor_id is None or self.officer is None:
+            self.forget_panel.hide()
+            return
+        vid, actor = int(ticket.visitor_id), f"counter {self.counter_number}: {self.officer.name}"
+
+        def forget(svc: Any) -> bool | None:
+            if not self._store:
+                self._store.append(self.open_visitor_store(svc) if self.open_visitor_store else None)
+            return None if self._store[0] is None else self._store[0].forget(vid, actor=actor)
+        self.submit("forget", forget)
+
     def _load_visitor(self, ticket: Any) -> None:
+        self.forget_button.setVisible(ticket.visitor_id is not None and self.officer is not None)
+        self.forget_panel.hide()
         if ticket.visitor_id is None:
             self.visitor_label.setText("")
             return

@@ -193,3 +193,40 @@ def test_visitor_shown_only_through_the_privacy_store(tmp_path, queue):
     assert visitor_view(ticket, officer, None).name is None                       # no store: id only
     assert visitor_view(ticket, OfficerInfo(2, "Khách", "guest"), store).name is None  # role not allowed
     assert visitor_view(svc.issue("HT").ticket, officer, store) is None           # not recognised
+
+
+def test_officer_deletes_a_visitors_data_on_request(qtbot, tmp_path, queue):
+    """Deletion on request at the counter: confirmed by the officer, everything gone, logged."""
+    from kiosk.cccd import parse_cccd
+    from kiosk.privacy import VisitorStore
+    from counter_display.staff import StaffWindow
+    url, svc = queue
+    key = tmp_path / "visitor.key"
+    store = VisitorStore(svc, key)
+    consent = store.record_consent(True, "kiosk-1")
+    vid = store.register_from_cccd(parse_cccd(
+        "079301004567||Trần Thị Bích Ngọc|09072001|Nữ|45/2 Lê Văn Sỹ, TP. Hồ Chí Minh|12042022"),
+        consent if isinstance(consent, int) else consent.id)
+    svc.issue("HT", visitor=vid)
+    window = StaffWindow(lambda: open_queue(url), 1, poll_timeout=0.1,
+                         open_visitor_store=lambda s: VisitorStore(s, key, create_key=False))
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    try:
+        qtbot.waitUntil(lambda: window.data is not None and window.officer_box.count() == 1, timeout=10000)
+        _sign_in(qtbot, window)
+        window.trigger("call_next")
+        qtbot.waitUntil(lambda: "Trần Thị Bích Ngọc" in window.visitor_label.text(), timeout=10000)
+        assert window.forget_button.isVisibleTo(window) and not window.forget_panel.isVisibleTo(window)
+        window.forget_button.click()
+        assert window.forget_panel.isVisibleTo(window)   # nothing is deleted without the confirmation
+        assert store.identity(vid) is not None
+        window.forget_confirm.click()
+        qtbot.waitUntil(lambda: "Đã xóa" in window.visitor_label.text(), timeout=10000)
+        assert store.identity(vid) is None
+        assert any(e.action == "forget" and e.visitor_id == vid and e.actor == "counter 1: Nguyễn Thị Lan"
+                   for e in store.audit_log())
+        assert not window.forget_button.isVisibleTo(window)
+    finally:
+        window.shutdown()
