@@ -139,9 +139,13 @@ class QueueService:
             raise NotFound(f"Không có số {label} trong ngày hôm nay", f"No ticket {label} today")
         return t
 
-    def _current(self, s: Session, counter: Counter) -> Ticket | None:
-        return s.scalars(select(Ticket).where(Ticket.counter_id == counter.id,
-                                              Ticket.status.in_(AT_COUNTER))).first()
+    def _current(self, s: Session, counter: Counter, lock: bool = True) -> Ticket | None:
+        q = select(Ticket).where(Ticket.counter_id == counter.id, Ticket.status.in_(AT_COUNTER))
+        if lock and self.is_postgres:
+            # Lock and re-check: a concurrent transfer may have just taken this ticket off the counter;
+            # without the lock we would mark the transferred ticket done (a lost update).
+            q = q.with_for_update(of=Ticket)
+        return s.scalars(q).first()
 
     def _require_current(self, s: Session, counter: Counter, statuses: tuple[str, ...]) -> Ticket:
         t = self._current(s, counter)
@@ -573,7 +577,7 @@ class QueueService:
     def current(self, counter: int) -> dto.TicketInfo | None:
         with self.session(write=False) as s:
             c = self._counter(s, self._office(s), counter, lock=False)
-            t = self._current(s, c)
+            t = self._current(s, c, lock=False)
             return self._info(t) if t else None
 
     def ticket(self, label: str) -> dto.TicketInfo:

@@ -8,7 +8,6 @@ import os
 import signal
 import time
 
-import pytest
 from sqlalchemy import func, select
 
 import db
@@ -16,13 +15,6 @@ from db.models import Event, NumberSequence, Ticket
 from tests import queue_workers
 
 CTX = mp.get_context("spawn")
-
-
-@pytest.fixture
-def open_queue(db_url):
-    svc = db.init_db(db_url, always_open=True)
-    yield svc
-    svc.close()
 
 
 def test_eight_processes_issue_unique_contiguous_numbers(open_queue, db_url):
@@ -106,3 +98,33 @@ def test_sigkill_mid_operation_leaves_nothing_half_written(open_queue, db_url):
         last = s.scalar(select(func.max(NumberSequence.last_number)).where(
             NumberSequence.field_id == select(Ticket.field_id).where(Ticket.label == label).scalar_subquery()))
     assert int(label[1:]) == last
+
+
+def test_transfer_racing_call_next_is_not_marked_done(pg_url):
+    """PostgreSQL: a counter pressing 'call next' while another process transfers the ticket it holds must
+    not finish the transferred ticket (it waits in its new field)."""
+    import threading
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+    svc = db.init_db(pg_url, always_open=True)
+    try:
+        a = svc.issue("HT").label
+        svc.call_next(1)
+        conninfo = make_url(pg_url).set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(conninfo) as other:   # a transfer in flight: row locked, not yet committed
+            other.execute("SELECT id FROM tickets WHERE label = %s FOR UPDATE", (a,))
+            result = {}
+            worker = threading.Thread(target=lambda: result.setdefault("next", svc.call_next(1)))
+            worker.start()
+            time.sleep(0.5)                        # call_next is now waiting for the row lock
+            ct = other.execute("SELECT id FROM fields WHERE code = 'CT'").fetchone()[0]
+            other.execute("UPDATE tickets SET field_id = %s, status = 'waiting', counter_id = NULL, "
+                          "called_at = NULL WHERE label = %s", (ct, a))
+            other.commit()
+        worker.join(10)
+        assert result["next"] is None              # nothing else waits for counter 1
+        moved = svc.ticket(a)
+        assert (moved.status, moved.field_code) == ("waiting", "CT")
+    finally:
+        svc.close()
