@@ -70,3 +70,12 @@ def queue(db_url, clock):
     svc = init_db(db_url, clock=clock)
     yield svc
     svc.close()
+
+
+@pytest.fixture
+def open_queue(db_url):
+    """A migrated queue open around the clock, for tests where other processes use the system clock."""
+    from db import init_db
+    svc = init_db(db_url, always_open=True)
+    yield svc
+    svc.close()

@@ -1,7 +1,6 @@
 """The officer's counter window on a real SQLite queue: sign-in, states of the buttons, no double call."""
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from db import init_db, open_queue
+from db import init_db
 
 
 def sqlite_queue(tmp_path: Path):

@@ -21,13 +21,6 @@ def _collect(feed: db.EventFeed, count: int, seconds: float = 20.0) -> list[db.E
     return got
 
 
-@pytest.fixture
-def open_queue(db_url):
-    svc = db.init_db(db_url, always_open=True)
-    yield svc
-    svc.close()
-
-
 def test_follower_sees_another_process_changes_in_order(open_queue, db_url):
     feed = open_queue.follow()  # from now on
     open_queue.issue("TN")      # one event before the other process starts

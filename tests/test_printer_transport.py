@@ -1,5 +1,4 @@
 """Sending jobs and knowing when printing failed, against the project's fake raw-TCP printer."""
-import os
 import subprocess
 import sys
 from pathlib import Path

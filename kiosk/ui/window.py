@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 import zoneinfo
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QFrame, QGridLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from db import QueueError, Unavailable
