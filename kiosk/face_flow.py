@@ -3,7 +3,7 @@
     flow = FaceFlow(store, recognizer, kiosk_id="kiosk-1", retention_months=12)
     outcome = flow.observe(encoding)        # one camera frame's encoding (or None: no usable face)
     # -> None (keep looking) or Outcome("greet" | "second_factor" | "unknown", ...)
-    flow.answer_birth_year(1999)            # -> Outcome "greet" or "unknown"
+    flow.answer_birth_date(dt.date(1999, 3, 15))            # -> Outcome "greet" or "unknown"
     flow.after_ticket("TP")                 # a recognised visitor got a number: remember the field, refresh
     consent_id = flow.answer_consent(True)  # both answers are recorded
     flow.register(payload, consent_id)      # -> Registration (or a CccdError-like message; nothing changes)
@@ -14,6 +14,8 @@ Encodings seen meanwhile stay in memory only (never a photo) and are dropped at 
 the templates enrolled when that person agrees and scans the CCCD.
 """
 from __future__ import annotations
+
+import datetime as dt
 
 import logging
 from dataclasses import dataclass, field
@@ -38,7 +40,7 @@ OTHER_FACE_FRAMES = 2    # frames in a row of a face that is not the greeted vis
 class Outcome:
     kind: str                                # "greet", "second_factor", "unknown", "gone" (the person left)
     greeting: Greeting | None = None         # kind "greet": name (never the ID number) and last field
-    birth_years: tuple[int, ...] = ()        # kind "second_factor": the three choices
+    birth_dates: tuple[int, ...] = ()        # kind "second_factor": the three choices
     reason: str = ""                         # the recognizer's reason ("match", "unknown", ...)
 
 
@@ -132,10 +134,10 @@ class FaceFlow:
         if decision.reason == "match" and decision.match is not None:
             return self._greet(decision.match.visitor_id, "match")
         if decision.needs_second_factor and decision.shortlist:
-            years = tuple(self.store.birth_year_choices(decision.shortlist))
-            if len(years) >= 2:
+            dates = tuple(self.store.birth_date_choices(decision.shortlist))
+            if len(dates) >= 2:
                 p.state, p.shortlist = "second_factor", decision.shortlist
-                return Outcome("second_factor", birth_years=years, reason=decision.reason)
+                return Outcome("second_factor", birth_dates=dates, reason=decision.reason)
         if decision.reason in ("empty", "second_factor") or len(p.looked) >= LOOK_FRAMES:
             p.state = "unknown"
             return Outcome("unknown", reason=decision.reason)
@@ -149,12 +151,12 @@ class FaceFlow:
         self.person.state, self.person.visitor_id = "greeted", visitor_id
         return Outcome("greet", greeting=greeting, reason=reason)
 
-    def answer_birth_year(self, year: int | None) -> Outcome:
-        """The second factor: the birth year tapped (None: "Không phải tôi"). A wrong answer is "unknown"."""
+    def answer_birth_date(self, born: dt.date | None) -> Outcome:
+        """The second factor: the date of birth tapped (None: "Không phải tôi"). A wrong answer is "unknown"."""
         p = self.person
         if p.state != "second_factor":
             return Outcome("unknown", reason="no_question")
-        visitor_id = self.store.resolve_birth_year(p.shortlist, year) if year is not None else None
+        visitor_id = self.store.resolve_birth_date(p.shortlist, born) if born is not None else None
         if visitor_id is not None and self.recognizer.verify_encodings(visitor_id, p.seen) is not None:
             return self._greet(visitor_id, "second_factor")
         p.state, p.shortlist = "unknown", ()

@@ -15,8 +15,8 @@ FACE_STRINGS: dict[str, dict[str, str]] = {
         "not_me": "Không phải tôi",
         "delete_my_data": "Xóa dữ liệu của tôi",
         # second factor
-        "birth_year_title": "Bác sinh năm nào?",
-        "birth_year_hint": "Chạm vào năm sinh của bác để máy nhận ra bác.",
+        "birth_date_title": "Ngày sinh của bác là ngày nào?",
+        "birth_date_hint": "Chạm vào ngày sinh của bác để máy nhận ra bác.",
         # offer and consent
         "offer_title": "Lần sau nhận diện nhanh hơn?",
         "offer_text": "Máy có thể nhận ra bác ở lần sau, chào bác và gợi ý lĩnh vực lần trước. "
@@ -52,8 +52,8 @@ FACE_STRINGS: dict[str, dict[str, str]] = {
         "last_field_first": "Your last field is shown first.",
         "not_me": "This is not me",
         "delete_my_data": "Delete my data",
-        "birth_year_title": "Which year were you born?",
-        "birth_year_hint": "Tap your year of birth so the kiosk can recognise you.",
+        "birth_date_title": "What is your date of birth?",
+        "birth_date_hint": "Tap your date of birth so the kiosk can recognise you.",
         "offer_title": "Faster recognition next time?",
         "offer_text": "The kiosk can recognise you next time, greet you and offer your last field first. "
                       "Only if you agree.",

@@ -316,22 +316,25 @@ class VisitorStore:
         g = self.greeting(visitor_id)
         return g.name if g else None
 
-    def birth_year_choices(self, visitor_ids: Sequence[int], count: int = 3,
-                           rng: random.Random | None = None) -> list[int]:
-        """Second factor: the shortlisted visitors' birth years mixed with decoys, shuffled."""
+    def birth_date_choices(self, visitor_ids: Sequence[int], count: int = 3,
+                           rng: random.Random | None = None) -> list[dt.date]:
+        """Second factor: the shortlisted visitors' dates of birth mixed with decoys, shuffled.
+
+        The full date, not the year: a stranger who looks like an enrolled visitor shares their birth
+        year about 1 time in 66, their date of birth about 1 time in 24,000 (BENCHMARKS.md)."""
         rng = rng or random.Random(secrets.randbits(64))
-        years = {i.date_of_birth.year for v in visitor_ids if (i := self.identity(v)) is not None}
-        choices = set(list(years)[:count])
-        base = min(years) if years else 1960
+        dates = {i.date_of_birth for v in visitor_ids if (i := self.identity(v)) is not None}
+        choices = set(list(dates)[:count])
+        base = min(dates) if dates else dt.date(1960, 1, 1)
         while len(choices) < count:
-            choices.add(base + rng.choice([-1, 1]) * rng.randint(2, 9))
+            choices.add(base + dt.timedelta(days=rng.choice([-1, 1]) * rng.randint(400, 3650)))
         out = sorted(choices)
         rng.shuffle(out)
         return out
 
-    def resolve_birth_year(self, visitor_ids: Sequence[int], year: int | None) -> int | None:
-        """The single shortlisted visitor born in ``year``; None if nobody or several are ("unknown")."""
-        hits = [v for v in visitor_ids if (i := self.identity(v)) is not None and i.date_of_birth.year == year]
+    def resolve_birth_date(self, visitor_ids: Sequence[int], born: dt.date | None) -> int | None:
+        """The single shortlisted visitor born on ``born``; None if nobody or several are ("unknown")."""
+        hits = [v for v in visitor_ids if (i := self.identity(v)) is not None and i.date_of_birth == born]
         return hits[0] if len(hits) == 1 else None
 
     # --- deletion, retention, audit -----------------------------------------------------------

@@ -100,7 +100,7 @@ class Recognizer:
         return self.decide(images, candidates).match
 
     def verify(self, visitor_id: int, images: Iterable[ImageInput]) -> Match | None:
-        """1:1 against one visitor, used together with a second factor (birth year, CCCD)."""
+        """1:1 against one visitor, used together with a second factor (date of birth, CCCD)."""
         return self.verify_encodings(visitor_id, self.encode(images))
 
     def verify_encodings(self, visitor_id: int, encodings: Sequence[np.ndarray]) -> Match | None:

@@ -1,4 +1,4 @@
-"""The citizen's side of face recognition: camera notice, greeting, birth-year question, registration offer,
+"""The citizen's side of face recognition: camera notice, greeting, birth-date question, registration offer,
 consent, CCCD scan, delete-my-data. ``attach_face(window)`` plugs them into the kiosk window.
 
 Active only with ``cfg.face_enabled``. Whatever goes wrong here (no camera, no face models, no key file)
@@ -115,46 +115,46 @@ class GreetingBanner(QFrame):
 
 
 # ------------------------------------------------------------------------------ screens
-class BirthYearScreen(FaceScreen):
-    """Second factor: three big birth years, and 'Không phải tôi' always there."""
+class BirthDateScreen(FaceScreen):
+    """Second factor: three big dates of birth, and 'Không phải tôi' always there."""
 
-    chosen = Signal(object)      # int year, or None for "not me"
+    chosen = Signal(object)      # a datetime.date, or None for "not me"
 
     def __init__(self):
         super().__init__()
-        self.years: tuple[int, ...] = ()
+        self.dates: tuple = ()
         box = self._page()
         self.title = label(role="title")
         self.hint = label(px=BODY_PX)
         box.addWidget(self.title)
         box.addWidget(self.hint)
-        self.year_box = QVBoxLayout()
-        self.year_box.setSpacing(24)
-        box.addLayout(self.year_box)
+        self.date_box = QVBoxLayout()
+        self.date_box.setSpacing(24)
+        box.addLayout(self.date_box)
         box.addSpacing(40)
-        self.not_me = _big("faceYearNotMe")
+        self.not_me = _big("faceDateNotMe")
         self.not_me.clicked.connect(lambda: self.chosen.emit(None))
         box.addWidget(self.not_me)
         box.addStretch(1)
-        self.year_buttons: list = []
+        self.date_buttons: list = []
 
-    def ask(self, years: tuple[int, ...]) -> None:
-        self.years = years
-        for b in self.year_buttons:
+    def ask(self, dates: tuple) -> None:
+        self.dates = dates
+        for b in self.date_buttons:
             b.deleteLater()
-        self.year_buttons = []
-        for year in years:
-            b = _big(f"faceYear_{year}", kind="primary")
-            b.setText(str(year))
+        self.date_buttons = []
+        for born in dates:
+            b = _big(f"faceDate_{born:%Y%m%d}", kind="primary")
+            b.setText(f"{born:%d/%m/%Y}")
             b.setStyleSheet("font-size: 56px;")
-            b.clicked.connect(lambda _=False, y=year: self.chosen.emit(y))
-            self.year_box.addWidget(b)
-            self.year_buttons.append(b)
+            b.clicked.connect(lambda _=False, d=born: self.chosen.emit(d))
+            self.date_box.addWidget(b)
+            self.date_buttons.append(b)
         self.render()
 
     def render(self) -> None:
-        self.title.setText(self.t("birth_year_title"))
-        self.hint.setText(self.t("birth_year_hint"))
+        self.title.setText(self.t("birth_date_title"))
+        self.hint.setText(self.t("birth_date_hint"))
         self.not_me.setText(self.t("not_me"))
 
 
@@ -354,20 +354,20 @@ class FaceController(QObject):
         home_box = window.home.layout()
         home_box.insertWidget(0, self.banner)
         home_box.addWidget(self.notice)
-        self.birth_year = BirthYearScreen()
+        self.birth_date = BirthDateScreen()
         self.offer = OfferScreen()
         self.consent = ConsentScreen(self.cfg.retention_months)
         self.scan = ScanScreen()
         self.delete = DeleteScreen()
         self.message = MessageScreen()
-        mine = (self.birth_year, self.offer, self.consent, self.scan, self.delete, self.message)
+        mine = (self.birth_date, self.offer, self.consent, self.scan, self.delete, self.message)
         for s in mine:
             window.stack.addWidget(s)
         window.screens = (*window.screens, *mine)     # the window retranslates them with its own
 
         self.banner.not_me.connect(self._not_me)
         self.banner.delete_requested.connect(lambda: self.window.show(self.delete))
-        self.birth_year.chosen.connect(self._birth_year)
+        self.birth_date.chosen.connect(self._birth_date)
         self.offer.more.connect(lambda: self.window.show(self.consent))
         self.offer.skip.connect(self._finish)
         self.consent.answered.connect(self._consent)
@@ -422,7 +422,7 @@ class FaceController(QObject):
         self.enabled = False
         log.warning("face recognition off: %s — the kiosk keeps issuing tickets without it", reason)
         self.notice.hide()                        # no camera in use: no notice
-        if self.window.current() in (self.birth_year, self.scan):
+        if self.window.current() in (self.birth_date, self.scan):
             self.window.next_citizen()
 
     def stop(self) -> None:
@@ -486,14 +486,14 @@ class FaceController(QObject):
             self.banner.show()
             self.window.show_home()
         elif outcome.kind == "second_factor":
-            self.birth_year.ask(outcome.birth_years)
-            self.window.show(self.birth_year)
-        elif self.window.current() is self.birth_year:
+            self.birth_date.ask(outcome.birth_dates)
+            self.window.show(self.birth_date)
+        elif self.window.current() is self.birth_date:
             self.window.show_home()
 
     @Slot(object)
-    def _birth_year(self, year) -> None:
-        self.show_outcome(self.flow.answer_birth_year(year))
+    def _birth_date(self, born) -> None:
+        self.show_outcome(self.flow.answer_birth_date(born))
 
     @Slot()
     def _not_me(self) -> None:
