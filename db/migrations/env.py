@@ -4,7 +4,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-import db.privacy_models_loader  # noqa: F401  (registers optional tables on the metadata)
+import db.privacy_models  # noqa: F401  (its tables join Base.metadata)
 from db.models import Base
 
 config = context.config
