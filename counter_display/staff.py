@@ -113,6 +113,19 @@ class StaffWindow(QWidget):
         box.addStretch(2)
         return page
 
+    def _inline_panel(self, widgets: list, ok_text: str, on_ok: Callable[[], None]) -> tuple[QFrame, QPushButton]:
+        """A hidden row with the given widgets, an OK button and 'Hủy' (no stock dialogs: Qt ships none in
+        Vietnamese)."""
+        panel = QFrame(objectName="panel")
+        row = QHBoxLayout(panel)
+        ok, cancel = QPushButton(ok_text), QPushButton("Hủy", objectName="secondary")
+        ok.clicked.connect(on_ok)
+        cancel.clicked.connect(panel.hide)
+        for w in (*widgets, ok, cancel):
+            row.addWidget(w)
+        panel.hide()
+        return panel, ok
+
     def _build_desk(self) -> QWidget:
         page = QWidget()
         grid = QHBoxLayout(page)
@@ -132,15 +145,8 @@ class StaffWindow(QWidget):
         self.forget_button.clicked.connect(lambda: self.forget_panel.show())
         self.forget_button.hide()
         pbox.addWidget(self.forget_button)
-        self.forget_panel = QFrame(objectName="panel")
-        fbox = QHBoxLayout(self.forget_panel)
-        self.forget_confirm = ok3 = QPushButton("Xác nhận xóa")
-        cancel3 = QPushButton("Hủy", objectName="secondary")
-        ok3.clicked.connect(self._do_forget)
-        cancel3.clicked.connect(self.forget_panel.hide)
-        for w in (_label("Khách yêu cầu xóa khuôn mặt và CCCD đã lưu?", wrap=True), ok3, cancel3):
-            fbox.addWidget(w)
-        self.forget_panel.hide()
+        self.forget_panel, self.forget_confirm = self._inline_panel(
+            [_label("Khách yêu cầu xóa khuôn mặt và CCCD đã lưu?", wrap=True)], "Xác nhận xóa", self._do_forget)
         pbox.addWidget(self.forget_panel)
         pbox.addStretch(1)
         left.addWidget(panel, 1)
@@ -158,25 +164,12 @@ class StaffWindow(QWidget):
         left.addLayout(buttons)
 
         # inline panels (no stock dialogs: Qt ships none in Vietnamese)
-        self.transfer_panel = QFrame(objectName="panel")
-        tbox = QHBoxLayout(self.transfer_panel)
         self.transfer_box = QComboBox()
-        ok, cancel = QPushButton("Chuyển"), QPushButton("Hủy", objectName="secondary")
-        ok.clicked.connect(self._do_transfer)
-        cancel.clicked.connect(self.transfer_panel.hide)
-        for w in (_label("Chuyển sang lĩnh vực:"), self.transfer_box, ok, cancel):
-            tbox.addWidget(w)
-        self.transfer_panel.hide()
-        self.call_panel = QFrame(objectName="panel")
-        cbox = QHBoxLayout(self.call_panel)
+        self.transfer_panel, _ = self._inline_panel(
+            [_label("Chuyển sang lĩnh vực:"), self.transfer_box], "Chuyển", self._do_transfer)
         self.call_edit = QLineEdit(placeholderText="Số thứ tự, ví dụ A023")
         self.call_edit.returnPressed.connect(self._do_call_number)
-        ok2, cancel2 = QPushButton("Gọi"), QPushButton("Hủy", objectName="secondary")
-        ok2.clicked.connect(self._do_call_number)
-        cancel2.clicked.connect(self.call_panel.hide)
-        for w in (_label("Gọi số:"), self.call_edit, ok2, cancel2):
-            cbox.addWidget(w)
-        self.call_panel.hide()
+        self.call_panel, _ = self._inline_panel([_label("Gọi số:"), self.call_edit], "Gọi", self._do_call_number)
         left.addWidget(self.transfer_panel)
         left.addWidget(self.call_panel)
         grid.addLayout(left, 3)
@@ -288,7 +281,8 @@ class StaffWindow(QWidget):
         self.busy = False
         if error is None and self.data is not None:   # show the outcome now; the refresh follows
             if tag in ("call_next", "call_number", "recall", "start"):
-                self.data = dataclasses.replace(self.data, ticket=result)
+                waiting = tuple(t for t in self.data.waiting if result is None or t.id != result.id)
+                self.data = dataclasses.replace(self.data, ticket=result, waiting=waiting)
                 if result is not None:
                     self._load_visitor(result)
             elif tag in ("finish", "no_show", "transfer"):

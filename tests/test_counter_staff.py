@@ -220,6 +220,9 @@ def test_officer_deletes_a_visitors_data_on_request(qtbot, tmp_path, queue):
         assert window.forget_button.isVisibleTo(window) and not window.forget_panel.isVisibleTo(window)
         window.forget_button.click()
         assert window.forget_panel.isVisibleTo(window)   # nothing is deleted without the confirmation
+        if SHOTS:
+            Path(SHOTS).mkdir(parents=True, exist_ok=True)
+            window.grab().save(str(Path(SHOTS) / "staff_forget_1366x768.png"))
         assert store.identity(vid) is not None
         window.forget_confirm.click()
         qtbot.waitUntil(lambda: "Đã xóa" in window.visitor_label.text(), timeout=10000)
