@@ -19,7 +19,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from kiosk.face.engine import QualityGates, analyse  # noqa: E402
+from core.visitors.recognition.engine import QualityGates, analyse  # noqa: E402
 
 FACES_DIR = Path(os.environ.get("KIOSK_FACES_DIR", REPO.parent / "shared" / "faces"))
 CACHE = REPO / "artifacts" / "face_encodings.npz"

@@ -29,9 +29,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench_face_data import load_cache  # noqa: E402
-from kiosk.face.decision import DecisionRule, decide, verify_decision  # noqa: E402
-from kiosk.face.engine import QualityGates  # noqa: E402
-from kiosk.face.gallery import Gallery  # noqa: E402
+from core.visitors.recognition.decision import DecisionRule, decide, verify_decision  # noqa: E402
+from core.visitors.recognition.engine import QualityGates  # noqa: E402
+from core.visitors.recognition.gallery import Gallery  # noqa: E402
 
 SYNTH_BASE = 10_000_000   # synthetic identity ids start here
 

@@ -21,7 +21,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench_face_data import FACES_DIR, photo_list  # noqa: E402
-from kiosk.face import DecisionRule, Gallery, Recognizer, load_image  # noqa: E402
+from core.visitors.recognition import DecisionRule, Gallery, Recognizer, load_image  # noqa: E402
 
 
 def kiosk_frame(path: Path) -> np.ndarray:

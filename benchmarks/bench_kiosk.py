@@ -27,7 +27,7 @@ sys.path.insert(0, sys.argv[2])
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from kiosk.config import AppConfig
+from core.config import AppConfig
 from kiosk.app import create_window
 cfg = AppConfig(db_url=sys.argv[3], printer=sys.argv[4], fullscreen=False)
 w = create_window(cfg)
@@ -92,8 +92,8 @@ def taps(n: int, folder: Path, tcp: bool) -> None:
 
     from db import init_db
     from kiosk.app import service_opener
-    from kiosk.config import AppConfig
-    from kiosk.ui.qt_compat import protect_none
+    from core.config import AppConfig
+    from gui.qt_compat import protect_none
     from kiosk.ui.screens import TicketScreen
     from kiosk.ui.window import KioskWindow
     from kiosk.worker import KioskBackend

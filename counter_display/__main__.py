@@ -38,7 +38,7 @@ def _quit_on_signals(app) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from kiosk.config import ConfigError, load_config
+    from core.config import ConfigError, load_config
     try:
         cfg = load_config(args.config, db_url=args.db)
     except ConfigError as exc:
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.role == "staff":
         from .staff import StaffWindow
-        from .visitor_info import open_visitor_store
+        from core.visitors.access import open_visitor_store
         window = StaffWindow(open_service, args.counter,
                              open_visitor_store=lambda svc: open_visitor_store(svc, cfg.resolved_key_file))
     else:

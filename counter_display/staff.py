@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QLab
                                QListWidgetItem, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
 from .staff_model import ACTIONS, RESUME_LABEL, CounterData, describe_ticket, enabled_actions, load_counter_data
-from .visitor_info import visitor_view
+from core.visitors.access import visitor_view
 from .workers import CommandWorker, FeedWorker, WorkerThread
 
 STYLE = """

@@ -1,20 +1,16 @@
 """Errors a user can cause or meet, each with a plain Vietnamese and English message."""
 from __future__ import annotations
 
+from bilingual import LocalizedError
 
-class QueueError(Exception):
+
+class QueueError(LocalizedError):
     """Base of every error the queue reports to a person. str() is 'Vietnamese / English'."""
 
     def __init__(self, message_vi: str, message_en: str):
-        super().__init__(f"{message_vi} / {message_en}")
-        self.message_vi = message_vi
-        self.message_en = message_en
-
-    def __reduce__(self):  # picklable across processes (the default would call cls(str(self)))
-        return (type(self), (self.message_vi, self.message_en))
-
-    def message(self, language: str = "vi") -> str:
-        return self.message_en if language == "en" else self.message_vi
+        LocalizedError.__init__(self, message_vi, message_en)
+        # always both, even when equal: callers and logs parse "vi / en"
+        Exception.__init__(self, f"{message_vi} / {message_en}")
 
 
 class OfficeClosed(QueueError):

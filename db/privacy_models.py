@@ -1,6 +1,6 @@
 """Privacy tables for face recognition (issue 6): consent, encrypted identity and templates, audit log.
 
-Personal data are encrypted by kiosk.privacy (AES-GCM, key outside the database): these tables only ever
+Personal data are encrypted by core.visitors.store (AES-GCM, key outside the database): these tables only ever
 hold ciphertext for them, plus a keyed hash of the ID number for look-ups. No photos, no raw QR payload.
 """
 from __future__ import annotations

@@ -3,7 +3,7 @@
     kiosk [--config PATH] [--db URL] [--printer URL] [--windowed]
 
 Every setting can also come from the configuration file or a KIOSK_* environment variable
-(KIOSK_DB_URL, KIOSK_PRINTER, KIOSK_IDLE_SECONDS, ...): see kiosk/config.py.
+(KIOSK_DB_URL, KIOSK_PRINTER, KIOSK_IDLE_SECONDS, ...): see core/config.py.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import sys
 import threading
 from typing import Callable
 
-from .config import AppConfig, ConfigError, load_config
+from core.config import AppConfig, ConfigError, load_config
 
 log = logging.getLogger("kiosk")
 
@@ -76,8 +76,8 @@ def service_opener(cfg: AppConfig, clock=None) -> Callable[[], object]:
 
 def create_window(cfg: AppConfig, clock=None, **window_options):
     """The kiosk window with its worker thread started (call window.shutdown() or close() to stop)."""
-    from .ui.qt_compat import protect_none
-    from .ui.theme import load_fonts
+    from gui.qt_compat import protect_none
+    from gui.theme import load_fonts
     from .ui.window import KioskWindow
     from .worker import KioskBackend
 

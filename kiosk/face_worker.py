@@ -17,9 +17,9 @@ from typing import Any, Callable
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from .cccd import read_qr_from_image
-from .face.camera import ThreadedCamera
-from .face.engine import FaceUnavailable
+from core.visitors.cccd import read_qr_from_image
+from core.visitors.recognition.camera import ThreadedCamera
+from core.visitors.recognition.engine import FaceUnavailable
 
 log = logging.getLogger(__name__)
 

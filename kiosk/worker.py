@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from db import FieldInfo, IssuedTicket, OfficeInfo, QueueError, Unavailable
 from printer import PrintResult, PrintStatus, Ticket, print_ticket
 
-from .config import AppConfig
+from core.config import AppConfig
 from .i18n import priority_label
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from tests.conftest import REPO
 def admin(url, *args, stdin=None, timeout=60):
     env = {**os.environ, "KIOSK_DB_URL": url}
     env.pop("KIOSK_CONFIG", None)
-    return subprocess.run([sys.executable, "-m", "kiosk.admin", *args], cwd=REPO, env=env, input=stdin,
+    return subprocess.run([sys.executable, "-m", "admin.cli", *args], cwd=REPO, env=env, input=stdin,
                           capture_output=True, text=True, timeout=timeout)
 
 
@@ -92,7 +92,7 @@ def test_officer_add_reads_pin_from_stdin(url):
 
 def test_events_follow_json_prints_one_line_per_event_at_once(url):
     env = {**os.environ, "KIOSK_DB_URL": url}
-    proc = subprocess.Popen([sys.executable, "-m", "kiosk.admin", "events", "--follow", "--json"], cwd=REPO,
+    proc = subprocess.Popen([sys.executable, "-m", "admin.cli", "events", "--follow", "--json"], cwd=REPO,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         time.sleep(2.0)  # let it start following

@@ -10,8 +10,8 @@ import pytest
 import qrcode
 from hypothesis import given, settings, strategies as st
 
-from kiosk.cccd import CccdError, CccdInfo, parse_cccd, read_qr_from_image
-from kiosk.face import cli
+from core.visitors.cccd import CccdError, CccdInfo, parse_cccd, read_qr_from_image
+from admin import cli
 
 # Copied from shared/domain/cccd_samples.txt (invented people): expected "ok:ID:NAME:DOB" or "error".
 VECTORS = [

@@ -173,13 +173,13 @@ def test_printer_fault_notice(qtbot, queue):
 
 
 def test_visitor_shown_only_through_the_privacy_store(tmp_path, queue):
-    from counter_display.visitor_info import visitor_view
+    from core.visitors.access import visitor_view
     from db import OfficerInfo
-    from kiosk.privacy import VisitorStore
+    from core.visitors.store import VisitorStore
     url, svc = queue
     store = VisitorStore(svc, tmp_path / "visitor.key")
     consent = store.record_consent(True, "kiosk-1")
-    from kiosk.cccd import parse_cccd
+    from core.visitors.cccd import parse_cccd
     vid = store.register_from_cccd(parse_cccd(
         "001099012345|012345678|Nguyễn Văn An|15031999|Nam|Số 12 phố Quang Trung, Hà Đông, Hà Nội|20052021"),
         consent if isinstance(consent, int) else consent.id)
@@ -196,8 +196,8 @@ def test_visitor_shown_only_through_the_privacy_store(tmp_path, queue):
 
 def test_officer_deletes_a_visitors_data_on_request(qtbot, tmp_path, queue):
     """Deletion on request at the counter: confirmed by the officer, everything gone, logged."""
-    from kiosk.cccd import parse_cccd
-    from kiosk.privacy import VisitorStore
+    from core.visitors.cccd import parse_cccd
+    from core.visitors.store import VisitorStore
     from counter_display.staff import StaffWindow
     url, svc = queue
     key = tmp_path / "visitor.key"

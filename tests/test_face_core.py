@@ -8,9 +8,9 @@ import cv2
 import numpy as np
 import pytest
 
-from kiosk.face import (DecisionRule, FakeCamera, FaceUnavailable, FolderCamera, Gallery, Neighbours,
+from core.visitors.recognition import (DecisionRule, FakeCamera, FaceUnavailable, FolderCamera, Gallery, Neighbours,
                         OpenCVCamera, ThreadedCamera, capture_frames, open_camera)
-from kiosk.face.decision import decide, verify_decision
+from core.visitors.recognition.decision import decide, verify_decision
 
 
 def brute_force(templates: np.ndarray, labels: np.ndarray, q: np.ndarray) -> tuple[int, float, int, float]:
@@ -125,7 +125,7 @@ def test_folder_camera_and_bad_specs(tmp_path) -> None:
 def test_missing_models_raise_face_unavailable_instead_of_quitting() -> None:
     code = (
         "import sys; sys.modules['face_recognition_models'] = None\n"
-        "from kiosk.face.engine import load_models, FaceUnavailable\n"
+        "from core.visitors.recognition.engine import load_models, FaceUnavailable\n"
         "try:\n    load_models()\nexcept FaceUnavailable as e:\n    print('UNAVAILABLE', e); sys.exit(7)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

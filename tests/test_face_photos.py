@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 from sqlalchemy import create_engine
 
-from kiosk.face import DecisionRule, Recognizer, load_image
-from kiosk.face.engine import analyse
+from core.visitors.recognition import DecisionRule, Recognizer, load_image
+from core.visitors.recognition.engine import analyse
 
 FACES = Path(os.environ.get("KIOSK_FACES_DIR", Path(__file__).resolve().parents[2] / "shared" / "faces"))
 pytestmark = [pytest.mark.faces,
@@ -138,7 +138,7 @@ def test_quality_gates_reject_bad_frames(sample) -> None:
 
 def test_store_backed_recognizer_needs_consent_and_forgets(sample, tmp_path) -> None:
     from db.models import Base
-    from kiosk.privacy import ConsentRequired, VisitorStore
+    from core.visitors.store import ConsentRequired, VisitorStore
 
     everyone, returning, _ = sample
     engine = create_engine(f"sqlite:///{tmp_path / 'q.sqlite3'}")
@@ -166,8 +166,8 @@ def test_kiosk_admin_face_commands_end_to_end(sample, tmp_path, monkeypatch, cap
     import json
 
     import db
-    from kiosk import admin
-    from kiosk.privacy import VisitorStore
+    from admin import cli as admin
+    from core.visitors.store import VisitorStore
 
     everyone, returning, strangers = sample
     url = f"sqlite:///{tmp_path / 'q.sqlite3'}"

@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 
 from db import init_db, open_queue
 from kiosk.app import create_window
-from kiosk.config import AppConfig
+from core.config import AppConfig
 from kiosk.i18n import tr
 from kiosk.ui.screens import TicketScreen
 from tests.conftest import MONDAY_9AM
@@ -262,7 +262,7 @@ def test_outside_opening_hours_the_closed_screen_shows_the_hours(qtbot, sqlite_u
 
 
 def test_a_field_at_its_cap_shows_why_and_cannot_be_tapped(qtbot, tmp_path, sqlite_url, clock, start_kiosk):
-    from kiosk.config import ASSETS_DIR
+    from core.config import ASSETS_DIR
     text = (ASSETS_DIR / "catalogue.toml").read_text(encoding="utf-8").replace("daily_cap = 400", "daily_cap = 1")
     catalogue = tmp_path / "catalogue.toml"
     catalogue.write_text(text, encoding="utf-8")

@@ -19,12 +19,12 @@ from db import init_db
 from db.engine import make_engines
 from db.models import Ticket, Visitor
 from db.privacy_models import ConsentRecord, FaceTemplate, VisitorIdentity
-from kiosk.cccd import parse_cccd
-from kiosk.face import DecisionRule, Recognizer
-from kiosk.face_flow import LOOK_FRAMES, FaceFlow
-from kiosk.face_texts import face_tr
-from kiosk.privacy import CONSENT_VERSION, VisitorStore, consent_text
-from kiosk.ui import theme
+from core.visitors.cccd import parse_cccd
+from core.visitors.recognition import DecisionRule, Recognizer
+from core.visitors.flow import LOOK_FRAMES, FaceFlow
+from core.visitors.texts import face_tr
+from core.visitors.store import CONSENT_VERSION, VisitorStore, consent_text
+from gui import theme
 from kiosk.ui.face_screens import attach_face
 from tests.test_kiosk_app import kiosk_config, start_kiosk, tap, wait_home, wait_printed  # noqa: F401 - fixture
 from tests.test_kiosk_screens import check_for_elderly_eyes
@@ -361,7 +361,7 @@ def test_without_a_camera_the_kiosk_issues_tickets_and_tells_the_staff(qtbot, tm
 def test_a_greeting_does_not_outlive_the_visitor(qtbot, kiosk, store):
     """Walking away (no face for a while), someone else stepping in, or the idle timer: the next person
     never inherits the greeting or the visitor id on their ticket."""
-    from kiosk.face_flow import GONE_FRAMES
+    from core.visitors.flow import GONE_FRAMES
     rec = Recognizer(store)
     enrol(store, rec, AN, face(1))
     w, flow = kiosk(rec)

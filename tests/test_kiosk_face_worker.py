@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import qrcode
 
-from kiosk.face import FakeCamera, FolderCamera, Recognizer, open_camera
+from core.visitors.recognition import FakeCamera, FolderCamera, Recognizer, open_camera
 from kiosk.face_worker import FaceWorker, encoder_for
 
 AN = "001099012345|012345678|Nguyễn Văn An|15031999|Nam|Số 12 phố Quang Trung, Phường Hà Đông, Hà Nội|20052021"
@@ -111,8 +111,8 @@ def test_the_configured_kiosk_greets_an_enrolled_visitor_seen_by_its_camera(qtbo
     from db import init_db
     from db.engine import make_engines
     from kiosk.app import create_window
-    from kiosk.cccd import parse_cccd
-    from kiosk.privacy import VisitorStore
+    from core.visitors.cccd import parse_cccd
+    from core.visitors.store import VisitorStore
     from tests.test_kiosk_app import kiosk_config, wait_home
 
     url = f"sqlite:///{tmp_path / 'queue.sqlite3'}"

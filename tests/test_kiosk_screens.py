@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QAbstractButton, QLabel
 
 from db import init_db
 from kiosk.app import create_window
-from kiosk.ui import theme
+from gui import theme
 from kiosk.ui.screens import ProceduresScreen, TicketScreen
 from kiosk.worker import IssueFailure, PrintOutcome
 from printer import PrintResult, PrintStatus

@@ -7,7 +7,7 @@ import string
 import pytest
 
 from db import init_db
-from kiosk import config as kiosk_config
+from core import config as kiosk_config
 from kiosk.app import ensure_database, make_config, parse_args
 from kiosk.i18n import STRINGS, tr
 from kiosk.worker import build_ticket
@@ -27,7 +27,7 @@ def test_vietnamese_and_english_are_both_complete():
 
 def test_every_string_the_screens_ask_for_exists():
     from pathlib import Path
-    ui = Path(kiosk_config.__file__).parent / "ui"
+    ui = Path(__file__).resolve().parent.parent / "kiosk" / "ui"
     source = "\n".join((ui / name).read_text(encoding="utf-8")               # (face screens have their own table)
                        for name in ("screens.py", "window.py", "widgets.py"))
     used = set(re.findall(r"""\bt(?:r)?\((?:self\.lang, |lang, )?["']([a-z_]+)["']""", source))
@@ -114,7 +114,7 @@ def test_a_long_day_of_qt_calls_cannot_exhaust_references_to_none(qapp):
 
     from PySide6.QtWidgets import QLabel
 
-    from kiosk.ui.qt_compat import protect_none, void_calls_drop_none_refs
+    from gui.qt_compat import protect_none, void_calls_drop_none_refs
     leaking = void_calls_drop_none_refs()
     protect_none()
     from PySide6.QtWidgets import QPushButton

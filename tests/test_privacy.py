@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from db.models import Base, Visitor
 from db.privacy_models import ConsentRecord, FaceTemplate, VisitorIdentity
-from kiosk.cccd import parse_cccd
-from kiosk.privacy import (CONSENT_TEXT, CONSENT_VERSION, ConsentRequired, KeyFileError, PrivacyError,
+from core.visitors.cccd import parse_cccd
+from core.visitors.store import (CONSENT_TEXT, CONSENT_VERSION, ConsentRequired, KeyFileError, PrivacyError,
                            VisitorStore, consent_text)
 
 PAYLOAD = "001099012345|012345678|Nguyễn Văn An|15031999|Nam|Số 12 phố Quang Trung, Hà Đông|20052021"

@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", help="kiosk configuration file (voice_* settings)")
     args = parser.parse_args(argv)
 
-    from kiosk.config import ConfigError, load_config  # Qt-free
+    from core.config import ConfigError, load_config  # Qt-free
     try:
         cfg = load_config(args.config)
         base = VoiceOptions.from_config(cfg)

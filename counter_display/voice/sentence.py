@@ -29,7 +29,7 @@ class VoiceOptions:
 
     @classmethod
     def from_config(cls, cfg: Any) -> "VoiceOptions":
-        """From a kiosk.config.AppConfig (duck-typed so the voice does not depend on the kiosk)."""
+        """From a core.config.AppConfig (duck-typed so the voice does not depend on the kiosk)."""
         return cls(dialect=cfg.voice_dialect, label_mode=cfg.voice_label_mode, repeat=cfg.voice_repeat)
 
 

@@ -12,10 +12,10 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout
 
-from ..face_flow import FaceFlow, Outcome, Registration
-from ..face_texts import face_tr
-from ..privacy import consent_text
-from . import theme
+from core.visitors.flow import FaceFlow, Outcome, Registration
+from core.visitors.texts import face_tr
+from core.visitors.store import consent_text
+from gui import theme
 from .screens import Screen
 from .widgets import button, label
 
@@ -52,7 +52,7 @@ def _pair(left, right) -> QHBoxLayout:
 
 
 class FaceScreen(Screen):
-    """A kiosk screen whose words come from kiosk/face_texts.py."""
+    """A kiosk screen whose words come from core/visitors/texts.py."""
 
     def t(self, key: str, **values) -> str:
         return face_tr(self.lang, key, **values)
@@ -386,9 +386,9 @@ class FaceController(QObject):
     # -- set-up and failure ----------------------------------------------------------------
     def _default_build(self) -> tuple[FaceFlow, Any]:
         from db.engine import make_engines
-        from ..face import Recognizer, open_camera
+        from core.visitors.recognition import Recognizer, open_camera
         from ..face_worker import FaceWorker, encoder_for
-        from ..privacy import VisitorStore
+        from core.visitors.store import VisitorStore
         cfg = self.cfg
         store = VisitorStore(make_engines(cfg.resolved_db_url)[0], cfg.resolved_key_file)
         recognizer = Recognizer(store)

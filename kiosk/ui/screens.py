@@ -13,7 +13,7 @@ from db import PRIORITY_REASONS, FieldInfo, IssuedTicket, OfficeInfo
 
 from ..i18n import WEEKDAYS, priority_label, tr
 from ..worker import PrintOutcome
-from . import theme
+from gui import theme
 from .widgets import FieldTile, SvgIcon, TapArea, button, label
 
 

@@ -7,7 +7,7 @@ from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (QFrame, QGridLayout, QLabel, QPushButton, QSizePolicy,
                                QVBoxLayout, QWidget)
 
-from . import theme
+from gui import theme
 
 
 def label(text: str = "", role: str | None = None, px: int | None = None, bold: bool = False,

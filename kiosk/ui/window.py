@@ -16,10 +16,10 @@ from PySide6.QtWidgets import QApplication, QFrame, QGridLayout, QStackedWidget,
 
 from db import QueueError, Unavailable
 
-from ..config import AppConfig
+from core.config import AppConfig
 from ..i18n import tr
 from ..worker import HomeData, IssueFailure, IssueResult, KioskBackend, PrintOutcome, TicketRequest
-from . import theme
+from gui import theme
 from .screens import (ClosedScreen, HomeScreen, PriorityScreen, ProceduresScreen, Screen, TicketScreen,
                       UnavailableScreen)
 from .widgets import ClockLabel, PinPad, button, label, restyle

@@ -15,7 +15,7 @@ from typing import Protocol, Sequence
 import cv2
 import numpy as np
 
-from kiosk.face.engine import FaceUnavailable, load_image
+from core.visitors.recognition.engine import FaceUnavailable, load_image
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp"}
 

@@ -23,9 +23,9 @@ from typing import Sequence
 
 import numpy as np
 
-from kiosk.cccd import CccdError, parse_cccd
-from kiosk.face.decision import Decision
-from kiosk.privacy import CONSENT_VERSION, Greeting, PrivacyError, VisitorStore
+from core.visitors.cccd import CccdError, parse_cccd
+from core.visitors.recognition.decision import Decision
+from core.visitors.store import CONSENT_VERSION, Greeting, PrivacyError, VisitorStore
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from typing import Any, Callable
 import db
 from db import QueueError, Unavailable, to_jsonable
 
-from .config import ConfigError, load_config
+from core.config import ConfigError, load_config
 
 EXIT_REFUSED, EXIT_USAGE, EXIT_UNAVAILABLE = 1, 2, 3
 
@@ -221,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     q = osub.add_parser("list", help="danh sách / list")
     q.set_defaults(handler=cmd_officer_list)
 
-    from .face.cli import add_commands  # face, cccd, privacy
+    from admin.visitors import add_commands  # face, cccd, privacy
     add_commands(sub)
     return ap
 

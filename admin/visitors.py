@@ -1,4 +1,4 @@
-"""``kiosk-admin`` commands for faces, CCCD and privacy; added by kiosk/admin.py via :func:`add_commands`.
+"""``kiosk-admin`` commands for faces, CCCD and privacy; added by admin/cli.py via :func:`add_commands`.
 
     kiosk-admin face enroll --visitor ID IMAGE...      # visitor must have consented
     kiosk-admin face identify GROUP... [--json]        # GROUP: a folder, or files joined by ","; one result each
@@ -60,7 +60,7 @@ def _db_url(args: argparse.Namespace) -> str:
 
 def open_store(args: argparse.Namespace) -> Any:
     import db  # noqa: PLC0415 - only the commands that need the database load it
-    from kiosk.privacy import VisitorStore  # noqa: PLC0415
+    from core.visitors.store import VisitorStore  # noqa: PLC0415
 
     return VisitorStore(db.open_queue(_db_url(args)), args.config.resolved_key_file)
 
@@ -71,8 +71,8 @@ def _fail(message: str, code: int = EXIT_REFUSED) -> int:
 
 
 def cmd_face_enroll(args: argparse.Namespace) -> int:
-    from kiosk.face import FaceUnavailable, Recognizer  # noqa: PLC0415
-    from kiosk.privacy import PrivacyError  # noqa: PLC0415
+    from core.visitors.recognition import FaceUnavailable, Recognizer  # noqa: PLC0415
+    from core.visitors.store import PrivacyError  # noqa: PLC0415
 
     store = open_store(args)
     try:
@@ -96,13 +96,13 @@ def cmd_face_enroll(args: argparse.Namespace) -> int:
 def _group_images(group: str) -> list[Path]:
     path = Path(group)
     if path.is_dir():
-        from kiosk.face.camera import IMAGE_SUFFIXES  # noqa: PLC0415
+        from core.visitors.recognition.camera import IMAGE_SUFFIXES  # noqa: PLC0415
         return sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
     return [Path(p) for p in group.split(",") if p]
 
 
 def cmd_face_identify(args: argparse.Namespace) -> int:
-    from kiosk.face import FaceUnavailable, Recognizer  # noqa: PLC0415
+    from core.visitors.recognition import FaceUnavailable, Recognizer  # noqa: PLC0415
 
     store = open_store(args)
     try:
@@ -140,7 +140,7 @@ def cmd_face_forget(args: argparse.Namespace) -> int:
 
 
 def cmd_cccd_parse(args: argparse.Namespace) -> int:
-    from kiosk.cccd import CccdError, parse_cccd  # noqa: PLC0415
+    from core.visitors.cccd import CccdError, parse_cccd  # noqa: PLC0415
 
     payload = sys.stdin.read()
     try:
@@ -152,7 +152,7 @@ def cmd_cccd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_privacy_purge(args: argparse.Namespace) -> int:
-    from kiosk.privacy import PrivacyError  # noqa: PLC0415
+    from core.visitors.store import PrivacyError  # noqa: PLC0415
 
     months = args.months if args.months is not None else args.config.retention_months
     try:
@@ -165,7 +165,7 @@ def cmd_privacy_purge(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Stand-alone entry for these commands (kiosk-admin wires them the same way)."""
-    from kiosk.config import load_config  # noqa: PLC0415
+    from core.config import load_config  # noqa: PLC0415
 
     parser = argparse.ArgumentParser(prog="kiosk-face")
     parser.add_argument("--db", default=None)

@@ -5,16 +5,16 @@ from typing import Iterable, Protocol, Sequence
 
 import numpy as np
 
-from kiosk.face.decision import Decision, DecisionRule, Match, decide, verify_decision
-from kiosk.face.engine import FaceSample, ImageInput, QualityGates, analyse, stack
-from kiosk.face.gallery import Gallery
+from core.visitors.recognition.decision import Decision, DecisionRule, Match, decide, verify_decision
+from core.visitors.recognition.engine import FaceSample, ImageInput, QualityGates, analyse, stack
+from core.visitors.recognition.gallery import Gallery
 
 MAX_TEMPLATES_PER_VISITOR = 5     # enrolment photos + refreshes on confirmed visits, newest kept
 REFRESH_MIN_NOVELTY = 0.15        # a refresh template must differ this much from the ones kept
 
 
 class TemplateSource(Protocol):
-    """Where templates live (``kiosk.privacy.VisitorStore``); the gallery is its in-memory copy."""
+    """Where templates live (``core.visitors.store.VisitorStore``); the gallery is its in-memory copy."""
 
     def templates_for(self, visitor_ids: Iterable[int] | None = None) -> tuple[np.ndarray, np.ndarray]: ...
     def add_templates(self, visitor_id: int, encodings: Sequence[np.ndarray],

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from statistics import median
 from typing import Sequence
 
-from kiosk.face.gallery import Neighbours
+from core.visitors.recognition.gallery import Neighbours
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
     face_tr("vi", "greeting", name="bác An")  -> "Chào mừng bác An quay lại"
 
-The consent text itself is ``kiosk.privacy.consent_text`` (versioned: CONSENT_VERSION).
+The consent text itself is ``core.visitors.store.consent_text`` (versioned: CONSENT_VERSION).
 """
 from __future__ import annotations
 

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Ticket, Visitor
 from db.privacy_models import ConsentRecord, FaceTemplate, PrivacyAuditEntry, VisitorIdentity
-from kiosk.cccd import CccdInfo
+from core.visitors.cccd import CccdInfo
 
 CONSENT_VERSION = "2026-11-v1"
 CONSENT_TEXT = {

@@ -1,7 +1,7 @@
 """The recognised visitor, as the counter window may show it: one small seam to the privacy store.
 
 The name and past visits are shown only when the ticket has a visitor, the officer's role allows it,
-and the privacy store (kiosk/privacy.py, face recognition) is available; every such view is written
+and the privacy store (core/visitors/store.py, face recognition) is available; every such view is written
 to the privacy audit log by that store. Without it the window shows the visitor id only.
 """
 from __future__ import annotations
@@ -24,7 +24,7 @@ def visitor_view(ticket: Any, officer: Any, store: Any | None = None, counter: i
                  ) -> VisitorView | None:
     """What to show about the ticket's visitor (None when the visitor was not recognised).
 
-    ``store`` is a kiosk.privacy.VisitorStore; each view is written to its audit log first.
+    ``store`` is a core.visitors.store.VisitorStore; each view is written to its audit log first.
     """
     if ticket is None or ticket.visitor_id is None:
         return None
@@ -48,7 +48,7 @@ def visitor_view(ticket: Any, officer: Any, store: Any | None = None, counter: i
 def open_visitor_store(svc: Any, key_file: Any) -> Any | None:
     """The privacy store on ``svc``'s database, or None when there is no key (nobody enrolled here)."""
     try:
-        from kiosk.privacy import VisitorStore
+        from core.visitors.store import VisitorStore
         return VisitorStore(svc, key_file, create_key=False)
     except Exception:
         return None

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QFont, QFontDatabase
 
-from ..config import ASSETS_DIR
+from core.config import ASSETS_DIR
 
 FONT_FAMILY = "DejaVu Sans"       # bundled in assets/fonts; full Vietnamese coverage
 MIN_TEXT_PX = 28
