@@ -1,9 +1,8 @@
-"""``kiosk-admin`` commands for faces, CCCD and privacy; added by admin/cli.py via :func:`add_commands`.
+"""``kiosk-admin`` commands on returning visitors: faces and the privacy register.
 
     kiosk-admin face enroll --visitor ID IMAGE...      # visitor must have consented
     kiosk-admin face identify GROUP... [--json]        # GROUP: a folder, or files joined by ","; one result each
     kiosk-admin face forget ID
-    kiosk-admin cccd parse < payload.txt               # JSON, or exit 2 with the reason
     kiosk-admin privacy purge [--months N]
 
 Exit status: 0 done, 2 refused (bad input, no consent, no usable face), 3 face recognition unavailable.
@@ -37,11 +36,6 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("visitor", type=int)
     p.add_argument("--actor", default=None)
     p.set_defaults(handler=cmd_face_forget)
-
-    cccd = subparsers.add_parser("cccd", help="mã QR CCCD / CCCD QR code")
-    cccd_sub = cccd.add_subparsers(dest="cccd_command", required=True)
-    p = cccd_sub.add_parser("parse", help="đọc một mã QR từ stdin / parse one payload from stdin")
-    p.set_defaults(handler=cmd_cccd_parse)
 
     privacy = subparsers.add_parser("privacy", help="dữ liệu cá nhân / personal data")
     privacy_sub = privacy.add_subparsers(dest="privacy_command", required=True)
@@ -139,18 +133,6 @@ def cmd_face_forget(args: argparse.Namespace) -> int:
     return _fail(f"Không có khách {args.visitor} / no visitor {args.visitor}")
 
 
-def cmd_cccd_parse(args: argparse.Namespace) -> int:
-    from core.visitors.cccd import CccdError, parse_cccd  # noqa: PLC0415
-
-    payload = sys.stdin.read()
-    try:
-        info = parse_cccd(payload.rstrip("\r\n"))
-    except CccdError as exc:
-        return _fail(str(exc))
-    print(json.dumps(info.to_json_dict(), ensure_ascii=False))
-    return 0
-
-
 def cmd_privacy_purge(args: argparse.Namespace) -> int:
     from core.visitors.store import PrivacyError  # noqa: PLC0415
 
@@ -161,20 +143,3 @@ def cmd_privacy_purge(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     print(f"Đã xóa {purged} khách không đến trong {months} tháng / purged {purged} visitor(s)")
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry for these commands (kiosk-admin wires them the same way)."""
-    from core.config import load_config  # noqa: PLC0415
-
-    parser = argparse.ArgumentParser(prog="kiosk-face")
-    parser.add_argument("--db", default=None)
-    parser.add_argument("--config", default=None)
-    add_commands(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    args.config = load_config(args.config)
-    return args.handler(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

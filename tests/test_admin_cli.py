@@ -107,3 +107,22 @@ def test_events_follow_json_prints_one_line_per_event_at_once(url):
     assert events[1]["ticket_label"] == "A001" and events[1]["counter_number"] == 1
     history = [json.loads(line) for line in admin(url, "events", "--json").stdout.splitlines()]
     assert [e["kind"] for e in history] == ["issued", "called"]
+
+
+def test_commands_are_grouped_by_what_they_act_on():
+    from admin import cccd, cli, officers, printer, queue, visitors
+    assert cli.COMMAND_GROUPS == (queue, officers, visitors, cccd, printer)
+    parser = cli.build_parser()
+    choices = next(a for a in parser._actions if a.dest == "command").choices
+    for name in ("init", "issue", "call", "recall", "start", "finish", "no-show", "reactivate", "transfer",
+                 "pause", "resume", "status", "events", "officer", "face", "cccd", "privacy", "printer"):
+        assert name in choices, name
+
+
+def test_printer_status_uses_the_configured_printer(tmp_path, monkeypatch, capsys):
+    from admin import cli
+    monkeypatch.setenv("KIOSK_PRINTER", f"preview://{tmp_path / 'printed'}")
+    assert cli.main(["printer", "test-page"]) == 0
+    assert list((tmp_path / "printed").glob("*.png")), "the test page went to the configured preview printer"
+    out = capsys.readouterr().out
+    assert "Máy in" in out or "in" in out
