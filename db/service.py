@@ -23,6 +23,7 @@ from .catalogue import DAYS
 from .clock import Clock, SystemClock
 from .engine import is_sqlite, make_engines, normalise_url
 from .errors import CapReached, InvalidState, NotFound, OfficeClosed, QueueError, Unavailable
+from .vocabulary import PRIORITY_REASONS, status_label
 from .models import (AT_COUNTER, CALLED, DONE, NO_SHOW, SERVING, WAITING, Counter, Event, Field, NumberSequence,
                      Office, Officer, Procedure, Ticket)
 
@@ -32,14 +33,6 @@ HISTORY_DAYS = 14
 RECENT_CALLS = 8
 CATALOGUE_TTL_S = 10.0        # how stale a process may see office/field/procedure rows after a reload
 SERVICE_TIME_TTL_S = 30.0     # average service times are recomputed at most this often per field
-
-# Priority reasons a kiosk offers, with what the citizen and the ticket read.
-PRIORITY_REASONS: dict[str, tuple[str, str]] = {
-    "elderly": ("Người cao tuổi", "Elderly person"),
-    "disability": ("Người khuyết tật", "Person with a disability"),
-    "pregnant": ("Phụ nữ mang thai", "Pregnant woman"),
-    "merit": ("Người có công, thương binh, bệnh binh", "Person with meritorious services, war invalid"),
-}
 
 _hasher = PasswordHasher()
 
@@ -152,8 +145,8 @@ class QueueService:
         if t is None:
             raise InvalidState(f"Quầy {counter.number} chưa gọi số nào", f"Counter {counter.number} has no ticket")
         if t.status not in statuses:
-            raise InvalidState(f"Số {t.label} đang ở trạng thái '{STATUS_VI[t.status]}'",
-                               f"Ticket {t.label} is '{t.status}'")
+            raise InvalidState(f"Số {t.label} đang ở trạng thái '{status_label(t.status, 'vi').lower()}'",
+                               f"Ticket {t.label} is '{status_label(t.status, 'en').lower()}'")
         return t
 
     def _event(self, s: Session, office: Office, kind: str, ticket: Ticket | None = None,
@@ -333,8 +326,9 @@ class QueueService:
                 raise InvalidState(f"Quầy {c.number} đang tạm dừng", f"Counter {c.number} is paused")
             t = self._ticket(s, office, label)
             if t.status not in (WAITING, NO_SHOW):
-                raise InvalidState(f"Số {t.label} đang ở trạng thái '{STATUS_VI[t.status]}', không gọi được",
-                                   f"Ticket {t.label} is '{t.status}' and cannot be called")
+                raise InvalidState(f"Số {t.label} đang ở trạng thái '{status_label(t.status, 'vi').lower()}', "
+                                   "không gọi được",
+                                   f"Ticket {t.label} is '{status_label(t.status, 'en').lower()}' and cannot be called")
             if t.field_id not in {f.id for f in c.fields}:
                 raise InvalidState(f"Quầy {c.number} không phục vụ lĩnh vực {t.field.name_vi} — hãy chuyển lĩnh vực",
                                    f"Counter {c.number} does not serve {t.field.name_en} — transfer it first")
@@ -644,8 +638,6 @@ class QueueService:
             print_status=t.print_status, call_count=t.call_count or 0, booking_code=t.booking_code)
 
 
-STATUS_VI = {WAITING: "đang chờ", CALLED: "đã gọi", SERVING: "đang phục vụ", DONE: "đã xong",
-             NO_SHOW: "vắng mặt"}
 _TICKET_LOADS = (selectinload(Ticket.field), selectinload(Ticket.procedure), selectinload(Ticket.counter),
                  selectinload(Ticket.officer))
 
