@@ -39,6 +39,10 @@ WORDS = Catalogue("visitors", {
                      "Only the ID number, name and date of birth are kept (encrypted). No photo."),
     "scan_error": ("Mã chưa đọc được: {reason}", "The code could not be used: {reason}"),
     "cancel": ("Hủy", "Cancel"),
+    "register_no_face": ("Chưa thấy rõ khuôn mặt. Bác vui lòng nhìn thẳng vào màn hình rồi quét lại.",
+                         "Your face was not seen clearly. Please look at the screen and scan again."),
+    "register_store_failed": ("Chưa lưu được, vui lòng thử lại hoặc nhờ cán bộ giúp.",
+                              "Could not save, please try again or ask an officer."),
     "registered": ("Đã xong. Lần sau máy sẽ chào {name}.", "Done. Next time the kiosk will greet {name}."),
     "registered_anonymous": ("Đã xong. Lần sau máy sẽ nhận ra bác.", "Done. Next time the kiosk will recognise you."),
     # deletion
@@ -49,6 +53,15 @@ WORDS = Catalogue("visitors", {
     "delete_no": ("Không xóa", "Do not delete"),
     "deleted": ("Đã xóa toàn bộ dữ liệu của bác.", "All your data has been deleted."),
     "done": ("Xong", "Done"),
+    # what the counter window shows about a recognised visitor (core/visitors/access.py)
+    "view_role_refused": ("Vai trò của cán bộ không được xem thông tin khách",
+                          "The officer's role may not see visitor details"),
+    "view_no_store": ("Chưa kết nối kho dữ liệu khách — chỉ hiện mã khách",
+                      "No visitor store connected — only the visitor id is shown"),
+    "view_unreadable": ("Không đọc được thông tin khách: {reason}", "Cannot read the visitor's details: {reason}"),
+    "view_face_only": ("Khách không đăng ký CCCD (chỉ nhận diện khuôn mặt)",
+                       "The visitor has no CCCD registered (face recognition only)"),
+    "view_last_field": ("Lần trước: lĩnh vực {field}", "Last time: field {field}"),
 })
 
 
