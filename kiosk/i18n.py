@@ -70,7 +70,6 @@ WORDS = Catalogue("kiosk", {
     # admin
     "admin_title": ("Nhập mã quản trị", "Enter the admin code"),
     "admin_wrong": ("Sai mã, vui lòng thử lại", "Wrong code, please try again"),
-    "admin_exit": ("Thoát", "Exit"),
     "admin_clear": ("Xóa", "Clear"),
     "admin_close": ("Đóng", "Close"),
     # weekdays (catalogue keys)
