@@ -28,7 +28,6 @@ WORDS = Catalogue("kiosk", {
     "not_available": ("Tạm ngừng", "Not available"),
     "lang_vi": ("Tiếng Việt", "Tiếng Việt"),
     "lang_en": ("English", "English"),
-    "greeting": ("Chào mừng {name} quay lại", "Welcome back, {name}"),
     "loading": ("Đang tải…", "Loading…"),
     # priority
     "priority_title": ("Bạn thuộc nhóm ưu tiên nào?", "Which priority group are you in?"),
@@ -87,6 +86,8 @@ WORDS = Catalogue("kiosk", {
                    "Please take your ticket and watch the screen for your number."),
     "say_print_failed": ("Máy in gặp sự cố. Vui lòng ghi nhớ số trên màn hình.",
                          "The printer has a problem. Please remember the number on the screen."),
+    # command line
+    "cli_description": ("Máy lấy số thứ tự", "citizen ticket kiosk"),
 }, dynamic_prefixes=("lang_", "day_"))
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

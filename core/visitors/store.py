@@ -30,6 +30,7 @@ from bilingual import LocalizedError
 from db.models import Ticket, Visitor
 from db.privacy_models import ConsentRecord, FaceTemplate, PrivacyAuditEntry, VisitorIdentity
 from core.visitors.cccd import CccdInfo
+from core.visitors.texts import WORDS as VISITOR_WORDS
 
 CONSENT_VERSION = "2026-11-v1"
 CONSENT_TEXT = {
@@ -139,9 +140,9 @@ class Greeting:
     last_field_code: str | None      # offered first
 
     def text(self, language: str = "vi") -> str:
-        if language == "en":
-            return f"Welcome back{', ' + self.name if self.name else ''}"
-        return f"Chào mừng {self.name or 'bác'} quay lại"
+        if self.name:
+            return VISITOR_WORDS.text(language, "greeting", name=self.name)
+        return VISITOR_WORDS.text(language, "greeting_anonymous")
 
 
 @dataclass(frozen=True)
