@@ -133,8 +133,8 @@ class BoardView(QWidget):
     def _paint_recent(self, p: QPainter, area: QRectF, unit: float) -> None:
         p.fillRect(area, PANEL)
         line = min(area.height() / 6.2, 9 * unit)
-        _fit(p, QRectF(area.x() + unit, area.y(), area.width() - 2 * unit, line), self.t("recent_title"), line * 0.55, True,
-             Qt.AlignLeft, DIM)
+        _fit(p, QRectF(area.x() + unit, area.y(), area.width() - 2 * unit, line), self.t("recent_title"), line * 0.55,
+             True, Qt.AlignLeft, DIM)
         y = area.y() + line
         for call in self.model.recent[: max(0, int((area.height() - line) // line))]:
             row = QRectF(area.x() + unit, y, area.width() - 2 * unit, line)

@@ -23,7 +23,7 @@ from .catalogue import DAYS
 from .clock import Clock, SystemClock
 from .engine import is_sqlite, make_engines, normalise_url
 from .errors import CapReached, InvalidState, NotFound, OfficeClosed, QueueError, Unavailable
-from .vocabulary import PRIORITY_REASONS, status_label
+from .vocabulary import PRIORITY_REASONS, WORDS, status_label
 from .models import (AT_COUNTER, CALLED, DONE, NO_SHOW, SERVING, WAITING, Counter, Event, Field, NumberSequence,
                      Office, Officer, Procedure, Ticket)
 
@@ -167,19 +167,17 @@ class QueueService:
         sessions = office.hours.get(DAYS[local.weekday()], [])
         hhmm = local.strftime("%H:%M")
         if not sessions:
-            return ("Hôm nay trung tâm không làm việc", "The centre is closed today")
+            return WORDS.pair("closed_today")
         for start, end in sessions:
             if start <= hhmm < end:
                 end_min = int(end[:2]) * 60 + int(end[3:])
                 cutoff = end_min - office.issue_cutoff_minutes
                 if local.hour * 60 + local.minute >= cutoff:
                     stop = f"{cutoff // 60:02d}:{cutoff % 60:02d}"
-                    return (f"Đã ngừng cấp số từ {stop} (buổi làm việc kết thúc lúc {end})",
-                            f"Numbers stopped at {stop} (this session ends at {end})")
+                    return WORDS.pair("closed_cutoff", stop=stop, end=end)
                 return None
         today = ", ".join(f"{a}–{b}" for a, b in sessions)
-        return (f"Ngoài giờ làm việc. Giờ làm việc hôm nay: {today}",
-                f"Outside opening hours. Today's hours: {today}")
+        return WORDS.pair("closed_hours", today=today)
 
     # ------------------------------------------------------------------ issuing
     def _catalogue(self) -> _CatalogueCache:
@@ -551,9 +549,9 @@ class QueueService:
             n_waiting = int(waiting.get(f.id, 0))
             reason = closed
             if reason is None and f.daily_cap and issued.get(f.id, f.start_number - 1) >= f.start_number + f.daily_cap - 1:
-                reason = ("Đã hết số hôm nay", "No numbers left today")
+                reason = WORDS.pair("field_cap_reached")
             if reason is None and not counters:
-                reason = ("Chưa có quầy phục vụ", "No counter serves this field")
+                reason = WORDS.pair("field_no_counter")
             procs = tuple(_procedure_info(p) for p in f.procedures if p.active)
             out.append(dto.FieldInfo(f.code, f.name_vi, f.name_en, f.prefix, f.icon, procs,
                                      tuple(c.number for c in counters), n_waiting,

@@ -1,5 +1,6 @@
 """The queue's vocabulary, defined once: the priority reasons a ticket may carry and the statuses a ticket
-passes through, with what a citizen or an officer reads for each (Vietnamese first, English second).
+passes through, with what a citizen or an officer reads for each (Vietnamese first, English second), and
+why no number can be taken now.
 
     PRIORITY_REASONS                       -> ("elderly", "disability", "pregnant", "merit")
     priority_label("elderly", "en")        -> "Elderly person"
@@ -29,6 +30,13 @@ WORDS = Catalogue("queue", {
     "status_serving": ("Đang phục vụ", "Being served"),
     "status_done": ("Đã xong", "Done"),
     "status_no_show": ("Vắng mặt", "No-show"),
+    # why no number can be taken now (the office) or in one field (QueueService)
+    "closed_today": ("Hôm nay trung tâm không làm việc", "The centre is closed today"),
+    "closed_cutoff": ("Đã ngừng cấp số từ {stop} (buổi làm việc kết thúc lúc {end})",
+                      "Numbers stopped at {stop} (this session ends at {end})"),
+    "closed_hours": ("Ngoài giờ làm việc. Giờ làm việc hôm nay: {today}", "Outside opening hours. Today's hours: {today}"),
+    "field_cap_reached": ("Đã hết số hôm nay", "No numbers left today"),
+    "field_no_counter": ("Chưa có quầy phục vụ", "No counter serves this field"),
 }, dynamic_prefixes=("priority_", "status_"))
 
 

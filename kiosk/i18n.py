@@ -64,7 +64,8 @@ WORDS = Catalogue("kiosk", {
     "closed_day": ("Nghỉ", "Closed"),
     "unavailable_title": ("Hệ thống đang tạm gián đoạn", "The system is briefly unavailable"),
     "unavailable_text": ("Vui lòng chờ trong giây lát. Máy sẽ tự hoạt động lại.\nNếu cần, xin hỏi cán bộ.",
-                         "Please wait a moment. The kiosk will start again by itself.\nIf you need help, please ask a staff member."),
+                         "Please wait a moment. The kiosk will start again by itself.\n"
+                         "If you need help, please ask a staff member."),
     "retrying": ("Đang thử kết nối lại…", "Reconnecting…"),
     # admin
     "admin_title": ("Nhập mã quản trị", "Enter the admin code"),

@@ -60,7 +60,8 @@ class TicketLayout:
             try:
                 ZoneInfo(self.timezone)
             except (ZoneInfoNotFoundError, ValueError):
-                raise TicketError(f"Múi giờ không hợp lệ: {self.timezone!r}", f"unknown time zone: {self.timezone!r}") from None
+                raise TicketError(f"Múi giờ không hợp lệ: {self.timezone!r}",
+                                  f"unknown time zone: {self.timezone!r}") from None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "TicketLayout":

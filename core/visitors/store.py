@@ -30,34 +30,12 @@ from bilingual import LocalizedError
 from db.models import Ticket, Visitor
 from db.privacy_models import ConsentRecord, FaceTemplate, PrivacyAuditEntry, VisitorIdentity
 from core.visitors.cccd import CccdInfo
+from core.visitors.texts import CONSENT_VERSION
 from core.visitors.texts import WORDS as VISITOR_WORDS
-
-CONSENT_VERSION = "2026-11-v1"
-CONSENT_TEXT = {
-    "vi": (
-        "NHẬN DIỆN KHUÔN MẶT KHI QUAY LẠI\n"
-        "Mục đích: nhận ra bác khi quay lại để lấy số nhanh hơn và gợi ý lĩnh vực lần trước.\n"
-        "Lưu gì: đặc trưng khuôn mặt dạng số (không lưu ảnh), và nếu bác quét CCCD: số CCCD, họ tên, "
-        "ngày sinh. Tất cả được mã hóa, chỉ lưu tại trung tâm này.\n"
-        "Bao lâu: xóa tự động sau {months} tháng không đến trung tâm.\n"
-        "Xóa khi nào bác muốn: bấm \"Xóa dữ liệu của tôi\" trên máy, hoặc nhờ cán bộ tại quầy.\n"
-        "Không đồng ý bác vẫn được lấy số như bình thường."
-    ),
-    "en": (
-        "FACE RECOGNITION ON YOUR NEXT VISIT\n"
-        "Purpose: recognise you when you come back, so you get a number faster and your last field is offered first.\n"
-        "What is kept: numeric face features (no photo) and, if you scan your CCCD: ID number, name, date of "
-        "birth. All encrypted, stored only at this centre.\n"
-        "How long: deleted automatically after {months} months without a visit.\n"
-        "Delete any time: press \"Delete my data\" on the kiosk, or ask an officer at the counter.\n"
-        "If you decline, you still get a ticket as usual."
-    ),
-}
-
 
 def consent_text(language: str = "vi", months: int = 12) -> str:
     """The exact text of CONSENT_VERSION shown on the consent screen."""
-    return CONSENT_TEXT[language].format(months=months)
+    return VISITOR_WORDS.text(language, "consent", months=months)
 
 
 class PrivacyError(LocalizedError, RuntimeError):

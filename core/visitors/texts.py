@@ -2,11 +2,14 @@
 
     face_tr("vi", "greeting", name="bác An")  -> "Chào mừng bác An quay lại"
 
-The consent text itself is ``core.visitors.store.consent_text`` (versioned: CONSENT_VERSION).
+The consent text is here too ("consent"), versioned by CONSENT_VERSION: change the two together (each
+consent record keeps the version the citizen agreed to).
 """
 from __future__ import annotations
 
 from bilingual import Catalogue
+
+CONSENT_VERSION = "2026-11-v1"
 
 WORDS = Catalogue("visitors", {
     "camera_notice": ("Khu vực có camera nhận diện khuôn mặt — chỉ dùng khi bạn đồng ý",
@@ -23,9 +26,25 @@ WORDS = Catalogue("visitors", {
     # offer and consent
     "offer_title": ("Lần sau nhận diện nhanh hơn?", "Faster recognition next time?"),
     "offer_text": ("Máy có thể nhận ra bác ở lần sau, chào bác và gợi ý lĩnh vực lần trước. Chỉ khi bác đồng ý.",
-                   "The kiosk can recognise you next time, greet you and offer your last field first. Only if you agree."),
+                   "The kiosk can recognise you next time, greet you and offer your last field first. "
+                   "Only if you agree."),
     "offer_more": ("Tìm hiểu", "Learn more"),
     "offer_skip": ("Không, cảm ơn", "No, thank you"),
+    "consent": (
+        "NHẬN DIỆN KHUÔN MẶT KHI QUAY LẠI\n"
+        "Mục đích: nhận ra bác khi quay lại để lấy số nhanh hơn và gợi ý lĩnh vực lần trước.\n"
+        "Lưu gì: đặc trưng khuôn mặt dạng số (không lưu ảnh), và nếu bác quét CCCD: số CCCD, họ tên, "
+        "ngày sinh. Tất cả được mã hóa, chỉ lưu tại trung tâm này.\n"
+        "Bao lâu: xóa tự động sau {months} tháng không đến trung tâm.\n"
+        "Xóa khi nào bác muốn: bấm \"Xóa dữ liệu của tôi\" trên máy, hoặc nhờ cán bộ tại quầy.\n"
+        "Không đồng ý bác vẫn được lấy số như bình thường.",
+        "FACE RECOGNITION ON YOUR NEXT VISIT\n"
+        "Purpose: recognise you when you come back, so you get a number faster and your last field is offered first.\n"
+        "What is kept: numeric face features (no photo) and, if you scan your CCCD: ID number, name, date of "
+        "birth. All encrypted, stored only at this centre.\n"
+        "How long: deleted automatically after {months} months without a visit.\n"
+        "Delete any time: press \"Delete my data\" on the kiosk, or ask an officer at the counter.\n"
+        "If you decline, you still get a ticket as usual."),
     "consent_title": ("Đồng ý nhận diện khuôn mặt?", "Agree to face recognition?"),
     "agree": ("Đồng ý", "I agree"),
     "disagree": ("Không đồng ý", "I do not agree"),
@@ -34,7 +53,8 @@ WORDS = Catalogue("visitors", {
     # CCCD scan
     "scan_title": ("Quét mã QR trên CCCD", "Scan the QR code on your CCCD"),
     "scan_hint": ("Đưa mặt sau có mã QR của thẻ CCCD vào máy quét (hoặc trước camera), và nhìn vào màn hình.",
-                  "Hold the back of your CCCD with the QR code to the scanner (or the camera), and look at the screen."),
+                  "Hold the back of your CCCD with the QR code to the scanner (or the camera), "
+                  "and look at the screen."),
     "scan_privacy": ("Máy chỉ giữ số CCCD, họ tên, ngày sinh (đã mã hóa). Không lưu ảnh.",
                      "Only the ID number, name and date of birth are kept (encrypted). No photo."),
     "scan_error": ("Mã chưa đọc được: {reason}", "The code could not be used: {reason}"),
@@ -48,7 +68,8 @@ WORDS = Catalogue("visitors", {
     # deletion
     "delete_title": ("Xóa dữ liệu của bác?", "Delete your data?"),
     "delete_text": ("Máy sẽ xóa ngay đặc trưng khuôn mặt, số CCCD, họ tên và ngày sinh của bác. Không thể khôi phục.",
-                    "The kiosk deletes your face features, ID number, name and date of birth now. This cannot be undone."),
+                    "The kiosk deletes your face features, ID number, name and date of birth now. "
+                    "This cannot be undone."),
     "delete_yes": ("Xóa", "Delete"),
     "delete_no": ("Không xóa", "Do not delete"),
     "deleted": ("Đã xóa toàn bộ dữ liệu của bác.", "All your data has been deleted."),
