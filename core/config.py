@@ -19,6 +19,8 @@ from typing import Any, Mapping
 
 import platformdirs
 
+from bilingual import LocalizedError
+
 APP_NAME = "kiosk-queue"
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 
@@ -31,7 +33,7 @@ def default_db_url() -> str:
     return f"sqlite:///{data_dir() / 'queue.sqlite3'}"
 
 
-class ConfigError(ValueError):
+class ConfigError(LocalizedError, ValueError):
     """A configuration file or variable that cannot be used; the message says which and why."""
 
 
@@ -103,9 +105,8 @@ def _coerce(name: str, kind: Any, value: Any, origin: str) -> Any:
             return int(value)
         return str(value)
     except (TypeError, ValueError):
-        raise ConfigError(
-            f"{origin}: giá trị không hợp lệ cho '{name}': {value!r} / invalid value for '{name}'"
-        ) from None
+        raise ConfigError(f"{origin}: giá trị không hợp lệ cho '{name}': {value!r}",
+                          f"{origin}: invalid value for '{name}': {value!r}") from None
 
 
 def load_config(path: str | os.PathLike | None = None, env: Mapping[str, str] | None = None,
@@ -124,12 +125,12 @@ def load_config(path: str | os.PathLike | None = None, env: Mapping[str, str] | 
         try:
             data = tomllib.loads(p.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise ConfigError(f"{p}: không tìm thấy tệp cấu hình / config file not found") from None
+            raise ConfigError(f"{p}: không tìm thấy tệp cấu hình", f"{p}: config file not found") from None
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{p}: tệp cấu hình sai cú pháp / malformed config: {exc}") from None
+            raise ConfigError(f"{p}: tệp cấu hình sai cú pháp: {exc}", f"{p}: malformed config: {exc}") from None
         for key, value in data.items():
             if key not in known:
-                raise ConfigError(f"{p}: khóa không rõ '{key}' / unknown setting '{key}'")
+                raise ConfigError(f"{p}: khóa không rõ '{key}'", f"{p}: unknown setting '{key}'")
             values[key] = _coerce(key, known[key], value, str(p))
 
     for name, kind in known.items():
@@ -139,13 +140,15 @@ def load_config(path: str | os.PathLike | None = None, env: Mapping[str, str] | 
 
     for name, value in overrides.items():
         if name not in known:
-            raise ConfigError(f"unknown setting '{name}'")
+            raise ConfigError(f"khóa không rõ '{name}'", f"unknown setting '{name}'")
         if value is not None:
             values[name] = _coerce(name, known[name], value, "override")
 
     cfg = AppConfig(**values)
     if cfg.language not in {"vi", "en"}:
-        raise ConfigError(f"language phải là 'vi' hoặc 'en' / language must be 'vi' or 'en': {cfg.language!r}")
+        raise ConfigError(f"language phải là 'vi' hoặc 'en': {cfg.language!r}",
+                          f"language must be 'vi' or 'en': {cfg.language!r}")
     if cfg.voice_dialect not in {"north", "south"}:
-        raise ConfigError(f"voice_dialect phải là 'north' hoặc 'south': {cfg.voice_dialect!r}")
+        raise ConfigError(f"voice_dialect phải là 'north' hoặc 'south': {cfg.voice_dialect!r}",
+                          f"voice_dialect must be 'north' or 'south': {cfg.voice_dialect!r}")
     return cfg

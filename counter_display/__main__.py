@@ -9,8 +9,8 @@ import sys
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="counter-display", description="Counter window and waiting-room board")
     sub = parser.add_subparsers(dest="role", required=True)
-    for name, text in (("staff", "cửa sổ quầy của cán bộ / officer's counter window"),
-                       ("board", "bảng gọi số phòng chờ / waiting-room board")):
+    from .texts import WORDS   # Qt-free
+    for name, text in (("staff", WORDS.both("cli_staff")), ("board", WORDS.both("cli_board"))):
         p = sub.add_parser(name, help=text)
         p.add_argument("--config", help="configuration file (TOML)")
         p.add_argument("--db", help="database URL (overrides the configuration)")
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             library = ClipLibrary(cfg.resolved_sounds_dir)
             missing = library.missing()
             if missing:
-                print(f"Thiếu {len(missing)} tệp âm thanh / missing sound files, e.g. {missing[0]}", file=sys.stderr)
+                print(WORDS.both("missing_sounds", n=len(missing), example=missing[0]), file=sys.stderr)
             options = VoiceOptions.from_config(cfg)
             announcer = Announcer(QtPlayer(app),  CallRenderer(library, options), options,
                                   on_error=lambda item, exc: logging.error("cannot announce %s: %s", item.label, exc))

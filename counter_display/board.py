@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QKeySequence, QPainter, 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from .board_model import BoardModel, Call
+from .texts import WORDS
 from .voice import Announcer, call_caption
 from .workers import FeedWorker, WorkerThread
 
@@ -57,6 +58,10 @@ class BoardView(QWidget):
         self.banner: str = ""
         self.setAttribute(Qt.WA_OpaquePaintEvent)
 
+    def t(self, key: str, **values: Any) -> str:
+        """The board's words in its language (the one its field names are shown in)."""
+        return WORDS.text(self.model.language, key, **values)
+
     def paintEvent(self, _event) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.Antialiasing)
@@ -67,20 +72,19 @@ class BoardView(QWidget):
         # header: office name, connection note, clock
         header = QRectF(pad, 0, w - 2 * pad, 9 * unit)
         _fit(p, QRectF(header.x(), header.y(), header.width() * 0.62, header.height()),
-             self.model.office_name or "Trung tâm Phục vụ hành chính công", 4.2 * unit, True, Qt.AlignLeft)
+             self.model.office_name or self.t("default_office"), 4.2 * unit, True, Qt.AlignLeft)
         now = self.now()
         _fit(p, QRectF(header.right() - header.width() * 0.36, header.y(), header.width() * 0.36, header.height()),
              now.strftime("%H:%M:%S   %d/%m/%Y"), 4.2 * unit, True, Qt.AlignRight)
         top = header.bottom()
         if not self.model.connected or not self.model.loaded:
-            note = ("Đang kết nối lại… / Reconnecting…" if self.model.loaded
-                    else "Đang tải… / Loading…")
+            note = WORDS.both("reconnecting" if self.model.loaded else "loading")
             _fit(p, QRectF(pad, top, w - 2 * pad, 3.2 * unit), note, 2.6 * unit, False, Qt.AlignRight, DIM)
         top += 3.2 * unit
         # banner: the latest call in words with digits
         banner = QRectF(pad, top, w - 2 * pad, 8 * unit)
         p.fillRect(banner, PANEL)
-        _fit(p, banner.adjusted(pad, 0, -pad, 0), self.banner or "Xin chào quý công dân", 4.4 * unit, True)
+        _fit(p, banner.adjusted(pad, 0, -pad, 0), self.banner or self.t("welcome"), 4.4 * unit, True)
         top = banner.bottom() + pad
         body = QRectF(pad, top, w - 2 * pad, h - top - pad)
         if w >= h:
@@ -118,10 +122,10 @@ class BoardView(QWidget):
             p.fillRect(r, FLASH if flashing else PANEL)
             fg = BG if flashing else TEXT
             title = QRectF(r.x(), r.y(), r.width(), th * 0.28)
-            _fit(p, title, f"QUẦY {tile.number}", min(th * 0.2, tw * 0.12), True, color=fg)
+            _fit(p, title, self.t("counter_title", n=tile.number), min(th * 0.2, tw * 0.12), True, color=fg)
             body = QRectF(r.x(), title.bottom(), r.width(), r.height() - title.height())
             if tile.paused:
-                _fit(p, body, "Tạm dừng", min(th * 0.2, tw * 0.14), False, color=PAUSED if not flashing else fg)
+                _fit(p, body, self.t("paused"), min(th * 0.2, tw * 0.14), False, color=PAUSED if not flashing else fg)
             else:
                 _fit(p, body, tile.label or "—", min(th * 0.55, tw * 0.3), True,
                      color=(BG if flashing else NUMBER) if tile.label else DIM)
@@ -129,15 +133,15 @@ class BoardView(QWidget):
     def _paint_recent(self, p: QPainter, area: QRectF, unit: float) -> None:
         p.fillRect(area, PANEL)
         line = min(area.height() / 6.2, 9 * unit)
-        _fit(p, QRectF(area.x() + unit, area.y(), area.width() - 2 * unit, line), "VỪA GỌI", line * 0.55, True,
-             Qt.AlignLeft, DIM)
+        _fit(p, QRectF(area.x() + unit, area.y(), area.width() - 2 * unit, line), self.t("recent_title"), line * 0.55,
+             True, Qt.AlignLeft, DIM)
         y = area.y() + line
         for call in self.model.recent[: max(0, int((area.height() - line) // line))]:
             row = QRectF(area.x() + unit, y, area.width() - 2 * unit, line)
             _fit(p, QRectF(row.x(), row.y(), row.width() * 0.5, line), call.label, line * 0.72, True,
                  Qt.AlignLeft, NUMBER)
             _fit(p, QRectF(row.x() + row.width() * 0.5, row.y(), row.width() * 0.5, line),
-                 f"→ Quầy {call.counter}", line * 0.55, False, Qt.AlignRight)
+                 self.t("to_counter", n=call.counter), line * 0.55, False, Qt.AlignRight)
             y += line
 
     def _paint_fields(self, p: QPainter, area: QRectF, unit: float) -> None:
@@ -145,19 +149,20 @@ class BoardView(QWidget):
         fields = self.model.fields
         title_h = min(area.height() / 6.2, 8 * unit)
         _fit(p, QRectF(area.x() + unit, area.y(), area.width() - 2 * unit, title_h),
-             f"ĐANG CHỜ: {self.model.waiting_total}", title_h * 0.55, True, Qt.AlignLeft, DIM)
+             self.t("waiting_total", n=self.model.waiting_total), title_h * 0.55, True, Qt.AlignLeft, DIM)
         # readable from afar: only fields with people waiting, most first, rows never below 5.5% of the side
         busy = sorted((f for f in fields if f.waiting), key=lambda f: -f.waiting)
         y = area.y() + title_h
         if not busy:
-            _fit(p, QRectF(area.x() + unit, y, area.width() - 2 * unit, title_h), "Không có ai đang chờ",
+            _fit(p, QRectF(area.x() + unit, y, area.width() - 2 * unit, title_h), self.t("board_nobody_waiting"),
                  title_h * 0.5, False, Qt.AlignLeft)
             return
         line = max(min((area.bottom() - y) / len(busy), title_h), min(5.5 * unit, area.bottom() - y))
         for f in busy[: max(1, int((area.bottom() - y) // line))]:
             row = QRectF(area.x() + unit, y, area.width() - 2 * unit, line)
             _fit(p, QRectF(row.x(), y, row.width() * 0.56, line), f.name, line * 0.5, False, Qt.AlignLeft)
-            detail = f"{f.waiting} người · ~{f.estimated_wait_min} phút" if f.available else "Tạm ngừng"
+            detail = (self.t("field_waiting", n=f.waiting, m=f.estimated_wait_min) if f.available
+                      else self.t("not_available"))
             _fit(p, QRectF(row.x() + row.width() * 0.56, y, row.width() * 0.44, line), detail, line * 0.5,
                  True, Qt.AlignRight, NUMBER)
             y += line
@@ -197,7 +202,7 @@ class BoardWindow(QWidget):
                  language: str = "vi", now: Callable[[], dt.datetime] | None = None, follow: bool = True,
                  poll_timeout: float = 0.25):
         super().__init__()
-        self.setWindowTitle("Bảng gọi số / Queue board")
+        self.setWindowTitle(WORDS.both("board_title"))
         self.model = BoardModel(language=language)
         self.now = now or (lambda: dt.datetime.now().astimezone())
         self.view = BoardView(self.model, self.now, self)

@@ -11,9 +11,17 @@ from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
+from bilingual import LocalizedError
 from .staff_model import ACTIONS, RESUME_LABEL, CounterData, describe_ticket, enabled_actions, load_counter_data
 from core.visitors.access import visitor_view
+from .texts import WORDS
 from .workers import CommandWorker, FeedWorker, WorkerThread
+
+LANG = "vi"   # the officer reads Vietnamese; WORDS.both() where the window has always shown English too
+
+
+def _t(key: str, **values: Any) -> str:
+    return WORDS.text(LANG, key, **values)
 
 STYLE = """
 QWidget { background: #f4f6fa; color: #0b1a33; font-family: 'DejaVu Sans'; font-size: 20px; }
@@ -56,7 +64,7 @@ class StaffWindow(QWidget):
         self.data: CounterData | None = None
         self.busy = False
         self.printer_faults: list[str] = []
-        self.setWindowTitle(f"Quầy {counter} — Counter {counter}")
+        self.setWindowTitle(WORDS.both("window_title", n=counter))
         self.setStyleSheet(STYLE)
 
         self.commands = CommandWorker(open_service)
@@ -70,7 +78,7 @@ class StaffWindow(QWidget):
         self.pages.addWidget(self._build_desk())
         root = QVBoxLayout(self)
         root.setContentsMargins(16, 12, 16, 12)
-        self.header = _label(f"QUẦY {counter}", "title")
+        self.header = _label(_t("counter_title", n=counter), "title")
         self.message = _label("", "message", wrap=True)
         self.message.hide()
         root.addWidget(self.header)
@@ -97,15 +105,15 @@ class StaffWindow(QWidget):
         page = QWidget()
         box = QVBoxLayout(page)
         box.addStretch(1)
-        box.addWidget(_label("Đăng nhập cán bộ / Officer sign-in", "title"))
+        box.addWidget(_label(WORDS.both("sign_in_title"), "title"))
         self.officer_box = QComboBox()
         self.officer_box.setEditable(True)
-        self.officer_box.lineEdit().setPlaceholderText("Tên cán bộ / Officer name")
+        self.officer_box.lineEdit().setPlaceholderText(WORDS.both("officer_placeholder"))
         self.pin_edit = QLineEdit()
         self.pin_edit.setEchoMode(QLineEdit.Password)
-        self.pin_edit.setPlaceholderText("Mã PIN")
+        self.pin_edit.setPlaceholderText(_t("pin_placeholder"))
         self.pin_edit.returnPressed.connect(self.sign_in)
-        self.sign_in_button = QPushButton("Đăng nhập / Sign in")
+        self.sign_in_button = QPushButton(WORDS.both("sign_in"))
         self.sign_in_button.clicked.connect(self.sign_in)
         for w in (self.officer_box, self.pin_edit, self.sign_in_button):
             w.setMaximumWidth(520)
@@ -118,7 +126,7 @@ class StaffWindow(QWidget):
         Vietnamese)."""
         panel = QFrame(objectName="panel")
         row = QHBoxLayout(panel)
-        ok, cancel = QPushButton(ok_text), QPushButton("Hủy", objectName="secondary")
+        ok, cancel = QPushButton(ok_text), QPushButton(_t("cancel"), objectName="secondary")
         ok.clicked.connect(on_ok)
         cancel.clicked.connect(panel.hide)
         for w in (*widgets, ok, cancel):
@@ -136,17 +144,17 @@ class StaffWindow(QWidget):
         self.ticket_label.setAlignment(Qt.AlignCenter)
         self.ticket_rows = _label("", wrap=True)
         self.visitor_label = _label("", wrap=True)
-        pbox.addWidget(_label("Số đang phục vụ / Now serving", "caption"))
+        pbox.addWidget(_label(WORDS.both("now_serving"), "caption"))
         pbox.addWidget(self.ticket_label)
         pbox.addWidget(self.ticket_rows)
         pbox.addWidget(self.visitor_label)
         # Deletion on request at the counter (personal-data law): the visitor asks, the officer confirms.
-        self.forget_button = QPushButton("Xóa dữ liệu nhận diện của khách", objectName="secondary")
+        self.forget_button = QPushButton(_t("forget_button"), objectName="secondary")
         self.forget_button.clicked.connect(lambda: self.forget_panel.show())
         self.forget_button.hide()
         pbox.addWidget(self.forget_button)
         self.forget_panel, self.forget_confirm = self._inline_panel(
-            [_label("Khách yêu cầu xóa khuôn mặt và CCCD đã lưu?", wrap=True)], "Xác nhận xóa", self._do_forget)
+            [_label(_t("forget_question"), wrap=True)], _t("forget_confirm"), self._do_forget)
         pbox.addWidget(self.forget_panel)
         pbox.addStretch(1)
         left.addWidget(panel, 1)
@@ -166,19 +174,20 @@ class StaffWindow(QWidget):
         # inline panels (no stock dialogs: Qt ships none in Vietnamese)
         self.transfer_box = QComboBox()
         self.transfer_panel, _ = self._inline_panel(
-            [_label("Chuyển sang lĩnh vực:"), self.transfer_box], "Chuyển", self._do_transfer)
-        self.call_edit = QLineEdit(placeholderText="Số thứ tự, ví dụ A023")
+            [_label(_t("transfer_to")), self.transfer_box], _t("transfer_ok"), self._do_transfer)
+        self.call_edit = QLineEdit(placeholderText=_t("call_placeholder"))
         self.call_edit.returnPressed.connect(self._do_call_number)
-        self.call_panel, _ = self._inline_panel([_label("Gọi số:"), self.call_edit], "Gọi", self._do_call_number)
+        self.call_panel, _ = self._inline_panel([_label(_t("call_prompt")), self.call_edit], _t("call_ok"),
+                                              self._do_call_number)
         left.addWidget(self.transfer_panel)
         left.addWidget(self.call_panel)
         grid.addLayout(left, 3)
 
         right = QVBoxLayout()
-        self.waiting_title = _label("Đang chờ", "title")
+        self.waiting_title = _label(_t("waiting_title"), "title")
         self.waiting_list = QListWidget()
         self.waiting_list.setFocusPolicy(Qt.NoFocus)
-        self.sign_out_button = QPushButton("Đăng xuất / Sign out", objectName="secondary")
+        self.sign_out_button = QPushButton(WORDS.both("sign_out"), objectName="secondary")
         self.sign_out_button.clicked.connect(self.sign_out)
         right.addWidget(self.waiting_title)
         right.addWidget(self.waiting_list, 1)
@@ -232,7 +241,7 @@ class StaffWindow(QWidget):
     def _do_call_number(self) -> None:
         label = self.call_edit.text().strip().upper()
         if not label:
-            self.show_message("Hãy nhập số thứ tự, ví dụ A023 / Enter a ticket number", error=True)
+            self.show_message(WORDS.both("enter_ticket"), error=True)
             return
         if self.run_action("call_number", lambda svc: svc.call_ticket(self.counter_number, label)):
             self.call_panel.hide()
@@ -241,7 +250,7 @@ class StaffWindow(QWidget):
     def sign_in(self) -> None:
         name, pin = self.officer_box.currentText().strip(), self.pin_edit.text()
         if not name or not pin:
-            self.show_message("Hãy nhập tên cán bộ và mã PIN / Enter your name and PIN", error=True)
+            self.show_message(WORDS.both("enter_name_pin"), error=True)
             return
         self.run_action("sign_in", lambda svc: svc.sign_in(self.counter_number, name, pin))
 
@@ -271,12 +280,12 @@ class StaffWindow(QWidget):
         if tag == "forget":
             self.forget_panel.hide()
             if error is not None or result is None:
-                self.show_message(f"Không xóa được dữ liệu khách: {error or 'chưa có kho dữ liệu khách'}",
-                                  error=True)
+                reason = (error.message(LANG) if isinstance(error, LocalizedError) else error) or _t("no_visitor_store")
+                self.show_message(_t("forget_failed", reason=reason), error=True)
             else:
                 self.forget_button.hide()
-                self.visitor_label.setText("Đã xóa dữ liệu nhận diện của khách / visitor data deleted")
-                self.show_message("Đã xóa toàn bộ dữ liệu nhận diện của khách (đã ghi nhật ký)")
+                self.visitor_label.setText(WORDS.both("forgotten_label"))
+                self.show_message(_t("forgotten"))
             return
         self.busy = False
         if error is None and self.data is not None:   # show the outcome now; the refresh follows
@@ -290,21 +299,22 @@ class StaffWindow(QWidget):
             elif tag in ("pause", "resume"):
                 self.data = dataclasses.replace(self.data, counter=result)
         if error is not None:
-            self.show_message(getattr(error, "message_vi", None) or f"Lỗi: {error}", error=True)
+            self.show_message(error.message(LANG) if isinstance(error, LocalizedError) else _t("error", reason=error),
+                              error=True)
         elif tag == "sign_in":
             self.officer = result
             self.pin_edit.clear()
-            self.show_message(f"Xin chào {result.name}")
+            self.show_message(_t("hello", name=result.name))
             self.submit("fields", lambda svc: svc.fields())
         elif tag == "sign_out":
             self.officer = None
-            self.show_message("Đã đăng xuất / Signed out")
+            self.show_message(WORDS.both("signed_out"))
         elif tag == "call_next" and result is None:
-            self.show_message("Không còn ai đang chờ / Nobody is waiting")
+            self.show_message(WORDS.both("nobody_left"))
         elif tag in ("call_next", "call_number", "recall"):
-            self.show_message(f"Đã gọi số {result.label} / Called {result.label}")
+            self.show_message(WORDS.both("called", label=result.label))
         elif tag == "transfer":
-            self.show_message(f"Đã chuyển số {result.label} sang {result.field_name_vi}")
+            self.show_message(_t("transferred", label=result.label, field=result.field_name_vi))
         else:
             self.message.hide()
         self._render()
@@ -331,7 +341,7 @@ class StaffWindow(QWidget):
             if event.kind == "printer_fault":
                 kiosk = event.payload.get("kiosk") or "?"
                 detail = event.payload.get("detail") or event.payload.get("status") or ""
-                self.printer_faults.append(f"Máy in ở kiosk {kiosk} báo lỗi ({detail}) — số {event.ticket_label}")
+                self.printer_faults.append(_t("printer_fault", kiosk=kiosk, detail=detail, label=event.ticket_label))
                 self.fault_label.setText("\n".join(self.printer_faults[-3:]))
                 self.fault_label.show()
             elif event.kind == "printed":
@@ -362,19 +372,19 @@ class StaffWindow(QWidget):
         def load(svc: Any) -> str:
             if not self._store:
                 self._store.append(self.open_visitor_store(svc) if self.open_visitor_store else None)
-            view = visitor_view(ticket, officer, self._store[0], counter)
+            view = visitor_view(ticket, officer, self._store[0], counter, lang=LANG)
             if view is None:
                 return ""
             if view.name is None:
-                return f"Khách đã nhận diện: mã {view.visitor_id}\n{view.note}"
+                return f"{_t('visitor_recognised', id=view.visitor_id)}\n{view.note}"
             visits = "\n".join(f"  • {v}" for v in view.visits[:5])
-            return f"Khách: {view.name}\nCác lần đến trước:\n{visits}" if visits else f"Khách: {view.name}"
+            name = _t("visitor_name", name=view.name)
+            return f"{name}\n{_t('visitor_visits')}\n{visits}" if visits else name
         self.submit("visitor", load)
 
     def _connection(self, connected: bool) -> None:
         if not connected:
-            self.show_message("Mất kết nối cơ sở dữ liệu — đang thử lại / Database unreachable — retrying",
-                              error=True)
+            self.show_message(WORDS.both("db_lost"), error=True)
         elif self.message.property("kind") == "error":
             self.message.hide()
 
@@ -395,9 +405,10 @@ class StaffWindow(QWidget):
     def _render(self) -> None:
         self.pages.setCurrentIndex(1 if self.officer else 0)
         self.sign_in_button.setEnabled(not self.busy)
-        officer = f" — Cán bộ: {self.officer.name}" if self.officer else ""
+        n = self.counter_number
+        header = _t("header_officer", n=n, name=self.officer.name) if self.officer else _t("counter_title", n=n)
         paused = self.data is not None and self.data.counter.paused
-        self.header.setText(f"QUẦY {self.counter_number}{officer}" + ("  (TẠM DỪNG)" if paused else ""))
+        self.header.setText(header + (f"  {_t('paused_mark')}" if paused else ""))
         enabled = self.enabled()
         for action, button in self.buttons.items():
             button.setEnabled(action in enabled)
@@ -407,15 +418,15 @@ class StaffWindow(QWidget):
         ticket = self.data.ticket if self.data else None
         if ticket is None:
             self.ticket_label.setText("—")
-            self.ticket_rows.setText("Chưa có số nào. Bấm «Gọi số tiếp theo» (F1).")
+            self.ticket_rows.setText(_t("no_ticket"))
         else:
             self.ticket_label.setText(ticket.label)
-            self.ticket_rows.setText("\n".join(f"{c}: {v}" for c, v in describe_ticket(ticket, self.now())))
+            self.ticket_rows.setText("\n".join(f"{c}: {v}" for c, v in describe_ticket(ticket, self.now(), LANG)))
         waiting = self.data.waiting if self.data else ()
-        self.waiting_title.setText(f"Đang chờ: {len(waiting)}")
+        self.waiting_title.setText(_t("waiting_count", n=len(waiting)))
         self.waiting_list.clear()
         for t in waiting[:50]:
-            prio = "  ★ Ưu tiên" if t.priority_reason else ""
+            prio = f"  {_t('priority_mark')}" if t.priority_reason else ""
             item = QListWidgetItem(f"{t.label}   {t.field_name_vi}{prio}")
             if t.priority_reason:
                 font = QFont(item.font())

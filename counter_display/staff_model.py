@@ -5,23 +5,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-# action -> (Vietnamese label, English label, shortcut)
-ACTIONS: dict[str, tuple[str, str, str]] = {
-    "call_next": ("Gọi số tiếp theo", "Call next", "F1"),
-    "recall": ("Gọi lại", "Recall", "F2"),
-    "start": ("Bắt đầu", "Start", "F3"),
-    "finish": ("Hoàn thành", "Finish", "F4"),
-    "no_show": ("Vắng mặt", "No-show", "F5"),
-    "transfer": ("Chuyển lĩnh vực", "Transfer", "F6"),
-    "call_number": ("Gọi số…", "Call a number…", "F7"),
-    "pause": ("Tạm dừng quầy", "Pause counter", "F8"),
-}
-RESUME_LABEL = ("Tiếp tục quầy", "Resume counter")
+from db.vocabulary import priority_label, status_label
 
-PRIORITY_VI = {"elderly": "Người cao tuổi", "disability": "Người khuyết tật", "pregnant": "Phụ nữ mang thai",
-               "merit": "Người có công", "child": "Trẻ em dưới 6 tuổi"}
-STATUS_VI = {"waiting": "Đang chờ", "called": "Đã gọi — chờ công dân đến", "serving": "Đang phục vụ",
-             "done": "Đã xong", "no_show": "Vắng mặt"}
+from .texts import WORDS
+
+SHORTCUTS: dict[str, str] = {"call_next": "F1", "recall": "F2", "start": "F3", "finish": "F4", "no_show": "F5",
+                             "transfer": "F6", "call_number": "F7", "pause": "F8"}
+# action -> (Vietnamese label, English label, shortcut); the labels are WORDS["action_" + action]
+ACTIONS: dict[str, tuple[str, str, str]] = {
+    action: (*WORDS.pair(f"action_{action}"), key) for action, key in SHORTCUTS.items()}
+RESUME_LABEL = WORDS.pair("action_resume")
 
 
 @dataclass(frozen=True)
@@ -66,14 +59,24 @@ def minutes_waited(ticket: Any, now: dt.datetime) -> int:
     return max(0, int((end - ticket.issued_at).total_seconds() // 60))
 
 
-def describe_ticket(ticket: Any, now: dt.datetime) -> list[tuple[str, str]]:
-    """(caption, value) rows for the ticket panel, Vietnamese."""
-    rows = [("Lĩnh vực", ticket.field_name_vi)]
-    if ticket.procedure_name_vi:
-        rows.append(("Thủ tục", ticket.procedure_name_vi))
+def describe_ticket(ticket: Any, now: dt.datetime, lang: str = "vi") -> list[tuple[str, str]]:
+    """(caption, value) rows for the ticket panel, in ``lang`` (the counter window reads Vietnamese)."""
+    def t(key: str, **values: Any) -> str:
+        return WORDS.text(lang, key, **values)
+
+    en = lang == "en"
+    rows = [(t("caption_field"), ticket.field_name_en if en else ticket.field_name_vi)]
+    procedure = ticket.procedure_name_en if en else ticket.procedure_name_vi
+    if procedure:
+        rows.append((t("caption_procedure"), procedure))
     if ticket.priority_reason:
-        rows.append(("Ưu tiên", PRIORITY_VI.get(ticket.priority_reason, ticket.priority_reason)))
-    rows.append(("Đã chờ", f"{minutes_waited(ticket, now)} phút"))
-    rows.append(("Trạng thái", STATUS_VI.get(ticket.status, ticket.status)
-                 + (f" (gọi {ticket.call_count} lần)" if ticket.call_count > 1 else "")))
+        rows.append((t("caption_priority"), priority_label(ticket.priority_reason, lang)))
+    minutes = minutes_waited(ticket, now)
+    rows.append((t("caption_waited"), t("minutes", n=minutes)))
+    status = status_label(ticket.status, lang)
+    if ticket.status == "called":
+        status = t("status_called_hint", status=status)
+    if ticket.call_count > 1:
+        status = t("called_times", status=status, n=ticket.call_count)
+    rows.append((t("caption_status"), status))
     return rows

@@ -16,7 +16,8 @@ from .dto import (CounterInfo, CounterState, Event, FieldInfo, IssuedTicket, Off
 from .errors import (CapReached, CatalogueError, InvalidState, NotFound, OfficeClosed, QueueError,
                      Unavailable)
 from .feed import EventFeed
-from .service import PRIORITY_REASONS, AuthError, QueueService
+from .service import AuthError, QueueService
+from .vocabulary import PRIORITY_REASONS, STATUSES, priority_label, status_label
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -57,6 +58,7 @@ def open_queue(url: str, clock: Clock | None = None, office: str | None = None) 
 
 __all__ = ["init_db", "migrate", "open_queue", "QueueService", "EventFeed", "Clock", "FixedClock", "SystemClock",
            "QueueError", "OfficeClosed", "CapReached", "NotFound", "InvalidState", "Unavailable",
-           "CatalogueError", "AuthError", "PRIORITY_REASONS", "TicketInfo", "IssuedTicket", "FieldInfo",
+           "CatalogueError", "AuthError", "PRIORITY_REASONS", "STATUSES", "priority_label",
+           "status_label", "TicketInfo", "IssuedTicket", "FieldInfo",
            "ProcedureInfo", "CounterInfo", "CounterState", "OfficeInfo", "OfficerInfo", "Snapshot", "Event",
            "to_jsonable", "parse_catalogue", "load_catalogue_file", "apply_catalogue"]

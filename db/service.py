@@ -23,6 +23,7 @@ from .catalogue import DAYS
 from .clock import Clock, SystemClock
 from .engine import is_sqlite, make_engines, normalise_url
 from .errors import CapReached, InvalidState, NotFound, OfficeClosed, QueueError, Unavailable
+from .vocabulary import PRIORITY_REASONS, WORDS, status_label
 from .models import (AT_COUNTER, CALLED, DONE, NO_SHOW, SERVING, WAITING, Counter, Event, Field, NumberSequence,
                      Office, Officer, Procedure, Ticket)
 
@@ -32,14 +33,6 @@ HISTORY_DAYS = 14
 RECENT_CALLS = 8
 CATALOGUE_TTL_S = 10.0        # how stale a process may see office/field/procedure rows after a reload
 SERVICE_TIME_TTL_S = 30.0     # average service times are recomputed at most this often per field
-
-# Priority reasons a kiosk offers, with what the citizen and the ticket read.
-PRIORITY_REASONS: dict[str, tuple[str, str]] = {
-    "elderly": ("Người cao tuổi", "Elderly person"),
-    "disability": ("Người khuyết tật", "Person with a disability"),
-    "pregnant": ("Phụ nữ mang thai", "Pregnant woman"),
-    "merit": ("Người có công, thương binh, bệnh binh", "Person with meritorious services, war invalid"),
-}
 
 _hasher = PasswordHasher()
 
@@ -152,8 +145,8 @@ class QueueService:
         if t is None:
             raise InvalidState(f"Quầy {counter.number} chưa gọi số nào", f"Counter {counter.number} has no ticket")
         if t.status not in statuses:
-            raise InvalidState(f"Số {t.label} đang ở trạng thái '{STATUS_VI[t.status]}'",
-                               f"Ticket {t.label} is '{t.status}'")
+            raise InvalidState(f"Số {t.label} đang ở trạng thái '{status_label(t.status, 'vi').lower()}'",
+                               f"Ticket {t.label} is '{status_label(t.status, 'en').lower()}'")
         return t
 
     def _event(self, s: Session, office: Office, kind: str, ticket: Ticket | None = None,
@@ -174,19 +167,17 @@ class QueueService:
         sessions = office.hours.get(DAYS[local.weekday()], [])
         hhmm = local.strftime("%H:%M")
         if not sessions:
-            return ("Hôm nay trung tâm không làm việc", "The centre is closed today")
+            return WORDS.pair("closed_today")
         for start, end in sessions:
             if start <= hhmm < end:
                 end_min = int(end[:2]) * 60 + int(end[3:])
                 cutoff = end_min - office.issue_cutoff_minutes
                 if local.hour * 60 + local.minute >= cutoff:
                     stop = f"{cutoff // 60:02d}:{cutoff % 60:02d}"
-                    return (f"Đã ngừng cấp số từ {stop} (buổi làm việc kết thúc lúc {end})",
-                            f"Numbers stopped at {stop} (this session ends at {end})")
+                    return WORDS.pair("closed_cutoff", stop=stop, end=end)
                 return None
         today = ", ".join(f"{a}–{b}" for a, b in sessions)
-        return (f"Ngoài giờ làm việc. Giờ làm việc hôm nay: {today}",
-                f"Outside opening hours. Today's hours: {today}")
+        return WORDS.pair("closed_hours", today=today)
 
     # ------------------------------------------------------------------ issuing
     def _catalogue(self) -> _CatalogueCache:
@@ -333,8 +324,9 @@ class QueueService:
                 raise InvalidState(f"Quầy {c.number} đang tạm dừng", f"Counter {c.number} is paused")
             t = self._ticket(s, office, label)
             if t.status not in (WAITING, NO_SHOW):
-                raise InvalidState(f"Số {t.label} đang ở trạng thái '{STATUS_VI[t.status]}', không gọi được",
-                                   f"Ticket {t.label} is '{t.status}' and cannot be called")
+                raise InvalidState(f"Số {t.label} đang ở trạng thái '{status_label(t.status, 'vi').lower()}', "
+                                   "không gọi được",
+                                   f"Ticket {t.label} is '{status_label(t.status, 'en').lower()}' and cannot be called")
             if t.field_id not in {f.id for f in c.fields}:
                 raise InvalidState(f"Quầy {c.number} không phục vụ lĩnh vực {t.field.name_vi} — hãy chuyển lĩnh vực",
                                    f"Counter {c.number} does not serve {t.field.name_en} — transfer it first")
@@ -557,9 +549,9 @@ class QueueService:
             n_waiting = int(waiting.get(f.id, 0))
             reason = closed
             if reason is None and f.daily_cap and issued.get(f.id, f.start_number - 1) >= f.start_number + f.daily_cap - 1:
-                reason = ("Đã hết số hôm nay", "No numbers left today")
+                reason = WORDS.pair("field_cap_reached")
             if reason is None and not counters:
-                reason = ("Chưa có quầy phục vụ", "No counter serves this field")
+                reason = WORDS.pair("field_no_counter")
             procs = tuple(_procedure_info(p) for p in f.procedures if p.active)
             out.append(dto.FieldInfo(f.code, f.name_vi, f.name_en, f.prefix, f.icon, procs,
                                      tuple(c.number for c in counters), n_waiting,
@@ -644,8 +636,6 @@ class QueueService:
             print_status=t.print_status, call_count=t.call_count or 0, booking_code=t.booking_code)
 
 
-STATUS_VI = {WAITING: "đang chờ", CALLED: "đã gọi", SERVING: "đang phục vụ", DONE: "đã xong",
-             NO_SHOW: "vắng mặt"}
 _TICKET_LOADS = (selectinload(Ticket.field), selectinload(Ticket.procedure), selectinload(Ticket.counter),
                  selectinload(Ticket.officer))
 

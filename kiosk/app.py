@@ -15,11 +15,13 @@ from typing import Callable
 
 from core.config import AppConfig, ConfigError, load_config
 
+from .i18n import WORDS
+
 log = logging.getLogger("kiosk")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="kiosk", description="Máy lấy số thứ tự / citizen ticket kiosk")
+    p = argparse.ArgumentParser(prog="kiosk", description=WORDS.both("cli_description"))
     p.add_argument("--config", metavar="PATH", help="configuration file (TOML); default $KIOSK_CONFIG")
     p.add_argument("--db", metavar="URL", help="database URL (sqlite:///... or postgresql://...)")
     p.add_argument("--printer", metavar="URL", help="printer device, e.g. tcp://192.168.1.50:9100, "

@@ -51,7 +51,8 @@ def cmd_render(a) -> int:
              sys.stderr)
         return EXIT_BAD_INPUT
     except TicketError as exc:
-        print(f"Dữ liệu phiếu không hợp lệ / invalid ticket data: {exc}", file=sys.stderr)
+        _say(f"Dữ liệu phiếu không hợp lệ: {exc.message('vi')}", f"invalid ticket data: {exc.message('en')}",
+             sys.stderr)
         return EXIT_BAD_INPUT
     Path(a.out).write_bytes(data)
     if a.png:
@@ -65,7 +66,7 @@ def _device(url: str):
     try:
         return open_device(url)
     except DeviceError as exc:
-        print(exc, file=sys.stderr)
+        _say(exc.message("vi"), exc.message("en"), sys.stderr)
         return None
 
 
@@ -98,7 +99,7 @@ def cmd_test_page(a) -> int:
     try:
         image = draw(compose_test_page(a.width, a.lang, a.device))
     except TicketError as exc:
-        _say("Khổ giấy không hợp lệ.", str(exc), sys.stderr)
+        _say(exc.message("vi"), exc.message("en"), sys.stderr)
         return EXIT_BAD_INPUT
     data = encode_image(image, device.spec.column_mode, device.spec.cut)
     return _report(device.send(data, a.timeout, image=image, name="test-page"))

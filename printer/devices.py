@@ -28,6 +28,8 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from bilingual import LocalizedError
+
 from .status import (STATUS_REQUESTS, PrinterState, PrintResult, PrintStatus, count_status_requests,
                      is_status_byte)
 
@@ -36,8 +38,8 @@ QUIET_SECONDS = 0.15       # after the expected replies, how long to wait for la
 MODES = ("raster", "column", "text")
 
 
-class DeviceError(ValueError):
-    """A device URL that cannot be used; the message says why (Vietnamese / English)."""
+class DeviceError(LocalizedError, ValueError):
+    """A device URL that cannot be used; the message says why (Vietnamese and English)."""
 
 
 class LinkClosed(ConnectionError):
@@ -61,7 +63,7 @@ class DeviceSpec:
 
 def parse_device(url: str) -> DeviceSpec:
     def bad(vi: str, en: str) -> DeviceError:
-        return DeviceError(f"Địa chỉ máy in không hợp lệ ({url!r}): {vi} / invalid printer address: {en}")
+        return DeviceError(f"Địa chỉ máy in không hợp lệ ({url!r}): {vi}", f"invalid printer address ({url!r}): {en}")
 
     if not isinstance(url, str) or "://" not in url:
         raise bad("cần dạng tcp://máy:9100, usb://VID:PID, serial:///dev/ttyUSB0, file:///dev/usb/lp0 "

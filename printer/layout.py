@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .texts import words
+from .texts import WORDS
 from .ticket import Ticket, TicketError, clean_text
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "assets" / "fonts"
@@ -55,19 +55,21 @@ class TicketLayout:
 
     def __post_init__(self) -> None:
         if not 0.5 <= self.text_scale <= 2.0:
-            raise TicketError("text_scale phải trong khoảng 0.5–2.0 / text_scale must be within 0.5–2.0")
+            raise TicketError("text_scale phải trong khoảng 0.5–2.0", "text_scale must be within 0.5–2.0")
         if self.timezone:
             try:
                 ZoneInfo(self.timezone)
             except (ZoneInfoNotFoundError, ValueError):
-                raise TicketError(f"Múi giờ không hợp lệ: {self.timezone!r} / unknown time zone") from None
+                raise TicketError(f"Múi giờ không hợp lệ: {self.timezone!r}",
+                                  f"unknown time zone: {self.timezone!r}") from None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "TicketLayout":
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise TicketError(f"Tùy chọn bố cục không hợp lệ: {', '.join(unknown)} / unknown layout options")
+            raise TicketError(f"Tùy chọn bố cục không hợp lệ: {', '.join(unknown)}",
+                              f"unknown layout options: {', '.join(unknown)}")
         return cls(**data)
 
 
@@ -102,7 +104,7 @@ class Composition:
 def check_width(width: int) -> int:
     if not isinstance(width, int) or not MIN_WIDTH <= width <= MAX_WIDTH or width % 8:
         raise TicketError(
-            f"Khổ giấy {width!r} chấm không hợp lệ (384 = 58 mm, 576 = 80 mm; bội số của 8) / "
+            f"Khổ giấy {width!r} chấm không hợp lệ (384 = 58 mm, 576 = 80 mm; bội số của 8)",
             f"paper width {width!r} dots is not usable (384 = 58 mm, 576 = 80 mm; a multiple of 8)")
     return width
 
@@ -237,7 +239,7 @@ def format_time(issued_at: datetime, timezone: str | None) -> str:
 def compose_ticket(ticket: Ticket, width: int = 576, layout: TicketLayout | None = None) -> Composition:
     """Decide every line of the ticket and where it goes (no pixels yet)."""
     layout = layout or DEFAULT_LAYOUT
-    w = words(ticket.language)
+    lang = ticket.language
     b = _Builder(check_width(width), layout.text_scale)
 
     if layout.header:
@@ -247,33 +249,36 @@ def compose_ticket(ticket: Ticket, width: int = 576, layout: TicketLayout | None
     if b.lines:
         b.rule()
     if layout.show_heading:
-        b.text("heading", w["heading"], 38, bold=True)
+        b.text("heading", WORDS.text(lang, "ticket_heading"), 38, bold=True)
         b.gap(6)
     b.big_label(ticket.label)
     b.gap(14)
     if layout.show_priority and ticket.is_priority:
         reason = clean_text(ticket.priority_reason or "").strip()
-        b.band("priority", f"{w['priority']}: {reason}" if reason else w["priority"], 32)
+        mark = WORDS.text(lang, "ticket_priority")
+        b.band("priority", f"{mark}: {reason}" if reason else mark, 32)
         b.gap(12)
     if layout.show_field and ticket.field_name.strip():
-        b.text("field", w["field"].format(ticket.field_name.strip()), 30, bold=True)
+        b.text("field", WORDS.text(lang, "ticket_field", name=ticket.field_name.strip()), 30, bold=True)
     if layout.show_procedure and ticket.procedure_name and ticket.procedure_name.strip():
-        b.text("procedure", w["procedure"].format(ticket.procedure_name.strip()), 26)
+        b.text("procedure", WORDS.text(lang, "ticket_procedure", name=ticket.procedure_name.strip()), 26)
     counters = [c.strip() for c in ticket.counters if c.strip()]
     if layout.show_counters and counters:
         b.gap(6)
-        key = "counters" if len(counters) > 1 else "counter"
-        b.text("counters", w[key].format(", ".join(counters)), 34, bold=True)
+        b.text("counters", WORDS.text(lang, "ticket_counters", n=len(counters), counters=", ".join(counters)),
+               34, bold=True)
     b.rule()
     if layout.show_waiting:
-        b.text("waiting", w["waiting"].format(ticket.waiting_ahead), 27, align="left")
+        b.text("waiting", WORDS.text(lang, "ticket_waiting", n=ticket.waiting_ahead), 27, align="left")
     if layout.show_estimate and ticket.estimated_wait_min is not None:
-        text = (w["estimate"].format(ticket.estimated_wait_min) if ticket.estimated_wait_min > 0
-                else w["estimate_none"])
+        text = (WORDS.text(lang, "ticket_estimate", m=ticket.estimated_wait_min) if ticket.estimated_wait_min > 0
+                else WORDS.text(lang, "ticket_estimate_none"))
         b.text("estimate", text, 27, align="left")
     if layout.show_datetime:
-        b.text("issued", w["issued"].format(format_time(ticket.issued_at, layout.timezone)), 27, align="left")
-    note = ticket.note if ticket.note is not None else (layout.note if layout.note is not None else w["note"])
+        b.text("issued", WORDS.text(lang, "ticket_issued", time=format_time(ticket.issued_at, layout.timezone)), 27,
+               align="left")
+    note = (ticket.note if ticket.note is not None
+            else layout.note if layout.note is not None else WORDS.text(lang, "ticket_note"))
     if layout.show_note and note.strip():
         b.gap(10)
         b.text("note", note, 24, bold=True)
@@ -284,9 +289,8 @@ def compose_ticket(ticket: Ticket, width: int = 576, layout: TicketLayout | None
 
 def compose_test_page(width: int = 576, language: str = "vi", title_extra: str = "") -> Composition:
     """A page to check a printer: width ruler, sizes, every Vietnamese letter with its marks."""
-    w = words(language)
     b = _Builder(check_width(width), 1.0)
-    b.text("heading", w["test_title"], 40, bold=True)
+    b.text("heading", WORDS.text(language, "test_title"), 40, bold=True)
     if title_extra:
         b.text("info", title_extra, 24)
     b.text("info", f"{width} dots ({ {384: '58 mm', 576: '80 mm'}.get(width, 'custom') })", 24)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from .texts import WORDS
+
 STATUS_REQUESTS = b"\x10\x04\x01\x10\x04\x02\x10\x04\x03\x10\x04\x04"   # DLE EOT 1, 2, 3, 4
 REALTIME_N = (1, 2, 3, 4)
 
@@ -74,35 +76,6 @@ class PrinterState:
         return ("online" if self.online else "offline") + (f" ({', '.join(flags)})" if flags else "")
 
 
-_NOT_PRINTED_CITIZEN = {
-    "vi": "Chưa in được phiếu. Số thứ tự của bạn vẫn được giữ: vui lòng ghi nhớ số trên màn hình "
-          "hoặc nhờ cán bộ in lại phiếu.",
-    "en": "Your ticket could not be printed. Your number is still valid: please note the number on the "
-          "screen or ask a staff member to reprint it.",
-}
-_PRINTED_CITIZEN = {
-    "vi": "Mời bạn nhận phiếu số thứ tự bên dưới.",
-    "en": "Please take your ticket below.",
-}
-_STAFF = {
-    PrintStatus.PRINTED: ("Đã in phiếu.", "Ticket printed."),
-    PrintStatus.PAPER_LOW: ("Đã in phiếu. Máy in sắp hết giấy: chuẩn bị thay cuộn giấy mới.",
-                            "Ticket printed. The printer is running out of paper: change the roll soon."),
-    PrintStatus.PAPER_OUT: ("Máy in hết giấy: thay cuộn giấy rồi in lại phiếu.",
-                            "The printer is out of paper: load a new roll, then reprint the ticket."),
-    PrintStatus.COVER_OPEN: ("Nắp máy in đang mở: đóng nắp rồi in lại phiếu.",
-                             "The printer cover is open: close it, then reprint the ticket."),
-    PrintStatus.OFFLINE: ("Máy in báo lỗi hoặc ngoại tuyến: kiểm tra đèn báo, giấy kẹt, dao cắt rồi in lại.",
-                          "The printer reports an error or is offline: check its lights, paper jam and "
-                          "cutter, then reprint."),
-    PrintStatus.NO_RESPONSE: ("Máy in không phản hồi: kiểm tra nguồn điện, dây cáp và mạng rồi in lại.",
-                              "The printer does not answer: check its power, cable and network, then reprint."),
-    PrintStatus.REFUSED: ("Máy in từ chối kết nối: kiểm tra địa chỉ, cổng máy in, hoặc máy in đang bận.",
-                          "The printer refused the connection: check its address and port, or it is busy."),
-    PrintStatus.ERROR: ("Lỗi khi in phiếu", "Printing failed"),
-}
-
-
 @dataclass(frozen=True)
 class PrintResult:
     status: PrintStatus
@@ -115,12 +88,10 @@ class PrintResult:
         return self.status in (PrintStatus.PRINTED, PrintStatus.PAPER_LOW)
 
     def citizen_message(self, lang: str = "vi") -> str:
-        table = _PRINTED_CITIZEN if self.printed else _NOT_PRINTED_CITIZEN
-        return table.get(lang, table["vi"])
+        return WORDS.text(lang, "citizen_printed" if self.printed else "citizen_not_printed")
 
     def staff_message(self, lang: str = "vi") -> str:
-        vi, en = _STAFF[self.status]
-        text = en if lang == "en" else vi
+        text = WORDS.text(lang, f"staff_{self.status.value}")
         if self.status is PrintStatus.ERROR and self.detail:
             text += f": {self.detail}"
         return text

@@ -7,11 +7,13 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+from bilingual import LocalizedError
+
 LANGUAGES = ("vi", "en")
 
 
-class TicketError(ValueError):
-    """Ticket data that cannot be printed; the message says which field and why (Vietnamese / English)."""
+class TicketError(LocalizedError, ValueError):
+    """Ticket data that cannot be printed; the message says which field and why (Vietnamese and English)."""
 
 
 def clean_text(text: str) -> str:
@@ -36,9 +38,7 @@ class Ticket:
     qr_payload: str | None = None
 
     def __post_init__(self) -> None:
-        def bad(vi: str, en: str) -> TicketError:
-            return TicketError(f"{vi} / {en}")
-
+        bad = TicketError
         if not isinstance(self.label, str) or not self.label.strip():
             raise bad("Thiếu số thứ tự (label)", "the ticket label is missing")
         if not isinstance(self.centre_name, str):
@@ -77,15 +77,15 @@ class Ticket:
     @classmethod
     def from_dict(cls, data: Any) -> "Ticket":
         if not isinstance(data, dict):
-            raise TicketError("Dữ liệu phiếu phải là một đối tượng JSON / ticket data must be a JSON object")
+            raise TicketError("Dữ liệu phiếu phải là một đối tượng JSON", "ticket data must be a JSON object")
         known = {f for f in cls.__dataclass_fields__}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise TicketError(f"Trường không hợp lệ: {', '.join(unknown)} / unknown fields: {', '.join(unknown)}")
+            raise TicketError(f"Trường không hợp lệ: {', '.join(unknown)}", f"unknown fields: {', '.join(unknown)}")
         required = ("centre_name", "label", "field_name", "waiting_ahead", "issued_at")
         missing = [k for k in required if k not in data]
         if missing:
-            raise TicketError(f"Thiếu trường: {', '.join(missing)} / missing fields: {', '.join(missing)}")
+            raise TicketError(f"Thiếu trường: {', '.join(missing)}", f"missing fields: {', '.join(missing)}")
         values = dict(data)
         values.setdefault("procedure_name", None)
         values.setdefault("counters", [])
@@ -95,9 +95,8 @@ class Ticket:
             try:
                 values["issued_at"] = datetime.fromisoformat(values["issued_at"])
             except ValueError:
-                raise TicketError(
-                    f"issued_at không phải ngày giờ ISO 8601: {values['issued_at']!r} / "
-                    f"issued_at is not an ISO 8601 date-time") from None
+                raise TicketError(f"issued_at không phải ngày giờ ISO 8601: {values['issued_at']!r}",
+                                  f"issued_at is not an ISO 8601 date-time: {values['issued_at']!r}") from None
         return cls(**values)
 
     @classmethod
@@ -105,5 +104,6 @@ class Ticket:
         try:
             data = json.loads(text)
         except (ValueError, UnicodeDecodeError) as exc:
-            raise TicketError(f"Tệp phiếu không phải JSON hợp lệ ({exc}) / the ticket file is not valid JSON") from None
+            raise TicketError(f"Tệp phiếu không phải JSON hợp lệ ({exc})",
+                              f"the ticket file is not valid JSON ({exc})") from None
         return cls.from_dict(data)

@@ -41,7 +41,7 @@ def test_shared_vectors(expect: str, payload: str) -> None:
     if expect == "error":
         with pytest.raises(CccdError) as err:
             parse_cccd(payload)
-        assert " / " in str(err.value) and err.value.vi and err.value.en   # Vietnamese and English reason
+        assert " / " in str(err.value) and err.value.message("vi") and err.value.message("en")   # Vietnamese and English reason
         return
     _, id_number, name, dob = expect.split(":")
     info = parse_cccd(payload)

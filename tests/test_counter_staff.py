@@ -65,6 +65,28 @@ def _idle(qtbot, window):
     qtbot.waitUntil(lambda: not window.busy, timeout=10000)
 
 
+def test_the_ticket_panel_reads_the_queues_own_labels_in_either_language(queue):
+    """Priority and status come from db.vocabulary (one definition); English counts are singular for one."""
+    import dataclasses
+    import datetime as dt
+
+    from counter_display.staff_model import describe_ticket
+    from db import priority_label, status_label
+    _url, svc = queue
+    issued = svc.issue("HT", priority="merit").ticket
+    called = dataclasses.replace(svc.call_next(1), call_count=2)
+    assert called.label == issued.label
+    now = called.called_at
+    called = dataclasses.replace(called, issued_at=now - dt.timedelta(minutes=1))
+    vi, en = dict(describe_ticket(called, now)), dict(describe_ticket(called, now, "en"))
+    assert vi["Ưu tiên"] == priority_label("merit", "vi") == "Người có công, thương binh, bệnh binh"
+    assert en["Priority"] == priority_label("merit", "en")
+    assert vi["Đã chờ"] == "1 phút" and en["Waited"] == "1 minute"
+    assert vi["Trạng thái"] == f"{status_label('called', 'vi')} — chờ công dân đến (gọi 2 lần)"
+    assert en["Status"] == "Called — waiting for the citizen (called 2 times)"
+    assert en["Field"] == called.field_name_en and vi["Lĩnh vực"] == called.field_name_vi
+
+
 def test_sign_in_call_start_finish(qtbot, queue, tmp_path):
     url, svc = queue
     window = _window(qtbot, url)

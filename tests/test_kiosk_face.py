@@ -159,7 +159,7 @@ def test_flow_bad_payload_changes_nothing_and_good_one_registers(store):
         flow.observe(e)
     before = (count(store.engine, Visitor), count(store.engine, FaceTemplate), count(store.engine, VisitorIdentity))
     bad = flow.register("001099012345|012345678|Nguyễn Văn An|31021999|Nam|Hà Nội", consent)
-    assert not bad.ok and bad.code == "bad_date" and "không tồn tại" in bad.vi
+    assert not bad.ok and bad.code == "bad_date" and "không tồn tại" in bad.message("vi")
     assert (count(store.engine, Visitor), count(store.engine, FaceTemplate),
             count(store.engine, VisitorIdentity)) == before
     good = flow.register(AN, consent)

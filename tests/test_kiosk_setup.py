@@ -1,46 +1,21 @@
-"""The kiosk's words, its command line and configuration, first start on an empty database, ticket data."""
+"""The kiosk's Vietnamese words, its command line and configuration, first start on an empty database, ticket
+data. (Both languages of every catalogue: tests/test_words.py.)"""
 from __future__ import annotations
-
-import re
-import string
 
 import pytest
 
 from db import init_db
 from core import config as kiosk_config
 from kiosk.app import ensure_database, make_config, parse_args
-from kiosk.i18n import STRINGS, tr
+from kiosk.i18n import tr
 from kiosk.worker import build_ticket
-
-
-def placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
-
-
-def test_vietnamese_and_english_are_both_complete():
-    assert set(STRINGS["vi"]) == set(STRINGS["en"])
-    for key in STRINGS["vi"]:
-        vi, en = STRINGS["vi"][key], STRINGS["en"][key]
-        assert vi.strip() and en.strip(), key
-        assert placeholders(vi) == placeholders(en), key
-
-
-def test_every_string_the_screens_ask_for_exists():
-    from pathlib import Path
-    ui = Path(__file__).resolve().parent.parent / "kiosk" / "ui"
-    source = "\n".join((ui / name).read_text(encoding="utf-8")               # (face screens have their own table)
-                       for name in ("screens.py", "window.py", "widgets.py"))
-    used = set(re.findall(r"""\bt(?:r)?\((?:self\.lang, |lang, )?["']([a-z_]+)["']""", source))
-    used |= set(re.findall(r'spoken_key = "([a-z_]+)"', source))
-    assert used, "no string keys found: the pattern is out of date"
-    assert used <= set(STRINGS["vi"]), used - set(STRINGS["vi"])
 
 
 def test_vietnamese_text_has_its_diacritics():
     assert tr("vi", "print_failed") == "Máy in gặp sự cố — vui lòng ghi nhớ số này hoặc báo cán bộ"
     assert tr("vi", "take_ticket") == "Mời bạn nhận phiếu"
     assert tr("vi", "priority_button") == "Ưu tiên"
-    assert tr("en", "people_waiting", n=3) == "3 people waiting"
+    assert tr("en", "people_waiting", n=3) == "3 people waiting"   # (n=1: tests/test_words.py)
 
 
 def test_command_line_overrides_the_file_and_environment(tmp_path, monkeypatch):

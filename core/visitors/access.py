@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.visitors.texts import WORDS
+
 VISITOR_VIEW_ROLES = frozenset({"officer", "supervisor", "admin"})
 
 
@@ -20,8 +22,8 @@ class VisitorView:
     note: str = ""                                 # why the name is not shown
 
 
-def visitor_view(ticket: Any, officer: Any, store: Any | None = None, counter: int | None = None
-                 ) -> VisitorView | None:
+def visitor_view(ticket: Any, officer: Any, store: Any | None = None, counter: int | None = None,
+                 lang: str = "vi") -> VisitorView | None:
     """What to show about the ticket's visitor (None when the visitor was not recognised).
 
     ``store`` is a core.visitors.store.VisitorStore; each view is written to its audit log first.
@@ -30,18 +32,19 @@ def visitor_view(ticket: Any, officer: Any, store: Any | None = None, counter: i
         return None
     vid = int(ticket.visitor_id)
     if officer is None or officer.role not in VISITOR_VIEW_ROLES:
-        return VisitorView(vid, note="Vai trò của cán bộ không được xem thông tin khách")
+        return VisitorView(vid, note=WORDS.text(lang, "view_role_refused"))
     if store is None:
-        return VisitorView(vid, note="Chưa kết nối kho dữ liệu khách — chỉ hiện mã khách")
+        return VisitorView(vid, note=WORDS.text(lang, "view_no_store"))
     try:
         store.audit("counter_view", officer.name, vid, f"quầy {counter}, số {ticket.label}")
         identity = store.identity(vid)
         greeting = store.greeting(vid)
     except Exception as exc:  # a missing key or a broken row must not break the counter
-        return VisitorView(vid, note=f"Không đọc được thông tin khách: {exc}")
+        return VisitorView(vid, note=WORDS.text(lang, "view_unreadable", reason=exc))
     if identity is None:
-        return VisitorView(vid, note="Khách không đăng ký CCCD (chỉ nhận diện khuôn mặt)")
-    visits = (f"Lần trước: lĩnh vực {greeting.last_field_code}",) if greeting and greeting.last_field_code else ()
+        return VisitorView(vid, note=WORDS.text(lang, "view_face_only"))
+    visits = ((WORDS.text(lang, "view_last_field", field=greeting.last_field_code),)
+              if greeting and greeting.last_field_code else ())
     return VisitorView(vid, identity.full_name, visits)
 
 

@@ -19,6 +19,8 @@ from typing import Union
 
 import numpy as np
 
+from bilingual import LocalizedError
+
 _ID_RE = re.compile(r"[0-9]{12}")
 _OLD_ID_RE = re.compile(r"(?:[0-9]{9}|[0-9]{12})?")
 _DATE_RE = re.compile(r"[0-9]{8}")
@@ -26,12 +28,15 @@ _SEXES = {"nam": "Nam", "nữ": "Nữ"}
 MAX_PAYLOAD = 1000     # a real payload is ~150 characters; anything much longer is not a CCCD
 
 
-class CccdError(ValueError):
-    """A payload that is not a valid CCCD QR code. ``code`` is stable; the message is vi / en."""
+class CccdError(LocalizedError, ValueError):
+    """A payload that is not a valid CCCD QR code. ``code`` is stable; the message is in both languages."""
 
-    def __init__(self, code: str, vi: str, en: str) -> None:
-        super().__init__(f"{vi} / {en}")
-        self.code, self.vi, self.en = code, vi, en
+    def __init__(self, code: str, message_vi: str, message_en: str) -> None:
+        super().__init__(message_vi, message_en)
+        self.code = code
+
+    def __reduce__(self):
+        return (type(self), (self.code, self.message_vi, self.message_en))
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,12 @@ from typing import Sequence
 
 import numpy as np
 
+from bilingual import normalize_language
+
 from core.visitors.cccd import CccdError, parse_cccd
 from core.visitors.recognition.decision import Decision
 from core.visitors.store import CONSENT_VERSION, Greeting, PrivacyError, VisitorStore
+from core.visitors.texts import WORDS
 
 log = logging.getLogger(__name__)
 
@@ -53,11 +56,11 @@ class Registration:
     vi: str = ""
     en: str = ""
 
+    def message(self, lang: str | None = "vi") -> str:
+        """Why the registration failed, in ``lang`` (empty when it succeeded)."""
+        return self.en if normalize_language(lang) == "en" else self.vi
 
-NO_FACE = ("Chưa thấy rõ khuôn mặt. Bác vui lòng nhìn thẳng vào màn hình rồi quét lại.",
-           "Your face was not seen clearly. Please look at the screen and scan again.")
-STORE_FAILED = ("Chưa lưu được, vui lòng thử lại hoặc nhờ cán bộ giúp.",
-                "Could not save, please try again or ask an officer.")
+
 
 
 @dataclass
@@ -200,10 +203,11 @@ class FaceFlow:
         try:
             info = parse_cccd(payload)
         except CccdError as exc:
-            return Registration(False, code=exc.code, vi=exc.vi, en=exc.en)
+            return Registration(False, code=exc.code, vi=exc.message_vi, en=exc.message_en)
         encodings = list(self.person.seen if encodings is None else encodings)
         if len(encodings) < MIN_ENROL_ENCODINGS:
-            return Registration(False, code="no_face", vi=NO_FACE[0], en=NO_FACE[1])
+            vi, en = WORDS.pair("register_no_face")
+            return Registration(False, code="no_face", vi=vi, en=en)
         try:
             visitor_id = self.store.register_from_cccd(info, consent_id, actor=self.kiosk_id)
             added = self.recognizer.add_encodings(visitor_id, encodings)
@@ -211,7 +215,8 @@ class FaceFlow:
                 self.store.record_visit(visitor_id, self.person.ticket_field)
         except PrivacyError as exc:
             log.error("registration refused by the visitor store: %s", exc)
-            return Registration(False, code="store", vi=STORE_FAILED[0], en=STORE_FAILED[1])
+            vi, en = WORDS.pair("register_store_failed")
+            return Registration(False, code="store", vi=vi, en=en)
         self.person.visitor_id = visitor_id
         return Registration(True, visitor_id=visitor_id, templates=added)
 

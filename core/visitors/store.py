@@ -26,40 +26,20 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Engine, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
+from bilingual import LocalizedError
 from db.models import Ticket, Visitor
 from db.privacy_models import ConsentRecord, FaceTemplate, PrivacyAuditEntry, VisitorIdentity
 from core.visitors.cccd import CccdInfo
-
-CONSENT_VERSION = "2026-11-v1"
-CONSENT_TEXT = {
-    "vi": (
-        "NHẬN DIỆN KHUÔN MẶT KHI QUAY LẠI\n"
-        "Mục đích: nhận ra bác khi quay lại để lấy số nhanh hơn và gợi ý lĩnh vực lần trước.\n"
-        "Lưu gì: đặc trưng khuôn mặt dạng số (không lưu ảnh), và nếu bác quét CCCD: số CCCD, họ tên, "
-        "ngày sinh. Tất cả được mã hóa, chỉ lưu tại trung tâm này.\n"
-        "Bao lâu: xóa tự động sau {months} tháng không đến trung tâm.\n"
-        "Xóa khi nào bác muốn: bấm \"Xóa dữ liệu của tôi\" trên máy, hoặc nhờ cán bộ tại quầy.\n"
-        "Không đồng ý bác vẫn được lấy số như bình thường."
-    ),
-    "en": (
-        "FACE RECOGNITION ON YOUR NEXT VISIT\n"
-        "Purpose: recognise you when you come back, so you get a number faster and your last field is offered first.\n"
-        "What is kept: numeric face features (no photo) and, if you scan your CCCD: ID number, name, date of "
-        "birth. All encrypted, stored only at this centre.\n"
-        "How long: deleted automatically after {months} months without a visit.\n"
-        "Delete any time: press \"Delete my data\" on the kiosk, or ask an officer at the counter.\n"
-        "If you decline, you still get a ticket as usual."
-    ),
-}
-
+from core.visitors.texts import CONSENT_VERSION
+from core.visitors.texts import WORDS as VISITOR_WORDS
 
 def consent_text(language: str = "vi", months: int = 12) -> str:
     """The exact text of CONSENT_VERSION shown on the consent screen."""
-    return CONSENT_TEXT[language].format(months=months)
+    return VISITOR_WORDS.text(language, "consent", months=months)
 
 
-class PrivacyError(RuntimeError):
-    """A privacy rule refused the operation; the message is Vietnamese / English."""
+class PrivacyError(LocalizedError, RuntimeError):
+    """A privacy rule refused the operation; the message is in Vietnamese and English."""
 
 
 class ConsentRequired(PrivacyError):
@@ -81,12 +61,12 @@ def load_or_create_key(path: str | os.PathLike, create: bool = True) -> bytes:
         try:
             key = bytes.fromhex(p.read_text(encoding="ascii").strip())
         except (ValueError, UnicodeDecodeError):
-            raise KeyFileError(f"Tệp khóa hỏng / key file is corrupt: {p}") from None
+            raise KeyFileError(f"Tệp khóa hỏng: {p}", f"key file is corrupt: {p}") from None
         if len(key) != 32:
-            raise KeyFileError(f"Tệp khóa sai độ dài / key file must hold 32 bytes: {p}")
+            raise KeyFileError(f"Tệp khóa sai độ dài (cần 32 byte): {p}", f"key file must hold 32 bytes: {p}")
         return key
     if not create:
-        raise KeyFileError(f"Không có tệp khóa / key file not found: {p}")
+        raise KeyFileError(f"Không có tệp khóa: {p}", f"key file not found: {p}")
     p.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_bytes(32)
     fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -109,11 +89,11 @@ class Cipher:
 
     def open(self, blob: bytes, context: str) -> bytes:
         if not blob or blob[:1] != self.VERSION:
-            raise KeyFileError("Dữ liệu mã hóa không hợp lệ / unknown ciphertext format")
+            raise KeyFileError("Dữ liệu mã hóa không hợp lệ", "unknown ciphertext format")
         try:
             return self._aead.decrypt(blob[1:13], blob[13:], context.encode())
         except InvalidTag:
-            raise KeyFileError("Khóa không đúng hoặc dữ liệu bị sửa / wrong key or tampered data") from None
+            raise KeyFileError("Khóa không đúng hoặc dữ liệu bị sửa", "wrong key or tampered data") from None
 
     def lookup_hash(self, id_number: str) -> str:
         return hmac.new(self._lookup_key, id_number.encode(), hashlib.sha256).hexdigest()
@@ -138,9 +118,9 @@ class Greeting:
     last_field_code: str | None      # offered first
 
     def text(self, language: str = "vi") -> str:
-        if language == "en":
-            return f"Welcome back{', ' + self.name if self.name else ''}"
-        return f"Chào mừng {self.name or 'bác'} quay lại"
+        if self.name:
+            return VISITOR_WORDS.text(language, "greeting", name=self.name)
+        return VISITOR_WORDS.text(language, "greeting_anonymous")
 
 
 @dataclass(frozen=True)
@@ -176,7 +156,8 @@ class VisitorStore:
                        visitor_id: int | None = None) -> int:
         """Store the answer given on the consent screen; returns the consent record id."""
         if text_version not in (CONSENT_VERSION,):
-            raise PrivacyError(f"Phiên bản văn bản đồng ý không rõ / unknown consent text version {text_version!r}")
+            raise PrivacyError(f"Phiên bản văn bản đồng ý không rõ: {text_version!r}",
+                               f"unknown consent text version {text_version!r}")
         with self._session() as s:
             rec = ConsentRecord(visitor_id=visitor_id, at=_now(), text_version=text_version,
                                 kiosk_id=kiosk_id, granted=bool(granted))
@@ -189,7 +170,7 @@ class VisitorStore:
     def _granted_consent(self, s: Session, consent_id: int) -> ConsentRecord:
         rec = s.get(ConsentRecord, consent_id)
         if rec is None or not rec.granted or rec.withdrawn_at is not None:
-            raise ConsentRequired("Chưa có sự đồng ý của công dân / the visitor has not consented")
+            raise ConsentRequired("Chưa có sự đồng ý của công dân", "the visitor has not consented")
         return rec
 
     def has_consent(self, visitor_id: int) -> bool:
@@ -261,7 +242,7 @@ class VisitorStore:
                 ConsentRecord.visitor_id == visitor_id, ConsentRecord.granted.is_(True),
                 ConsentRecord.withdrawn_at.is_(None)))
             if not consented:
-                raise ConsentRequired(f"Khách {visitor_id} chưa đồng ý, không lưu khuôn mặt / "
+                raise ConsentRequired(f"Khách {visitor_id} chưa đồng ý, không lưu khuôn mặt",
                                       f"visitor {visitor_id} has not consented: no template stored")
             now = _now()
             for row in rows:
@@ -375,7 +356,7 @@ class VisitorStore:
     def purge(self, older_than_months: int, actor: str = "retention", now: dt.datetime | None = None) -> int:
         """Delete visitors not seen for ``older_than_months`` (retention limit); returns how many."""
         if older_than_months < 1:
-            raise PrivacyError("Thời hạn lưu phải ít nhất 1 tháng / retention must be at least 1 month")
+            raise PrivacyError("Thời hạn lưu phải ít nhất 1 tháng", "retention must be at least 1 month")
         cutoff = (now or _now()) - dt.timedelta(days=30.44 * older_than_months)
         with self._session() as s:
             stale = list(s.scalars(select(Visitor.id).where(

@@ -10,7 +10,7 @@ Qt-free (checked by import-linter); playback through Qt lives in counter_display
 """
 from .announcer import Announcement, Announcer, CallRenderer, FakePlayer, Player
 from .clips import ClipError, ClipLibrary, clip_file_names, read_wav, wav_bytes
-from .numbers import LETTER_NAMES, label_words, number_to_words, number_words
+from .numbers import LETTER_NAMES, VoiceError, label_words, number_to_words, number_words
 from .sentence import (PHRASE_CALL, PHRASE_COUNTER, VoiceOptions, call_caption, call_sentence, call_tokens,
                        tokens_text)
 
@@ -18,5 +18,5 @@ __all__ = [
     "Announcement", "Announcer", "CallRenderer", "FakePlayer", "Player", "ClipError", "ClipLibrary",
     "clip_file_names", "read_wav", "wav_bytes", "LETTER_NAMES", "label_words", "number_to_words",
     "number_words", "PHRASE_CALL", "PHRASE_COUNTER", "VoiceOptions", "call_caption", "call_sentence",
-    "call_tokens", "tokens_text",
+    "call_tokens", "tokens_text", "VoiceError",
 ]

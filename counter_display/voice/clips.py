@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bilingual import LocalizedError
+
 from .numbers import DIGITS, LETTER_NAMES
 from .sentence import PAUSE, PHRASE_CALL, PHRASE_COUNTER, VoiceOptions, call_tokens
 
@@ -41,8 +43,8 @@ def clip_file_names() -> dict[str, str]:
     return {**PHRASE_FILES, **WORD_FILES, **LETTER_FILES}
 
 
-class ClipError(RuntimeError):
-    """A clip is missing or unreadable; the message names the file (Vietnamese / English)."""
+class ClipError(LocalizedError, RuntimeError):
+    """A clip is missing or unreadable; the message names the file (Vietnamese and English)."""
 
 
 def read_wav(source: Path | bytes, rate: int = SAMPLE_RATE) -> np.ndarray:
@@ -95,7 +97,7 @@ class ClipLibrary:
         try:
             return self.folder / f"{clip_file_names()[token]}.wav"
         except KeyError:
-            raise ClipError(f"Không có đoạn âm thanh cho '{token}' / no clip for '{token}'") from None
+            raise ClipError(f"Không có đoạn âm thanh cho '{token}'", f"no clip for '{token}'") from None
 
     def missing(self, tokens=None) -> list[Path]:
         """Clip files that do not exist (all known tokens by default)."""
@@ -108,9 +110,9 @@ class ClipLibrary:
             try:
                 self._cache[token] = read_wav(path, self.rate)
             except FileNotFoundError:
-                raise ClipError(f"Thiếu tệp âm thanh {path} / missing sound file {path}") from None
+                raise ClipError(f"Thiếu tệp âm thanh {path}", f"missing sound file {path}") from None
             except (wave.Error, EOFError, ValueError) as exc:
-                raise ClipError(f"Tệp âm thanh hỏng {path} / unreadable sound file {path}: {exc}") from None
+                raise ClipError(f"Tệp âm thanh hỏng {path}: {exc}", f"unreadable sound file {path}: {exc}") from None
         return self._cache[token]
 
     def join(self, tokens: list[str]) -> np.ndarray:

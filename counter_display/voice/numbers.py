@@ -7,6 +7,13 @@ from __future__ import annotations
 
 import re
 
+from bilingual import LocalizedError
+
+
+class VoiceError(LocalizedError, ValueError):
+    """A number, ticket label or counter that cannot be read aloud (a typo at the voice command line)."""
+
+
 DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
 # Group names by power of 1000; "tỷ" repeats for larger numbers, which a queue never needs.
 GROUPS = {"north": ("", "nghìn", "triệu", "tỷ"), "south": ("", "ngàn", "triệu", "tỷ")}
@@ -63,7 +70,7 @@ def number_words(n: int, dialect: str = "north", four_as_tu: bool = False) -> li
     if isinstance(n, bool) or not isinstance(n, int):
         raise TypeError(f"number must be an int, not {type(n).__name__}")
     if not 0 <= n <= MAX_NUMBER:
-        raise ValueError(f"Số ngoài khoảng 0..{MAX_NUMBER} / number out of range: {n}")
+        raise VoiceError(f"Số ngoài khoảng 0..{MAX_NUMBER}: {n}", f"number out of range 0..{MAX_NUMBER}: {n}")
     if n == 0:
         return [DIGITS[0]]
     groups = []
@@ -102,7 +109,7 @@ def label_words(label: str, mode: str = "letter_number", dialect: str = "north",
     text = label.strip().upper()
     parts = _LABEL_PART.findall(text)
     if not parts or "".join(parts) != re.sub(r"[\s\-.]", "", text):
-        raise ValueError(f"Không đọc được số thứ tự / cannot read ticket label: {label!r}")
+        raise VoiceError(f"Không đọc được số thứ tự: {label!r}", f"cannot read ticket label: {label!r}")
     words: list[str] = []
     for part in parts:
         if words:

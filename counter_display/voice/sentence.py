@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .numbers import LABEL_MODES, GROUPS, label_words, number_words
+from .numbers import LABEL_MODES, GROUPS, VoiceError, label_words, number_words
 
 PHRASE_CALL = "Mời công dân có số thứ tự"
 PHRASE_COUNTER = "đến quầy số"
@@ -36,7 +36,7 @@ class VoiceOptions:
 def _counter_number(counter: int | str) -> int:
     text = str(counter).strip()
     if not text.isdigit():
-        raise ValueError(f"Số quầy phải là một số / counter must be a number: {counter!r}")
+        raise VoiceError(f"Số quầy phải là một số: {counter!r}", f"counter must be a number: {counter!r}")
     return int(text)
 
 

@@ -543,7 +543,7 @@ class FaceController(QObject):
         result: Registration = self.flow.register(payload, self.consent_id)
         del payload
         if not result.ok:
-            reason = result.en if self.window.lang == "en" else result.vi
+            reason = result.message(self.window.lang)
             self.scan.show_error(face_tr(self.window.lang, "scan_error", reason=reason))
             return
         name = self.flow.store.greeting_name(result.visitor_id)

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QScrollArea, QS
 
 from db import PRIORITY_REASONS, FieldInfo, IssuedTicket, OfficeInfo
 
+from core.visitors.texts import face_tr
+
 from ..i18n import WEEKDAYS, priority_label, tr
 from ..worker import PrintOutcome
 from gui import theme
@@ -144,7 +146,7 @@ class HomeScreen(Screen):
         self.prompt.setText(self.t("choose_field_priority" if self.priority else "choose_field"))
         self.greeting.setVisible(bool(self.greeting_name))
         if self.greeting_name:
-            self.greeting_text.setText(self.t("greeting", name=self.greeting_name))
+            self.greeting_text.setText(face_tr(self.lang, "greeting", name=self.greeting_name))
         self.banner.setVisible(self.priority is not None)
         if self.priority:
             self.banner_text.setText(self.t("priority_active", reason=priority_label(self.priority, self.lang)))

@@ -33,7 +33,7 @@ class OpenCVCamera:
         self._cap = cv2.VideoCapture(source)
         if not self._cap.isOpened():
             self._cap.release()
-            raise FaceUnavailable(f"Không mở được camera / cannot open camera {source!r}")
+            raise FaceUnavailable(f"Không mở được camera {source!r}", f"cannot open camera {source!r}")
         if isinstance(source, int):
             self._cap.set(cv2.CAP_PROP_FRAME_WIDTH, width)
             self._cap.set(cv2.CAP_PROP_FRAME_HEIGHT, height)
@@ -57,7 +57,7 @@ class FolderCamera:
     def __init__(self, folder: str | os.PathLike, loop: bool = True) -> None:
         self._files = sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
         if not self._files:
-            raise FaceUnavailable(f"Thư mục không có ảnh / no images in {folder}")
+            raise FaceUnavailable(f"Thư mục không có ảnh: {folder}", f"no images in {folder}")
         self._loop, self._next = loop, 0
 
     def read(self) -> np.ndarray | None:
@@ -146,7 +146,7 @@ def open_camera(spec: str, threaded: bool = False) -> Camera:
     """Open the camera named in the configuration: "0" (device), a video file, or a folder of images."""
     spec = (spec or "").strip()
     if not spec:
-        raise FaceUnavailable("Chưa cấu hình camera / no camera configured (setting 'camera')")
+        raise FaceUnavailable("Chưa cấu hình camera (mục 'camera')", "no camera configured (setting 'camera')")
     if spec.isdigit():
         camera: Camera = OpenCVCamera(int(spec))
     elif Path(spec).is_dir():
@@ -154,7 +154,7 @@ def open_camera(spec: str, threaded: bool = False) -> Camera:
     elif Path(spec).is_file():
         camera = OpenCVCamera(spec, loop=True)
     else:
-        raise FaceUnavailable(f"Không tìm thấy camera / camera not found: {spec!r}")
+        raise FaceUnavailable(f"Không tìm thấy camera: {spec!r}", f"camera not found: {spec!r}")
     return ThreadedCamera(camera) if threaded else camera
 
 

@@ -15,10 +15,12 @@ from typing import Any, Iterable, Sequence, Union
 import cv2
 import numpy as np
 
+from bilingual import LocalizedError
+
 ImageInput = Union[str, os.PathLike, np.ndarray]
 
 
-class FaceUnavailable(RuntimeError):
+class FaceUnavailable(LocalizedError, RuntimeError):
     """Face recognition cannot run here (models or libraries missing, or no camera); the message says why."""
 
 
@@ -35,12 +37,12 @@ def load_models() -> Any:
                 from face_recognition import api  # noqa: PLC0415 - lazy on purpose (100 MB of models)
             except SystemExit:  # face_recognition calls quit() when face_recognition_models is missing
                 raise FaceUnavailable(
-                    "Không có mô hình nhận diện khuôn mặt (gói face_recognition_models) / face recognition "
-                    "models are missing: install the 'face_recognition_models' package") from None
-            except (ImportError, RuntimeError, OSError) as exc:
-                raise FaceUnavailable(
-                    f"Không tải được thư viện nhận diện khuôn mặt / cannot load face_recognition: {exc}"
+                    "Không có mô hình nhận diện khuôn mặt (gói face_recognition_models)",
+                    "face recognition models are missing: install the 'face_recognition_models' package"
                 ) from None
+            except (ImportError, RuntimeError, OSError) as exc:
+                raise FaceUnavailable(f"Không tải được thư viện nhận diện khuôn mặt: {exc}",
+                                      f"cannot load face_recognition: {exc}") from None
             _models = api
         return _models
 
@@ -70,15 +72,6 @@ class FaceSample:
     @property
     def ok(self) -> bool:
         return self.encoding is not None
-
-
-REASONS_VI = {
-    "no_face": "Không thấy khuôn mặt / no face found",
-    "too_small": "Khuôn mặt quá nhỏ, xin đứng gần hơn / face too small, please come closer",
-    "blurry": "Ảnh bị mờ, xin đứng yên / image blurred, please hold still",
-    "not_frontal": "Xin nhìn thẳng vào camera / please look straight at the camera",
-    "unreadable": "Không đọc được ảnh / cannot read the image",
-}
 
 
 def load_image(image: ImageInput) -> np.ndarray:

@@ -1,0 +1,97 @@
+"""The words of the officer's counter window and the waiting-room board, Vietnamese and English: one
+``bilingual.Catalogue`` (Qt-free). Priority reasons and ticket statuses come from ``db.vocabulary``; the
+spoken call sentence is the voice's own (counter_display/voice/sentence.py).
+
+    WORDS.text("vi", "counter_title", n=3)        -> "QUẦY 3"
+    WORDS.both("sign_in_title")                   -> "Đăng nhập cán bộ / Officer sign-in"
+"""
+from __future__ import annotations
+
+from bilingual import Catalogue, Plural
+
+WORDS = Catalogue("counter", {
+    # both windows
+    "counter_title": ("QUẦY {n}", "COUNTER {n}"),
+    # counter window: sign-in
+    "window_title": ("Quầy {n}", "Counter {n}"),
+    "header_officer": ("QUẦY {n} — Cán bộ: {name}", "COUNTER {n} — Officer: {name}"),
+    "paused_mark": ("(TẠM DỪNG)", "(PAUSED)"),
+    "sign_in_title": ("Đăng nhập cán bộ", "Officer sign-in"),
+    "officer_placeholder": ("Tên cán bộ", "Officer name"),
+    "pin_placeholder": ("Mã PIN", "PIN"),
+    "sign_in": ("Đăng nhập", "Sign in"),
+    "sign_out": ("Đăng xuất", "Sign out"),
+    "enter_name_pin": ("Hãy nhập tên cán bộ và mã PIN", "Enter your name and PIN"),
+    "hello": ("Xin chào {name}", "Hello {name}"),
+    "signed_out": ("Đã đăng xuất", "Signed out"),
+    # counter window: the desk
+    "cancel": ("Hủy", "Cancel"),
+    "now_serving": ("Số đang phục vụ", "Now serving"),
+    "no_ticket": ("Chưa có số nào. Bấm «Gọi số tiếp theo» (F1).", "No ticket yet. Press «Call next» (F1)."),
+    "waiting_title": ("Đang chờ", "Waiting"),
+    "waiting_count": ("Đang chờ: {n}", "Waiting: {n}"),
+    "priority_mark": ("★ Ưu tiên", "★ Priority"),
+    "transfer_to": ("Chuyển sang lĩnh vực:", "Transfer to field:"),
+    "transfer_ok": ("Chuyển", "Transfer"),
+    "call_prompt": ("Gọi số:", "Call number:"),
+    "call_placeholder": ("Số thứ tự, ví dụ A023", "Ticket number, e.g. A023"),
+    "call_ok": ("Gọi", "Call"),
+    "enter_ticket": ("Hãy nhập số thứ tự, ví dụ A023", "Enter a ticket number, e.g. A023"),
+    "nobody_left": ("Không còn ai đang chờ", "Nobody is waiting"),
+    "called": ("Đã gọi số {label}", "Called {label}"),
+    "transferred": ("Đã chuyển số {label} sang {field}", "Ticket {label} transferred to {field}"),
+    "error": ("Lỗi: {reason}", "Error: {reason}"),
+    "db_lost": ("Mất kết nối cơ sở dữ liệu — đang thử lại", "Database unreachable — retrying"),
+    "printer_fault": ("Máy in ở kiosk {kiosk} báo lỗi ({detail}) — số {label}",
+                      "The printer at kiosk {kiosk} reports a fault ({detail}) — ticket {label}"),
+    # counter window: the recognised visitor and deletion on request
+    "visitor_recognised": ("Khách đã nhận diện: mã {id}", "Recognised visitor: id {id}"),
+    "visitor_name": ("Khách: {name}", "Visitor: {name}"),
+    "visitor_visits": ("Các lần đến trước:", "Previous visits:"),
+    "forget_button": ("Xóa dữ liệu nhận diện của khách", "Delete the visitor's recognition data"),
+    "forget_question": ("Khách yêu cầu xóa khuôn mặt và CCCD đã lưu?",
+                        "Does the visitor ask to delete their stored face and CCCD?"),
+    "forget_confirm": ("Xác nhận xóa", "Confirm deletion"),
+    "forget_failed": ("Không xóa được dữ liệu khách: {reason}", "Could not delete the visitor's data: {reason}"),
+    "no_visitor_store": ("chưa có kho dữ liệu khách", "no visitor store here"),
+    "forgotten_label": ("Đã xóa dữ liệu nhận diện của khách", "Visitor data deleted"),
+    "forgotten": ("Đã xóa toàn bộ dữ liệu nhận diện của khách (đã ghi nhật ký)",
+                  "All the visitor's recognition data was deleted (logged)"),
+    # counter window: the actions ("action_" + action; staff_model.ACTIONS)
+    "action_call_next": ("Gọi số tiếp theo", "Call next"),
+    "action_recall": ("Gọi lại", "Recall"),
+    "action_start": ("Bắt đầu", "Start"),
+    "action_finish": ("Hoàn thành", "Finish"),
+    "action_no_show": ("Vắng mặt", "No-show"),
+    "action_transfer": ("Chuyển lĩnh vực", "Transfer"),
+    "action_call_number": ("Gọi số…", "Call a number…"),
+    "action_pause": ("Tạm dừng quầy", "Pause counter"),
+    "action_resume": ("Tiếp tục quầy", "Resume counter"),
+    # counter window: the ticket panel (staff_model.describe_ticket)
+    "caption_field": ("Lĩnh vực", "Field"),
+    "caption_procedure": ("Thủ tục", "Procedure"),
+    "caption_priority": ("Ưu tiên", "Priority"),
+    "caption_waited": ("Đã chờ", "Waited"),
+    "caption_status": ("Trạng thái", "Status"),
+    "minutes": ("{n} phút", Plural("{n} minute", "{n} minutes")),
+    "status_called_hint": ("{status} — chờ công dân đến", "{status} — waiting for the citizen"),
+    "called_times": ("{status} (gọi {n} lần)", Plural("{status} (called {n} time)", "{status} (called {n} times)")),
+    # waiting-room board
+    "board_title": ("Bảng gọi số", "Queue board"),
+    "default_office": ("Trung tâm Phục vụ hành chính công", "Public Administration Service Centre"),
+    "reconnecting": ("Đang kết nối lại…", "Reconnecting…"),
+    "loading": ("Đang tải…", "Loading…"),
+    "welcome": ("Xin chào quý công dân", "Welcome"),
+    "paused": ("Tạm dừng", "Paused"),
+    "recent_title": ("VỪA GỌI", "JUST CALLED"),
+    "to_counter": ("→ Quầy {n}", "→ Counter {n}"),
+    "waiting_total": ("ĐANG CHỜ: {n}", "WAITING: {n}"),
+    "board_nobody_waiting": ("Không có ai đang chờ", "Nobody is waiting"),
+    "field_waiting": ("{n} người · ~{m} phút", Plural("{n} person · ~{m} min", "{n} people · ~{m} min")),
+    "not_available": ("Tạm ngừng", "Not available"),
+    # command line (counter_display/__main__.py)
+    "cli_staff": ("cửa sổ quầy của cán bộ", "officer's counter window"),
+    "cli_board": ("bảng gọi số phòng chờ", "waiting-room board"),
+    "missing_sounds": ("Thiếu {n} tệp âm thanh, ví dụ {example}",
+                       Plural("missing {n} sound file: {example}", "missing {n} sound files, e.g. {example}")),
+}, dynamic_prefixes=("action_",))
