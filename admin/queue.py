@@ -2,6 +2,7 @@
 transfer, pause / resume, status, events."""
 from __future__ import annotations
 
+import getpass
 import sys
 from typing import Any, Callable
 
@@ -30,13 +31,19 @@ def cmd_issue(args) -> int:
     return 0
 
 
+def acting_as(args) -> str:
+    """Staff commands act as ``--officer NAME`` or as the administrator; the events say which."""
+    return f"officer:{args.officer}" if getattr(args, "officer", None) else f"admin:{getpass.getuser()}"
+
+
 def _counter_op(op: str) -> Callable:
     def run(args) -> int:
         svc = open_service(args)
         if op == "call" and args.label:
-            t = svc.call_ticket(args.counter, args.label)
+            t = svc.call_ticket(args.counter, args.label, actor=acting_as(args))
         else:
-            t = getattr(svc, {"call": "call_next", "no-show": "no_show"}.get(op, op))(args.counter)
+            t = getattr(svc, {"call": "call_next", "no-show": "no_show"}.get(op, op))(args.counter,
+                                                                                     actor=acting_as(args))
         if args.json:
             print_json(t)
         else:
@@ -46,18 +53,20 @@ def _counter_op(op: str) -> Callable:
 
 
 def cmd_reactivate(args) -> int:
-    print(ticket_line(open_service(args).reactivate(args.label), args.config.language))
+    print(ticket_line(open_service(args).reactivate(args.label, actor=acting_as(args)), args.config.language))
     return 0
 
 
 def cmd_transfer(args) -> int:
-    print(ticket_line(open_service(args).transfer(args.label, args.field), args.config.language))
+    t = open_service(args).transfer(args.label, args.field, actor=acting_as(args))
+    print(ticket_line(t, args.config.language))
     return 0
 
 
 def cmd_pause(args) -> int:
     svc = open_service(args)
-    c = svc.pause(args.counter) if args.command == "pause" else svc.resume(args.counter)
+    op = svc.pause if args.command == "pause" else svc.resume
+    c = op(args.counter, actor=acting_as(args))
     print(f"Quầy {c.number}: {'tạm dừng / paused' if c.paused else 'đang làm việc / open'}")
     return 0
 
@@ -113,6 +122,9 @@ def cmd_events(args) -> int:
 
 
 
+OFFICER_HELP = "act as this officer (written in the event); default: as the administrator"
+
+
 def add_commands(sub: Any) -> None:
     p = sub.add_parser("init", help="tạo/nâng cấp CSDL và nạp danh mục / create or migrate, load the catalogue")
     p.add_argument("--catalogue", help="catalogue TOML (default: assets/catalogue.toml)")
@@ -132,6 +144,7 @@ def add_commands(sub: Any) -> None:
         p = sub.add_parser(op, help=help_text)
         p.add_argument("counter", type=int)
         p.add_argument("--json", action="store_true")
+        p.add_argument("--officer", help=OFFICER_HELP)
         if op == "call":
             p.add_argument("--label", help="call this ticket instead of the next one")
         else:
@@ -140,14 +153,17 @@ def add_commands(sub: Any) -> None:
 
     p = sub.add_parser("reactivate", help="cho số vắng mặt chờ lại / a no-show waits again")
     p.add_argument("label")
+    p.add_argument("--officer", help=OFFICER_HELP)
     p.set_defaults(handler=cmd_reactivate)
     p = sub.add_parser("transfer", help="chuyển lĩnh vực / transfer to another field")
     p.add_argument("label")
     p.add_argument("field")
+    p.add_argument("--officer", help=OFFICER_HELP)
     p.set_defaults(handler=cmd_transfer)
     for op in ("pause", "resume"):
         p = sub.add_parser(op, help="tạm dừng / tiếp tục quầy — pause / resume a counter")
         p.add_argument("counter", type=int)
+        p.add_argument("--officer", help=OFFICER_HELP)
         p.set_defaults(handler=cmd_pause)
 
     p = sub.add_parser("status", help="lĩnh vực, số chờ, quầy / fields, waiting, counters")

@@ -226,7 +226,7 @@ class StaffWindow(QWidget):
         code = self.transfer_box.currentData()
         if ticket is None or not code:
             return
-        if self.run_action("transfer", lambda svc: svc.transfer(ticket.label, code)):
+        if self.run_action("transfer", lambda svc: svc.transfer(ticket.label, code, counter=self.counter_number)):
             self.transfer_panel.hide()
 
     def _do_call_number(self) -> None:
@@ -291,10 +291,15 @@ class StaffWindow(QWidget):
                 self.data = dataclasses.replace(self.data, counter=result)
         if error is not None:
             self.show_message(getattr(error, "message_vi", None) or f"Lỗi: {error}", error=True)
+            if tag == "sign_in":   # a wrong PIN is not left in the field to be "corrected" digit by digit
+                self.pin_edit.clear()
+                self.pin_edit.setFocus()
         elif tag == "sign_in":
             self.officer = result
             self.pin_edit.clear()
-            self.show_message(f"Xin chào {result.name}")
+            self.show_message(f"Xin chào {result.name}" + (
+                " — mã PIN của bạn quá ngắn: hãy đổi sang mã ít nhất 6 chữ số (báo cán bộ phụ trách) / "
+                "your PIN is too short: change it to at least 6 digits" if result.must_change_pin else ""))
             self.submit("fields", lambda svc: svc.fields())
         elif tag == "sign_out":
             self.officer = None

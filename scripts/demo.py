@@ -36,7 +36,7 @@ def main() -> int:
     printed = DEMO / "printed"
     svc = db.init_db(url, always_open=True)  # the demo is open around the clock
     if not any(o.name == "Cán bộ Demo" for o in svc.officers()):
-        svc.add_officer("Cán bộ Demo", "1234")
+        svc.add_officer("Cán bộ Demo", "246810")
 
     env = {**os.environ, "KIOSK_DB_URL": url, "KIOSK_PRINTER": f"preview://{printed}",
            "KIOSK_KEY_FILE": str(DEMO / "visitor.key"),
@@ -47,7 +47,7 @@ def main() -> int:
         print("Không thấy màn hình: chạy ẩn (offscreen) / no screen found: running offscreen")
         args.seconds = args.seconds or 15
     print(f"CSDL / database: {url}\nPhiếu in (PNG) / printed tickets: {printed}\n"
-          "Quầy 1: cán bộ 'Cán bộ Demo', PIN 1234 / counter 1: officer 'Cán bộ Demo', PIN 1234")
+          "Quầy 1: cán bộ 'Cán bộ Demo', PIN 246810 / counter 1: officer 'Cán bộ Demo', PIN 246810")
 
     procs = [
         subprocess.Popen([str(BIN / "counter-display"), "board", "--windowed"], env=env),
@@ -60,7 +60,7 @@ def main() -> int:
             for field in ("HT", "CT", "HT"):
                 print("  cấp số / issued", svc.issue(field, kiosk="demo").label)
             time.sleep(1)
-            t = svc.call_next(1)
+            t = svc.call_next(1, actor="admin:demo")
             print("  quầy 1 gọi / counter 1 calls", t.label if t else "-")
         end = time.monotonic() + args.seconds if args.seconds else None
         while end is None or time.monotonic() < end:

@@ -35,14 +35,14 @@ def test_enabled_actions_by_state():
 def queue(tmp_path):
     url = sqlite_queue(tmp_path)
     svc = open_queue(url)
-    svc.add_officer("Nguyễn Thị Lan", "4321", role="officer")
+    svc.add_officer("Nguyễn Thị Lan", "482913", role="officer")
     yield url, svc
     svc.close()
 
 
-def _window(qtbot, url, counter=1):
+def _window(qtbot, url, counter=1, clock=None):
     from counter_display.staff import StaffWindow
-    window = StaffWindow(lambda: open_queue(url), counter, poll_timeout=0.1)
+    window = StaffWindow(lambda: open_queue(url, clock=clock), counter, poll_timeout=0.1)
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()
@@ -50,7 +50,7 @@ def _window(qtbot, url, counter=1):
     return window
 
 
-def _sign_in(qtbot, window, pin="4321"):
+def _sign_in(qtbot, window, pin="482913"):
     window.officer_box.setCurrentText("Nguyễn Thị Lan")
     window.pin_edit.setText(pin)
     window.sign_in_button.click()
@@ -70,7 +70,7 @@ def test_sign_in_call_start_finish(qtbot, queue, tmp_path):
     window = _window(qtbot, url)
     try:
         assert window.pages.currentIndex() == 0 and _enabled(window) == set()
-        _sign_in(qtbot, window, pin="0000")
+        _sign_in(qtbot, window, pin="000000")
         assert window.officer is None and "Sai tên cán bộ hoặc mã PIN" in window.message.text()
         _sign_in(qtbot, window)
         assert window.officer is not None, window.message.text()
@@ -109,6 +109,31 @@ def test_sign_in_call_start_finish(qtbot, queue, tmp_path):
         _idle(qtbot, window)
         qtbot.waitUntil(lambda: window.data.ticket is None, timeout=10000)
         assert svc.ticket(first.label).status == "done"
+    finally:
+        window.shutdown()
+
+
+def test_five_wrong_pins_lock_the_window_even_for_the_right_pin(qtbot, queue):
+    import datetime as dt
+
+    from db import FixedClock
+    url, svc = queue
+    clock = FixedClock(dt.datetime.now(dt.timezone.utc))
+    window = _window(qtbot, url, clock=clock)
+    try:
+        for i in range(5):
+            _sign_in(qtbot, window, pin=f"90817{i}")
+            assert window.officer is None and window.pin_edit.text() == ""    # cleared for the next try
+            assert window.focusWidget() is window.pin_edit                   # and ready to type again
+            clock.advance(seconds=10)                                         # past the growing wait
+        assert "tạm khóa" in window.message.text() and "5 phút" in window.message.text()
+        _sign_in(qtbot, window)                                               # the right PIN
+        assert window.officer is None and window.pages.currentIndex() == 0
+        assert "tạm khóa" in window.message.text() and window.message.property("kind") == "error"
+        assert [e.kind for e in svc.events() if e.kind.startswith("sign_in")].count("sign_in_failed") == 5
+        clock.advance(minutes=5)
+        _sign_in(qtbot, window)
+        assert window.officer is not None and window.officer.name == "Nguyễn Thị Lan"
     finally:
         window.shutdown()
 
