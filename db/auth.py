@@ -147,3 +147,50 @@ class PinGuard:
 
     def succeeded(self) -> None:
         self.failures, self.blocked_until = 0, 0.0
+
+
+class PinCheck:
+    """One PIN — an argon2 hash (preferred) or a plain text — behind a PinGuard: the kiosk's admin exit.
+    ``attempt`` returns None when accepted, else the refusal to show (wrong, waiting, or locked)."""
+
+    def __init__(self, pin: str = "", pin_hash: str = "", policy: LockoutPolicy | None = None,
+                 clock=None):
+        import time
+        self.pin, self.pin_hash = (pin or "").strip(), (pin_hash or "").strip()
+        self.guard = PinGuard(policy)
+        self.clock = clock or time.monotonic
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.pin_hash or self.pin)
+
+    @property
+    def plain_length(self) -> int | None:
+        """The length of a plain-text PIN (the pad checks it once that many digits are in), else None."""
+        return len(self.pin) if self.pin and not self.pin_hash else None
+
+    def refusal(self) -> LockedOut | None:
+        return self.guard.refusal(self.clock())
+
+    def attempt(self, pin: str) -> AuthError | None:
+        now = self.clock()
+        if not self.configured:
+            return AuthError("Chưa đặt mã quản trị", "No admin PIN is set")
+        blocked = self.guard.refusal(now)
+        if blocked is not None:
+            return blocked
+        ok = verify_pin(self.pin_hash, pin) if self.pin_hash else _same(self.pin, pin)
+        if ok:
+            self.guard.succeeded()
+            return None
+        self.guard.failed(now)
+        blocked = self.guard.refusal(now)
+        if blocked is not None and self.guard.policy.locks(self.guard.failures):
+            return blocked
+        left = self.guard.policy.max_failures - self.guard.failures
+        return AuthError(f"Sai mã, còn {left} lần thử", f"Wrong PIN, {left} tries left")
+
+
+def _same(a: str, b: str) -> bool:
+    import hmac
+    return hmac.compare_digest(a.encode(), (b or "").encode())
