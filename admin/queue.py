@@ -17,6 +17,12 @@ def cmd_init(args) -> int:
     fields = svc.fields()
     print(f"Đã khởi tạo {url}: {len(fields)} lĩnh vực, {len(svc.counters())} quầy / "
           f"initialised: {len(fields)} fields, {len(svc.counters())} counters")
+    if not args.no_key:   # the one place a visitor key is made: every other program refuses without it
+        from core.visitors.store import create_key_file  # noqa: PLC0415
+        key = args.config.resolved_key_file
+        if create_key_file(key):
+            print(f"Đã tạo tệp khóa dữ liệu khách {key} (0600) — chép nó sang mọi kiosk/quầy cần nhận diện / "
+                  f"created the visitor key file {key}: copy it to every kiosk and counter that recognises")
     return 0
 
 
@@ -129,6 +135,7 @@ def add_commands(sub: Any) -> None:
     p = sub.add_parser("init", help="tạo/nâng cấp CSDL và nạp danh mục / create or migrate, load the catalogue")
     p.add_argument("--catalogue", help="catalogue TOML (default: assets/catalogue.toml)")
     p.add_argument("--always-open", action="store_true", help="demo/tests: open around the clock")
+    p.add_argument("--no-key", action="store_true", help="do not create the visitor key file (key_file)")
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("issue", help="cấp số / issue a ticket")

@@ -35,6 +35,8 @@ def main() -> int:
     url = f"sqlite:///{dbfile}"
     printed = DEMO / "printed"
     svc = db.init_db(url, always_open=True)  # the demo is open around the clock
+    from core.visitors.store import create_key_file
+    create_key_file(DEMO / "visitor.key")    # as 'kiosk-admin init' does: the programs never make their own
     if not any(o.name == "Cán bộ Demo" for o in svc.officers()):
         svc.add_officer("Cán bộ Demo", "246810")
 

@@ -12,16 +12,16 @@ import pytest
 from tests.conftest import REPO
 
 
-def admin(url, *args, stdin=None, timeout=60):
-    env = {**os.environ, "KIOSK_DB_URL": url}
+def admin(url, *args, stdin=None, timeout=60, env=None):
+    env = {**os.environ, "KIOSK_DB_URL": url, **(env or {})}
     env.pop("KIOSK_CONFIG", None)
     return subprocess.run([sys.executable, "-m", "admin.cli", *args], cwd=REPO, env=env, input=stdin,
                           capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture
-def url(db_url):
-    r = admin(db_url, "init", "--always-open")
+def url(db_url, tmp_path):
+    r = admin(db_url, "init", "--always-open", env={"KIOSK_KEY_FILE": str(tmp_path / "visitor.key")})
     assert r.returncode == 0, r.stderr
     assert "9 lĩnh vực" in r.stdout
     return db_url

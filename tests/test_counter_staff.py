@@ -202,7 +202,7 @@ def test_visitor_shown_only_through_the_privacy_store(tmp_path, queue):
     from db import OfficerInfo
     from core.visitors.store import VisitorStore
     url, svc = queue
-    store = VisitorStore(svc, tmp_path / "visitor.key")
+    store = VisitorStore(svc, tmp_path / "visitor.key", create_key=True)
     consent = store.record_consent(True, "kiosk-1")
     from core.visitors.cccd import parse_cccd
     vid = store.register_from_cccd(parse_cccd(
@@ -226,7 +226,7 @@ def test_officer_deletes_a_visitors_data_on_request(qtbot, tmp_path, queue):
     from counter_display.staff import StaffWindow
     url, svc = queue
     key = tmp_path / "visitor.key"
-    store = VisitorStore(svc, key)
+    store = VisitorStore(svc, key, create_key=True)
     consent = store.record_consent(True, "kiosk-1")
     vid = store.register_from_cccd(parse_cccd(
         "079301004567||Trần Thị Bích Ngọc|09072001|Nữ|45/2 Lê Văn Sỹ, TP. Hồ Chí Minh|12042022"),
