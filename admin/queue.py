@@ -13,6 +13,10 @@ from admin.common import EXIT_UNAVAILABLE, open_service, print_json, ticket_line
 
 def cmd_init(args) -> int:
     url = args.config.resolved_db_url
+    if args.roles_sql:   # for a DBA: nothing is changed
+        from db.roles import role_statements  # noqa: PLC0415
+        print(";\n".join(role_statements(args.role_prefix, args.schema)) + ";")
+        return 0
     svc = db.init_db(url, catalogue=args.catalogue, always_open=args.always_open)
     fields = svc.fields()
     print(f"Đã khởi tạo {url}: {len(fields)} lĩnh vực, {len(svc.counters())} quầy / "
@@ -23,6 +27,11 @@ def cmd_init(args) -> int:
         if create_key_file(key):
             print(f"Đã tạo tệp khóa dữ liệu khách {key} (0600) — chép nó sang mọi kiosk/quầy cần nhận diện / "
                   f"created the visitor key file {key}: copy it to every kiosk and counter that recognises")
+    if args.roles:
+        from db.roles import create_roles  # noqa: PLC0415
+        names = create_roles(url, args.role_prefix)
+        print(f"Đã tạo/cấp quyền vai trò / roles created and granted: {', '.join(names)} "
+              "(đặt mật khẩu / set passwords: ALTER ROLE … PASSWORD '…')")
     return 0
 
 
@@ -136,6 +145,11 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--catalogue", help="catalogue TOML (default: assets/catalogue.toml)")
     p.add_argument("--always-open", action="store_true", help="demo/tests: open around the clock")
     p.add_argument("--no-key", action="store_true", help="do not create the visitor key file (key_file)")
+    p.add_argument("--roles", action="store_true",
+                   help="PostgreSQL: create the kiosk, counter, board, register and admin roles (db/roles.py)")
+    p.add_argument("--roles-sql", action="store_true", help="print the roles' SQL instead of running anything")
+    p.add_argument("--role-prefix", default="", help="prefix of the role names (default: none)")
+    p.add_argument("--schema", default="public", help="schema for --roles-sql (default: public)")
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("issue", help="cấp số / issue a ticket")

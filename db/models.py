@@ -115,7 +115,9 @@ class Officer(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
     name: Mapped[str] = mapped_column(String(200))
-    pin_hash: Mapped[str] = mapped_column(String(200))  # argon2
+    # argon2; deferred: loading an officer (a board showing names) never reads it, and on PostgreSQL only the
+    # counter and admin roles may (db/roles.py)
+    pin_hash: Mapped[str] = mapped_column(String(200), deferred=True)
     role: Mapped[str] = mapped_column(String(16), default="officer")  # officer | supervisor | admin
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
