@@ -28,6 +28,20 @@ def cmd_officer_list(args) -> int:
     return 0
 
 
+def cmd_officer_change_pin(args) -> int:
+    """The officer types the old PIN, then the new one (twice on a terminal; one per line from stdin)."""
+    if sys.stdin.isatty():
+        old, new = getpass.getpass("PIN cũ / old PIN: "), getpass.getpass("PIN mới / new PIN: ")
+        if getpass.getpass("Nhập lại / again: ") != new:
+            print("Hai lần nhập không khớp / the two entries differ", file=sys.stderr)
+            return 2
+    else:
+        old, new = sys.stdin.readline().strip(), sys.stdin.readline().strip()
+    o = open_service(args).change_pin(args.name, old, new)
+    print(f"Đã đổi mã PIN của {o.name} / PIN changed")
+    return 0
+
+
 def cmd_officer_unlock(args) -> int:
     n = open_service(args).unlock_sign_in(officer=args.name, counter=args.counter,
                                           actor=f"admin:{getpass.getuser()}")
@@ -51,6 +65,9 @@ def add_commands(sub: Any) -> None:
     q.set_defaults(handler=cmd_officer_add)
     q = osub.add_parser("list", help="danh sách / list")
     q.set_defaults(handler=cmd_officer_list)
+    q = osub.add_parser("change-pin", help="đổi mã PIN / change a PIN (old, then new)")
+    q.add_argument("name")
+    q.set_defaults(handler=cmd_officer_change_pin)
     q = osub.add_parser("unlock", help="mở khóa đăng nhập / lift a sign-in lockout")
     q.add_argument("name", nargs="?", help="the officer (else: every lockout, or --counter's)")
     q.add_argument("--counter", type=int)

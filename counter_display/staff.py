@@ -298,8 +298,8 @@ class StaffWindow(QWidget):
             self.officer = result
             self.pin_edit.clear()
             self.show_message(f"Xin chào {result.name}" + (
-                " — mã PIN của bạn quá ngắn: hãy đổi sang mã ít nhất 6 chữ số (báo cán bộ phụ trách) / "
-                "your PIN is too short: change it to at least 6 digits" if result.must_change_pin else ""))
+                " — mã PIN của bạn quá ngắn: hãy đổi sang mã ít nhất 6 chữ số (cán bộ phụ trách: "
+                "kiosk-admin officer change-pin) / your PIN is too short: change it to at least 6 digits" if result.must_change_pin else ""))
             self.submit("fields", lambda svc: svc.fields())
         elif tag == "sign_out":
             self.officer = None

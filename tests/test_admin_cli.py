@@ -109,6 +109,11 @@ def test_hash_pin_for_the_kiosk_and_unlock(url):
     assert r.returncode == 0 and verify_pin(r.stdout.strip(), "582047") and "582047" not in r.stdout
     assert admin(url, "officer", "hash-pin", "--pin", "1234").returncode == 1
     assert "mở khóa" in admin(url, "officer", "unlock", "Lan").stdout
+    admin(url, "officer", "add", "Lan", "--pin", "739164")
+    r = admin(url, "officer", "change-pin", "Lan", stdin="739164\n1234\n")
+    assert r.returncode == 1 and "6–12 chữ số" in r.stderr
+    assert admin(url, "officer", "change-pin", "Lan", stdin="739164\n905127\n").returncode == 0
+    assert admin(url, "officer", "change-pin", "Lan", stdin="739164\n582047\n").returncode == 1   # old PIN gone
 
 
 def test_events_follow_json_prints_one_line_per_event_at_once(url):

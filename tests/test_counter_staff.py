@@ -40,13 +40,13 @@ def queue(tmp_path):
     svc.close()
 
 
-def _window(qtbot, url, counter=1, clock=None):
+def _window(qtbot, url, counter=1, clock=None, officers=1):
     from counter_display.staff import StaffWindow
     window = StaffWindow(lambda: open_queue(url, clock=clock), counter, poll_timeout=0.1)
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()
-    qtbot.waitUntil(lambda: window.data is not None and window.officer_box.count() == 1, timeout=10000)
+    qtbot.waitUntil(lambda: window.data is not None and window.officer_box.count() == officers, timeout=10000)
     return window
 
 
@@ -134,6 +134,24 @@ def test_five_wrong_pins_lock_the_window_even_for_the_right_pin(qtbot, queue):
         clock.advance(minutes=5)
         _sign_in(qtbot, window)
         assert window.officer is not None and window.officer.name == "Nguyễn Thị Lan"
+    finally:
+        window.shutdown()
+
+
+def test_a_four_digit_pin_signs_in_and_is_asked_to_change(qtbot, queue):
+    from db.auth import hash_pin
+    from db.models import Office, Officer
+    url, svc = queue
+    with svc.session() as s:                      # an officer added before new PINs needed 6 digits
+        office_id = s.query(Office.id).scalar()
+        s.add(Officer(office_id=office_id, name="Cán bộ Cũ", pin_hash=hash_pin("4321"), role="officer"))
+    window = _window(qtbot, url, officers=2)
+    try:
+        window.officer_box.setCurrentText("Cán bộ Cũ")
+        window.pin_edit.setText("4321")
+        window.sign_in_button.click()
+        qtbot.waitUntil(lambda: window.officer is not None, timeout=10000)
+        assert window.officer.must_change_pin and "quá ngắn" in window.message.text()
     finally:
         window.shutdown()
 
