@@ -145,3 +145,41 @@ def test_verify_audit_command_on_an_intact_log(queue_and_store, db_url):
     store.create_visitor(store.record_consent(True, "kiosk-1"))
     r = admin(db_url, "privacy", "verify-audit")
     assert r.returncode == 0 and "2 mục" in r.stdout, r.stderr
+
+
+def _migrate(url: str, target: str, downgrade: bool = False) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from db.engine import make_engines
+    engine, reader = make_engines(url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(db.MIGRATIONS))
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            (command.downgrade if downgrade else command.upgrade)(cfg, target)
+    finally:
+        engine.dispose()
+        reader.dispose()
+
+
+def test_migration_0005_chains_old_entries_and_remembers_old_ids(queue_and_store, db_url):
+    from sqlalchemy import inspect
+
+    from db.models import Base
+    svc, store = queue_and_store
+    old = store.create_visitor(store.record_consent(True, "kiosk-1"))
+    store.forget(old, actor="kiosk-1")
+    _migrate(db_url, "0003_notify_trigger", downgrade=True)      # a register from before this revision
+    with svc.engine.begin() as conn:
+        conn.execute(text("DELETE FROM privacy_audit WHERE action = 'consent'"))   # no trigger back then
+        assert "prev_hash" not in {c["name"] for c in inspect(conn).get_columns("privacy_audit")}
+    _migrate(db_url, "head")
+    insp = inspect(svc.engine)
+    for table in ("offices", "sign_in_guards", "id_allocations", "privacy_audit"):
+        assert {c["name"] for c in insp.get_columns(table)} == set(Base.metadata.tables[table].columns.keys())
+    check = store.verify_audit()
+    assert check.ok and check.entries == 2                       # the entries found were chained
+    assert store.create_visitor(store.record_consent(True, "kiosk-1")) > old   # the audit remembered the id
+    assert store.verify_audit().ok

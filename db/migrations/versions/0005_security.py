@@ -75,11 +75,9 @@ def downgrade() -> None:
     else:
         op.execute("DROP TRIGGER IF EXISTS privacy_audit_no_update")
         op.execute("DROP TRIGGER IF EXISTS privacy_audit_no_delete")
-    with op.batch_alter_table("privacy_audit") as batch:
-        batch.drop_column("entry_hash")
-        batch.drop_column("prev_hash")
+    # Plain DROP COLUMN (SQLite ≥ 3.35): a batch rebuild would drop "offices" under its foreign keys.
+    for table, column in (("privacy_audit", "entry_hash"), ("privacy_audit", "prev_hash"),
+                          ("offices", "sign_in_lockout_minutes"), ("offices", "sign_in_max_failures")):
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     op.drop_table("id_allocations")
     op.drop_table("sign_in_guards")
-    with op.batch_alter_table("offices") as batch:
-        batch.drop_column("sign_in_lockout_minutes")
-        batch.drop_column("sign_in_max_failures")
