@@ -120,8 +120,10 @@ def cmd_events(args) -> int:
                 if args.json:
                     print_json(ev)
                 else:
+                    who = ev.payload.get("actor") or ev.payload.get("officer") or ""   # who acted, or tried to
                     print(f"#{ev.id} {ev.at:%H:%M:%S} {ev.kind:<14} {ev.ticket_label or '':<6} "
-                          f"{'quầy ' + str(ev.counter_number) if ev.counter_number else ''}", flush=True)
+                          f"{'quầy ' + str(ev.counter_number) if ev.counter_number else ''} {who}".rstrip(),
+                          flush=True)
             if not feed.connected and not shown_offline:
                 print(f"(mất kết nối, đang thử lại / connection lost, retrying: {feed.last_error})",
                       file=sys.stderr, flush=True)

@@ -101,6 +101,8 @@ def test_staff_commands_act_as_admin_or_the_named_officer(url):
     events = [json.loads(line) for line in admin(url, "events", "--json").stdout.splitlines()]
     actors = {e["kind"]: e["payload"].get("actor") for e in events}
     assert actors["called"].startswith("admin:") and actors["recalled"] == "officer:Trần Văn Bình"
+    assert any(line.startswith("#") and "recalled" in line and line.endswith("officer:Trần Văn Bình")
+               for line in admin(url, "events").stdout.splitlines())   # the supervisor reads who did what
 
 
 def test_hash_pin_for_the_kiosk_and_unlock(url):
