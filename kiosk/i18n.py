@@ -69,8 +69,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "admin_clear": "Xóa",
         "admin_close": "Đóng",
         "admin_ok": "Xác nhận",
-        "admin_unset": "Chưa đặt mã quản trị (admin_pin_hash) — không thể thoát từ màn hình. "
-                       "Hãy báo cán bộ kỹ thuật.",
+        "admin_unset": "Chưa đặt mã quản trị (admin_pin_hash): không thể thoát. Hãy báo kỹ thuật viên.",
         # weekdays (catalogue keys)
         "day_mon": "Thứ Hai", "day_tue": "Thứ Ba", "day_wed": "Thứ Tư", "day_thu": "Thứ Năm",
         "day_fri": "Thứ Sáu", "day_sat": "Thứ Bảy", "day_sun": "Chủ Nhật",
@@ -132,8 +131,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "admin_clear": "Clear",
         "admin_close": "Close",
         "admin_ok": "OK",
-        "admin_unset": "No admin code is set (admin_pin_hash) — the kiosk cannot be left from the screen. "
-                       "Please tell the technician.",
+        "admin_unset": "No admin code is set (admin_pin_hash): the kiosk cannot be left. Tell the technician.",
         "day_mon": "Monday", "day_tue": "Tuesday", "day_wed": "Wednesday", "day_thu": "Thursday",
         "day_fri": "Friday", "day_sat": "Saturday", "day_sun": "Sunday",
         "say_home": "Please touch the service you need to get a number.",

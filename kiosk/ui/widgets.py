@@ -245,7 +245,7 @@ class PinPad(QWidget):
         self.keys: dict[str, QPushButton] = {}
         for i, key in enumerate("123456789"):
             self.keys[key] = b = button(key, name=f"pin_{key}")
-            b.setFixedSize(150, 108)
+            b.setFixedSize(150, 100)
             b.clicked.connect(lambda _=False, k=key: self._digit(k))
             grid.addWidget(b, i // 3, i % 3)
         self.clear = button("", name="pin_clear")
@@ -254,9 +254,9 @@ class PinPad(QWidget):
         self.ok = button("", name="pin_ok")
         self.keys["0"] = self.zero
         for col, b in enumerate((self.clear, self.zero, self.close_button)):
-            b.setFixedSize(150, 108)
+            b.setFixedSize(150, 100)
             grid.addWidget(b, 3, col)
-        self.ok.setFixedHeight(108)
+        self.ok.setFixedHeight(100)
         grid.addWidget(self.ok, 4, 0, 1, 3)
         self.zero.clicked.connect(lambda: self._digit("0"))
         self.clear.clicked.connect(self._clear)
@@ -269,6 +269,7 @@ class PinPad(QWidget):
         box.addWidget(self.message)
         box.addLayout(grid)
         self.setFixedSize(560, 900)
+        self.setStyleSheet("QPushButton:disabled { color: #6b6b6b; background: #d9d9d9; }")   # locked: seen
 
     def retranslate(self, tr) -> None:
         self.title.setText(tr("admin_title"))
