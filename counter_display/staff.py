@@ -342,6 +342,12 @@ class StaffWindow(QWidget):
             elif event.kind == "printed":
                 self.printer_faults.clear()
                 self.fault_label.hide()
+            elif event.kind == "sign_in_locked" and self.officer is not None and \
+                    self.officer.role in ("supervisor", "admin"):   # someone may be guessing PINs
+                p = event.payload
+                self.show_message(f"Cảnh báo: quầy {event.counter_number}: đăng nhập '{p.get('officer')}' bị khóa "
+                                  f"sau {p.get('failures')} lần sai mã PIN / sign-in locked after wrong PINs",
+                                  error=True)
 
     def _do_forget(self) -> None:
         ticket = self.data.ticket if self.data else None

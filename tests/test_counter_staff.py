@@ -50,8 +50,8 @@ def _window(qtbot, url, counter=1, clock=None, officers=1):
     return window
 
 
-def _sign_in(qtbot, window, pin="482913"):
-    window.officer_box.setCurrentText("Nguyễn Thị Lan")
+def _sign_in(qtbot, window, pin="482913", name="Nguyễn Thị Lan"):
+    window.officer_box.setCurrentText(name)
     window.pin_edit.setText(pin)
     window.sign_in_button.click()
     qtbot.waitUntil(lambda: not window.busy, timeout=10000)
@@ -134,6 +134,31 @@ def test_five_wrong_pins_lock_the_window_even_for_the_right_pin(qtbot, queue):
         clock.advance(minutes=5)
         _sign_in(qtbot, window)
         assert window.officer is not None and window.officer.name == "Nguyễn Thị Lan"
+    finally:
+        window.shutdown()
+
+
+def test_a_supervisor_sees_lockouts_at_other_counters(qtbot, queue):
+    import datetime as dt
+
+    import pytest
+
+    from db import AuthError, FixedClock
+    url, svc = queue
+    svc.add_officer("Trưởng bộ phận", "739164", role="supervisor")
+    window = _window(qtbot, url, counter=2, officers=2)
+    try:
+        _sign_in(qtbot, window, name="Trưởng bộ phận", pin="739164")
+        assert window.officer.role == "supervisor"
+        clock = FixedClock(dt.datetime.now(dt.timezone.utc))
+        guesser = open_queue(url, clock=clock)
+        for i in range(5):
+            with pytest.raises(AuthError):
+                guesser.sign_in(1, "Nguyễn Thị Lan", f"10000{i}")
+            clock.advance(seconds=10)
+        guesser.close()
+        qtbot.waitUntil(lambda: "bị khóa" in window.message.text(), timeout=10000)
+        assert "quầy 1" in window.message.text() and "Nguyễn Thị Lan" in window.message.text()
     finally:
         window.shutdown()
 

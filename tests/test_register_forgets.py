@@ -83,6 +83,21 @@ def _scan_sqlite(url: str) -> bytes:
     return b"".join(open(p, "rb").read() for p in (path, path + "-wal") if os.path.exists(p))
 
 
+def _pg_dump(url: str) -> bytes | None:
+    """The schema's data as pg_dump writes it (None without pg_dump on this machine)."""
+    import shutil
+    import subprocess
+
+    from sqlalchemy.engine import make_url
+    if shutil.which("pg_dump") is None:
+        return None
+    u = make_url(url)
+    schema = u.query["options"].split("=", 1)[1]
+    conninfo = u.set(drivername="postgresql", query={}).render_as_string(hide_password=False)
+    return subprocess.run(["pg_dump", "--data-only", "--schema", schema, conninfo], capture_output=True,
+                          check=True, timeout=60).stdout
+
+
 def test_forget_scrubs_the_visitor_from_tickets_and_events(queue_and_store, db_url):
     svc, store = queue_and_store
     vid = store.register_from_cccd(parse_cccd(PAYLOAD), store.record_consent(True, "kiosk-1"))
@@ -106,8 +121,8 @@ def test_forget_scrubs_the_visitor_from_tickets_and_events(queue_and_store, db_u
     with svc.session() as s:   # straight from the stored text, not through the JSON decoder
         stored = [r[0] for r in s.execute(text("SELECT CAST(payload AS TEXT) FROM events"))]
     assert not any(f'"visitor_id": {vid},' in p or f'"visitor_id": {vid}}}' in p for p in stored)
-    if db_url.startswith("sqlite"):          # not even the overwritten bytes remain in the file or its WAL
-        raw = _scan_sqlite(db_url)
+    raw = _scan_sqlite(db_url) if db_url.startswith("sqlite") else _pg_dump(db_url)
+    if raw is not None:                      # not even the overwritten bytes remain in the file or its WAL
         for secret in ("001099012345", "Nguyễn Văn An", f'"visitor_id": {vid},', f'"visitor_id": {vid}}}'):
             assert secret.encode() not in raw, secret
         assert f'"visitor_id": {keep},'.encode() in raw or f'"visitor_id": {keep}}}'.encode() in raw
