@@ -2,6 +2,7 @@
 transfer, pause / resume, status, events."""
 from __future__ import annotations
 
+import getpass
 import sys
 from typing import Any, Callable
 
@@ -12,10 +13,25 @@ from admin.common import EXIT_UNAVAILABLE, open_service, print_json, ticket_line
 
 def cmd_init(args) -> int:
     url = args.config.resolved_db_url
+    if args.roles_sql:   # for a DBA: nothing is changed
+        from db.roles import role_statements  # noqa: PLC0415
+        print(";\n".join(role_statements(args.role_prefix, args.schema)) + ";")
+        return 0
     svc = db.init_db(url, catalogue=args.catalogue, always_open=args.always_open)
     fields = svc.fields()
     print(f"Đã khởi tạo {url}: {len(fields)} lĩnh vực, {len(svc.counters())} quầy / "
           f"initialised: {len(fields)} fields, {len(svc.counters())} counters")
+    if not args.no_key:   # the one place a visitor key is made: every other program refuses without it
+        from core.visitors.store import create_key_file  # noqa: PLC0415
+        key = args.config.resolved_key_file
+        if create_key_file(key):
+            print(f"Đã tạo tệp khóa dữ liệu khách {key} (0600) — chép nó sang mọi kiosk/quầy cần nhận diện / "
+                  f"created the visitor key file {key}: copy it to every kiosk and counter that recognises")
+    if args.roles:
+        from db.roles import create_roles  # noqa: PLC0415
+        names = create_roles(url, args.role_prefix)
+        print(f"Đã tạo/cấp quyền vai trò / roles created and granted: {', '.join(names)} "
+              "(đặt mật khẩu / set passwords: ALTER ROLE … PASSWORD '…')")
     return 0
 
 
@@ -30,13 +46,19 @@ def cmd_issue(args) -> int:
     return 0
 
 
+def acting_as(args) -> str:
+    """Staff commands act as ``--officer NAME`` or as the administrator; the events say which."""
+    return f"officer:{args.officer}" if getattr(args, "officer", None) else f"admin:{getpass.getuser()}"
+
+
 def _counter_op(op: str) -> Callable:
     def run(args) -> int:
         svc = open_service(args)
         if op == "call" and args.label:
-            t = svc.call_ticket(args.counter, args.label)
+            t = svc.call_ticket(args.counter, args.label, actor=acting_as(args))
         else:
-            t = getattr(svc, {"call": "call_next", "no-show": "no_show"}.get(op, op))(args.counter)
+            t = getattr(svc, {"call": "call_next", "no-show": "no_show"}.get(op, op))(args.counter,
+                                                                                     actor=acting_as(args))
         if args.json:
             print_json(t)
         else:
@@ -46,18 +68,20 @@ def _counter_op(op: str) -> Callable:
 
 
 def cmd_reactivate(args) -> int:
-    print(ticket_line(open_service(args).reactivate(args.label), args.config.language))
+    print(ticket_line(open_service(args).reactivate(args.label, actor=acting_as(args)), args.config.language))
     return 0
 
 
 def cmd_transfer(args) -> int:
-    print(ticket_line(open_service(args).transfer(args.label, args.field), args.config.language))
+    t = open_service(args).transfer(args.label, args.field, actor=acting_as(args))
+    print(ticket_line(t, args.config.language))
     return 0
 
 
 def cmd_pause(args) -> int:
     svc = open_service(args)
-    c = svc.pause(args.counter) if args.command == "pause" else svc.resume(args.counter)
+    op = svc.pause if args.command == "pause" else svc.resume
+    c = op(args.counter, actor=acting_as(args))
     print(f"Quầy {c.number}: {'tạm dừng / paused' if c.paused else 'đang làm việc / open'}")
     return 0
 
@@ -96,8 +120,10 @@ def cmd_events(args) -> int:
                 if args.json:
                     print_json(ev)
                 else:
+                    who = ev.payload.get("actor") or ev.payload.get("officer") or ""   # who acted, or tried to
                     print(f"#{ev.id} {ev.at:%H:%M:%S} {ev.kind:<14} {ev.ticket_label or '':<6} "
-                          f"{'quầy ' + str(ev.counter_number) if ev.counter_number else ''}", flush=True)
+                          f"{'quầy ' + str(ev.counter_number) if ev.counter_number else ''} {who}".rstrip(),
+                          flush=True)
             if not feed.connected and not shown_offline:
                 print(f"(mất kết nối, đang thử lại / connection lost, retrying: {feed.last_error})",
                       file=sys.stderr, flush=True)
@@ -113,10 +139,19 @@ def cmd_events(args) -> int:
 
 
 
+OFFICER_HELP = "act as this officer (written in the event); default: as the administrator"
+
+
 def add_commands(sub: Any) -> None:
     p = sub.add_parser("init", help="tạo/nâng cấp CSDL và nạp danh mục / create or migrate, load the catalogue")
     p.add_argument("--catalogue", help="catalogue TOML (default: assets/catalogue.toml)")
     p.add_argument("--always-open", action="store_true", help="demo/tests: open around the clock")
+    p.add_argument("--no-key", action="store_true", help="do not create the visitor key file (key_file)")
+    p.add_argument("--roles", action="store_true",
+                   help="PostgreSQL: create the kiosk, counter, board, register and admin roles (db/roles.py)")
+    p.add_argument("--roles-sql", action="store_true", help="print the roles' SQL instead of running anything")
+    p.add_argument("--role-prefix", default="", help="prefix of the role names (default: none)")
+    p.add_argument("--schema", default="public", help="schema for --roles-sql (default: public)")
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("issue", help="cấp số / issue a ticket")
@@ -132,6 +167,7 @@ def add_commands(sub: Any) -> None:
         p = sub.add_parser(op, help=help_text)
         p.add_argument("counter", type=int)
         p.add_argument("--json", action="store_true")
+        p.add_argument("--officer", help=OFFICER_HELP)
         if op == "call":
             p.add_argument("--label", help="call this ticket instead of the next one")
         else:
@@ -140,14 +176,17 @@ def add_commands(sub: Any) -> None:
 
     p = sub.add_parser("reactivate", help="cho số vắng mặt chờ lại / a no-show waits again")
     p.add_argument("label")
+    p.add_argument("--officer", help=OFFICER_HELP)
     p.set_defaults(handler=cmd_reactivate)
     p = sub.add_parser("transfer", help="chuyển lĩnh vực / transfer to another field")
     p.add_argument("label")
     p.add_argument("field")
+    p.add_argument("--officer", help=OFFICER_HELP)
     p.set_defaults(handler=cmd_transfer)
     for op in ("pause", "resume"):
         p = sub.add_parser(op, help="tạm dừng / tiếp tục quầy — pause / resume a counter")
         p.add_argument("counter", type=int)
+        p.add_argument("--officer", help=OFFICER_HELP)
         p.set_defaults(handler=cmd_pause)
 
     p = sub.add_parser("status", help="lĩnh vực, số chờ, quầy / fields, waiting, counters")

@@ -60,7 +60,7 @@ def check_database(work: Path) -> str:
         field = svc.fields()[0]
         issued = svc.issue(field.code, kiosk="selftest")
         counter = next(c.number for c in svc.counters() if field.code in c.field_codes)
-        called = svc.call_next(counter)
+        called = svc.call_next(counter, actor="admin:selftest")
         if called is None or called.label != issued.label:
             raise RuntimeError(f"issued {issued.label} but counter {counter} called {called}")
         return f"{len(svc.fields())} fields, ticket {issued.label} issued and called at counter {counter}"

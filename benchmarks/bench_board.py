@@ -23,7 +23,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 def caller(url: str, n: int, stamps) -> None:
     from db import open_queue
-    svc = open_queue(url)
+    svc = open_queue(url, actor="admin:bench")
     time.sleep(1.5)
     for _ in range(n):
         svc.issue("HT")

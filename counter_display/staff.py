@@ -235,7 +235,7 @@ class StaffWindow(QWidget):
         code = self.transfer_box.currentData()
         if ticket is None or not code:
             return
-        if self.run_action("transfer", lambda svc: svc.transfer(ticket.label, code)):
+        if self.run_action("transfer", lambda svc: svc.transfer(ticket.label, code, counter=self.counter_number)):
             self.transfer_panel.hide()
 
     def _do_call_number(self) -> None:
@@ -301,10 +301,13 @@ class StaffWindow(QWidget):
         if error is not None:
             self.show_message(error.message(LANG) if isinstance(error, LocalizedError) else _t("error", reason=error),
                               error=True)
+            if tag == "sign_in":   # a wrong PIN is not left in the field to be "corrected" digit by digit
+                self.pin_edit.clear()
+                self.pin_edit.setFocus()
         elif tag == "sign_in":
             self.officer = result
             self.pin_edit.clear()
-            self.show_message(_t("hello", name=result.name))
+            self.show_message(_t("hello", name=result.name) + (_t("pin_must_change") if result.must_change_pin else ""))
             self.submit("fields", lambda svc: svc.fields())
         elif tag == "sign_out":
             self.officer = None
@@ -347,6 +350,12 @@ class StaffWindow(QWidget):
             elif event.kind == "printed":
                 self.printer_faults.clear()
                 self.fault_label.hide()
+            elif event.kind == "sign_in_locked" and self.officer is not None and \
+                    self.officer.role in ("supervisor", "admin"):   # someone may be guessing PINs
+                p = event.payload
+                self.show_message(f"Cảnh báo: quầy {event.counter_number}: đăng nhập '{p.get('officer')}' bị khóa "
+                                  f"sau {p.get('failures')} lần sai mã PIN / sign-in locked after wrong PINs",
+                                  error=True)
 
     def _do_forget(self) -> None:
         ticket = self.data.ticket if self.data else None

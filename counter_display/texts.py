@@ -22,6 +22,9 @@ WORDS = Catalogue("counter", {
     "sign_in": ("Đăng nhập", "Sign in"),
     "sign_out": ("Đăng xuất", "Sign out"),
     "enter_name_pin": ("Hãy nhập tên cán bộ và mã PIN", "Enter your name and PIN"),
+    "pin_must_change": (" — mã PIN của bạn quá ngắn: hãy đổi sang mã ít nhất 6 chữ số (kiosk-admin officer "
+                        "change-pin)", " — your PIN is too short: change it to at least 6 digits (kiosk-admin "
+                        "officer change-pin)"),
     "hello": ("Xin chào {name}", "Hello {name}"),
     "signed_out": ("Đã đăng xuất", "Signed out"),
     # counter window: the desk

@@ -15,6 +15,7 @@ from .dto import (CounterInfo, CounterState, Event, FieldInfo, IssuedTicket, Off
                   ProcedureInfo, Snapshot, TicketInfo, to_jsonable)
 from .errors import (CapReached, CatalogueError, InvalidState, NotFound, OfficeClosed, QueueError,
                      Unavailable)
+from .auth import LockedOut, NotSignedIn, WeakPin
 from .feed import EventFeed
 from .service import AuthError, QueueService
 from .vocabulary import PRIORITY_REASONS, STATUSES, priority_label, status_label
@@ -52,13 +53,17 @@ def init_db(url: str, catalogue: str | Path | None = None, always_open: bool = F
     return svc
 
 
-def open_queue(url: str, clock: Clock | None = None, office: str | None = None) -> QueueService:
-    return QueueService(url, clock=clock, office=office)
+def open_queue(url: str, clock: Clock | None = None, office: str | None = None,
+               actor: str | None = None) -> QueueService:
+    """``actor`` (e.g. "admin:demo"): who staff operations act as where no officer is signed in."""
+    svc = QueueService(url, clock=clock, office=office)
+    svc.default_actor = actor
+    return svc
 
 
 __all__ = ["init_db", "migrate", "open_queue", "QueueService", "EventFeed", "Clock", "FixedClock", "SystemClock",
            "QueueError", "OfficeClosed", "CapReached", "NotFound", "InvalidState", "Unavailable",
-           "CatalogueError", "AuthError", "PRIORITY_REASONS", "STATUSES", "priority_label",
-           "status_label", "TicketInfo", "IssuedTicket", "FieldInfo",
+           "CatalogueError", "AuthError", "LockedOut", "NotSignedIn", "WeakPin", "PRIORITY_REASONS", "STATUSES",
+           "priority_label", "status_label", "TicketInfo", "IssuedTicket", "FieldInfo",
            "ProcedureInfo", "CounterInfo", "CounterState", "OfficeInfo", "OfficerInfo", "Snapshot", "Event",
            "to_jsonable", "parse_catalogue", "load_catalogue_file", "apply_catalogue"]

@@ -80,7 +80,8 @@ def parse_catalogue(text: str, source: str = "<catalogue>") -> Catalogue:
     if not isinstance(office_raw, dict):
         check.fail("[office]", "thiếu mục [office]", "missing [office] section")
     check.known_keys(office_raw, {"code", "name_vi", "name_en", "timezone", "issue_cutoff_minutes",
-                                  "priority_mode", "interleave_after", "default_service_minutes", "hours"},
+                                  "priority_mode", "interleave_after", "default_service_minutes", "hours",
+                                  "sign_in_max_failures", "sign_in_lockout_minutes"},
                      "[office]")
     office = {
         "code": check.text(office_raw, "code", "[office]"),
@@ -91,6 +92,9 @@ def parse_catalogue(text: str, source: str = "<catalogue>") -> Catalogue:
         "priority_mode": check.text(office_raw, "priority_mode", "[office]", required=False, default="strict"),
         "interleave_after": check.integer(office_raw, "interleave_after", "[office]", 3, 1, 100),
         "default_service_minutes": check.integer(office_raw, "default_service_minutes", "[office]", 8, 1, 600),
+        # wrong PINs in a row before a lockout, and its first length (db.auth.LockoutPolicy)
+        "sign_in_max_failures": check.integer(office_raw, "sign_in_max_failures", "[office]", 5, 2, 20),
+        "sign_in_lockout_minutes": check.integer(office_raw, "sign_in_lockout_minutes", "[office]", 5, 1, 1440),
     }
     try:
         zoneinfo.ZoneInfo(office["timezone"])

@@ -98,6 +98,7 @@ class OfficerInfo:
     id: int
     name: str
     role: str
+    must_change_pin: bool = False   # signed in with a PIN shorter than new PINs may be: ask for a new one
 
 
 @dataclass(frozen=True)

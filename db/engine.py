@@ -1,6 +1,7 @@
 """Engines for SQLite (one machine) and PostgreSQL (a LAN), set up for atomic queue operations."""
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
 import time
@@ -35,8 +36,18 @@ def make_engines(url: str) -> tuple[Engine, Engine]:
         return engine, engine
     path = make_url(url).database
     if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        _create_private(Path(path))
     return _sqlite_engine(url, "BEGIN IMMEDIATE"), _sqlite_engine(url, "BEGIN")
+
+
+def _create_private(path: Path) -> None:
+    """Create a new SQLite file readable by its owner only (0600; SQLite gives its -wal and -shm files the
+    database file's mode). An existing file keeps its mode: a group the programs share stays possible."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))   # an empty file is an empty db
+    except FileExistsError:
+        pass
 
 
 def _sqlite_engine(url: str, begin: str) -> Engine:

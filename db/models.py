@@ -56,6 +56,9 @@ class Office(Base):
     priority_mode: Mapped[str] = mapped_column(String(16), default="strict")  # strict | interleave
     interleave_after: Mapped[int] = mapped_column(Integer, default=3)
     default_service_minutes: Mapped[int] = mapped_column(Integer, default=8)
+    # Guessing PINs (db.auth.LockoutPolicy): this many wrong PINs in a row lock for this many minutes.
+    sign_in_max_failures: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    sign_in_lockout_minutes: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
 
 
 class Field(Base):
@@ -112,7 +115,9 @@ class Officer(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
     name: Mapped[str] = mapped_column(String(200))
-    pin_hash: Mapped[str] = mapped_column(String(200))  # argon2
+    # argon2; deferred: loading an officer (a board showing names) never reads it, and on PostgreSQL only the
+    # counter and admin roles may (db/roles.py)
+    pin_hash: Mapped[str] = mapped_column(String(200), deferred=True)
     role: Mapped[str] = mapped_column(String(16), default="officer")  # officer | supervisor | admin
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -131,6 +136,30 @@ class Counter(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     fields: Mapped[list[Field]] = relationship(secondary=counter_fields, order_by="Field.sort_order")
     officer: Mapped[Officer | None] = relationship()
+
+
+class SignInGuard(Base):
+    """Wrong PINs in a row, per officer name (``scope="officer"``) and per counter (``scope="counter"``):
+    counted in the database so no process, window or restart resets them (db.auth.LockoutPolicy)."""
+
+    __tablename__ = "sign_in_guards"
+    __table_args__ = (UniqueConstraint("office_id", "scope", "subject"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    scope: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str] = mapped_column(String(200))   # the name as typed, or the counter number
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    blocked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class IdAllocation(Base):
+    """The last id handed out per kind (``"visitors"``): ids are never reused, even after the newest row
+    is deleted (SQLite's plain INTEGER PRIMARY KEY would give it again)."""
+
+    __tablename__ = "id_allocations"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    last_value: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class NumberSequence(Base):
@@ -210,5 +239,6 @@ class Event(Base):
 
 
 __all__ = ["Base", "Office", "Field", "Procedure", "Counter", "Officer", "NumberSequence", "Visitor",
+           "SignInGuard", "IdAllocation",
            "Ticket", "Event", "counter_fields", "UTCDateTime", "WAITING", "CALLED", "SERVING", "DONE",
            "NO_SHOW", "AT_COUNTER"]

@@ -7,12 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String
+import hashlib
+import json
+
+from sqlalchemy import DDL, Boolean, ForeignKey, Integer, LargeBinary, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models import Base, UTCDateTime, Visitor
 
-__all__ = ["Visitor", "VisitorIdentity", "FaceTemplate", "ConsentRecord", "PrivacyAuditEntry"]
+__all__ = ["Visitor", "VisitorIdentity", "FaceTemplate", "ConsentRecord", "PrivacyAuditEntry", "audit_hash",
+           "APPEND_ONLY_SQL", "GENESIS_HASH"]
+
+GENESIS_HASH = "0" * 64   # the "previous hash" of the first audit entry
 
 
 class VisitorIdentity(Base):
@@ -49,7 +55,12 @@ class ConsentRecord(Base):
 
 
 class PrivacyAuditEntry(Base):
-    """Who did what to personal data. ``visitor_id`` is a bare number (no FK) so entries outlive deletion."""
+    """Who did what to personal data. ``visitor_id`` is a bare number (no FK) so entries outlive deletion
+    (visitor ids are never reused, see db.models.IdAllocation).
+
+    Append-only and tamper-evident: triggers refuse UPDATE and DELETE (``APPEND_ONLY_SQL``), and each entry
+    carries ``entry_hash`` = SHA-256 over the previous entry's hash and its own fields (``audit_hash``), which
+    ``kiosk-admin privacy verify-audit`` recomputes."""
 
     __tablename__ = "privacy_audit"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,3 +69,38 @@ class PrivacyAuditEntry(Base):
     actor: Mapped[str] = mapped_column(String(64))
     visitor_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     detail: Mapped[str] = mapped_column(String(200), default="")
+    prev_hash: Mapped[str] = mapped_column(String(64), default=GENESIS_HASH, server_default=GENESIS_HASH)
+    entry_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+
+
+def audit_hash(prev_hash: str, at: dt.datetime, action: str, actor: str, visitor_id: int | None,
+               detail: str) -> str:
+    """The chained hash of one audit entry (``at`` as stored: UTC, microseconds)."""
+    if at.tzinfo is not None:
+        at = at.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    fields = [prev_hash, at.isoformat(timespec="microseconds"), action, actor, visitor_id, detail]
+    return hashlib.sha256(json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
+
+
+# Triggers that make the audit table append-only, per dialect (installed by migration 0005 and create_all).
+APPEND_ONLY_SQL = {
+    "sqlite": [
+        "CREATE TRIGGER IF NOT EXISTS privacy_audit_no_update BEFORE UPDATE ON privacy_audit "
+        "BEGIN SELECT RAISE(ABORT, 'privacy_audit is append-only'); END",
+        "CREATE TRIGGER IF NOT EXISTS privacy_audit_no_delete BEFORE DELETE ON privacy_audit "
+        "BEGIN SELECT RAISE(ABORT, 'privacy_audit is append-only'); END",
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION privacy_audit_append_only() RETURNS trigger AS $$ "
+        "BEGIN RAISE EXCEPTION 'privacy_audit is append-only'; END $$ LANGUAGE plpgsql",
+        "DROP TRIGGER IF EXISTS privacy_audit_no_change ON privacy_audit",
+        "CREATE TRIGGER privacy_audit_no_change BEFORE UPDATE OR DELETE ON privacy_audit "
+        "FOR EACH ROW EXECUTE FUNCTION privacy_audit_append_only()",
+        "DROP TRIGGER IF EXISTS privacy_audit_no_truncate ON privacy_audit",
+        "CREATE TRIGGER privacy_audit_no_truncate BEFORE TRUNCATE ON privacy_audit "
+        "FOR EACH STATEMENT EXECUTE FUNCTION privacy_audit_append_only()",
+    ],
+}
+for _dialect, _statements in APPEND_ONLY_SQL.items():
+    for _sql in _statements:
+        event.listen(PrivacyAuditEntry.__table__, "after_create", DDL(_sql).execute_if(dialect=_dialect))

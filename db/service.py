@@ -10,8 +10,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, bindparam, case, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -19,13 +17,15 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 from sqlalchemy.orm import Session, selectinload
 
 from . import dto
+from .auth import (AuthError, LockoutPolicy, NotSignedIn, check_new_pin, hash_pin, locked_out, must_change,
+                   verify_pin)
 from .catalogue import DAYS
 from .clock import Clock, SystemClock
 from .engine import is_sqlite, make_engines, normalise_url
 from .errors import CapReached, InvalidState, NotFound, OfficeClosed, QueueError, Unavailable
 from .vocabulary import PRIORITY_REASONS, WORDS, status_label
 from .models import (AT_COUNTER, CALLED, DONE, NO_SHOW, SERVING, WAITING, Counter, Event, Field, NumberSequence,
-                     Office, Officer, Procedure, Ticket)
+                     Office, Officer, Procedure, SignInGuard, Ticket)
 
 NOTIFY_CHANNEL = "kiosk_events"
 HISTORY_TICKETS = 20          # recent finished tickets used for the average service time
@@ -34,7 +34,7 @@ RECENT_CALLS = 8
 CATALOGUE_TTL_S = 10.0        # how stale a process may see office/field/procedure rows after a reload
 SERVICE_TIME_TTL_S = 30.0     # average service times are recomputed at most this often per field
 
-_hasher = PasswordHasher()
+_DUMMY_HASH = hash_pin("not-a-pin")   # an unknown name costs the same argon2 check as a known one
 
 
 @dataclass(frozen=True)
@@ -44,10 +44,6 @@ class _CatalogueCache:
     procedures: dict[tuple[int, str], Procedure]
     counters: dict[int, list[Counter]]          # by field id, all serving counters (paused as last loaded)
     loaded_at: float
-
-
-class AuthError(QueueError):
-    """Wrong officer name or PIN."""
 
 
 class QueueService:
@@ -151,6 +147,8 @@ class QueueService:
 
     def _event(self, s: Session, office: Office, kind: str, ticket: Ticket | None = None,
                counter: Counter | None = None, **payload) -> None:
+        if "actor" in s.info:
+            payload.setdefault("actor", s.info["actor"])
         if ticket is not None:
             s.flush()
             payload["ticket"] = dto.to_jsonable(self._info(ticket))
@@ -300,11 +298,12 @@ class QueueService:
         return math.ceil(ahead * self._avg_service_minutes(s, f) / open_counters)
 
     # ------------------------------------------------------------------ calling
-    def call_next(self, counter: int) -> dto.TicketInfo | None:
+    def call_next(self, counter: int, actor: str | None = None) -> dto.TicketInfo | None:
         """Finish what the counter holds and claim the next waiting ticket of its fields (or None)."""
         with self.session() as s:
             office = self._office(s)
             c = self._counter(s, office, counter)
+            self._acting(s, c, actor)
             if c.paused:
                 raise InvalidState(f"Quầy {c.number} đang tạm dừng — bấm 'Tiếp tục' trước",
                                    f"Counter {c.number} is paused — resume it first")
@@ -315,11 +314,12 @@ class QueueService:
             self._mark_called(s, office, c, t)
             return self._info(t)
 
-    def call_ticket(self, counter: int, label: str) -> dto.TicketInfo:
+    def call_ticket(self, counter: int, label: str, actor: str | None = None) -> dto.TicketInfo:
         """Call a chosen ticket (waiting, or a no-show who came back) to this counter."""
         with self.session() as s:
             office = self._office(s)
             c = self._counter(s, office, counter)
+            self._acting(s, c, actor)
             if c.paused:
                 raise InvalidState(f"Quầy {c.number} đang tạm dừng", f"Counter {c.number} is paused")
             t = self._ticket(s, office, label)
@@ -373,47 +373,52 @@ class QueueService:
         t.call_count = (t.call_count or 0) + 1
         self._event(s, office, "called", t, counter=c)
 
-    def recall(self, counter: int) -> dto.TicketInfo:
+    def recall(self, counter: int, actor: str | None = None) -> dto.TicketInfo:
         with self.session() as s:
             office = self._office(s)
             c = self._counter(s, office, counter)
+            self._acting(s, c, actor)
             t = self._require_current(s, c, (CALLED,))
             t.call_count += 1
             self._event(s, office, "recalled", t, counter=c)
             return self._info(t)
 
-    def start(self, counter: int) -> dto.TicketInfo:
+    def start(self, counter: int, actor: str | None = None) -> dto.TicketInfo:
         with self.session() as s:
             office = self._office(s)
             c = self._counter(s, office, counter)
+            self._acting(s, c, actor)
             t = self._require_current(s, c, (CALLED,))
             t.status, t.started_at = SERVING, self.clock.now()
             self._event(s, office, "started", t, counter=c)
             return self._info(t)
 
-    def finish(self, counter: int) -> dto.TicketInfo:
+    def finish(self, counter: int, actor: str | None = None) -> dto.TicketInfo:
         with self.session() as s:
             office = self._office(s)
             c = self._counter(s, office, counter)
+            self._acting(s, c, actor)
             t = self._require_current(s, c, AT_COUNTER)
             t.status, t.finished_at = DONE, self.clock.now()
             self._service_minutes.pop(t.field_id, None)
             self._event(s, office, "finished", t, counter=c)
             return self._info(t)
 
-    def no_show(self, counter: int) -> dto.TicketInfo:
+    def no_show(self, counter: int, actor: str | None = None) -> dto.TicketInfo:
         with self.session() as s:
             office = self._office(s)
             c = self._counter(s, office, counter)
+            self._acting(s, c, actor)
             t = self._require_current(s, c, (CALLED,))
             t.status, t.finished_at = NO_SHOW, self.clock.now()
             self._event(s, office, "no_show", t, counter=c)
             return self._info(t)
 
-    def reactivate(self, label: str) -> dto.TicketInfo:
+    def reactivate(self, label: str, counter: int | None = None, actor: str | None = None) -> dto.TicketInfo:
         """A no-show who came back waits again, in their original place."""
         with self.session() as s:
             office = self._office(s)
+            self._acting(s, None if counter is None else self._counter(s, office, counter), actor)
             t = self._ticket(s, office, label)
             if t.status != NO_SHOW:
                 raise InvalidState(f"Số {t.label} không ở trạng thái vắng mặt", f"Ticket {t.label} is not a no-show")
@@ -421,10 +426,12 @@ class QueueService:
             self._event(s, office, "reactivated", t)
             return self._info(t)
 
-    def transfer(self, label: str, field: str) -> dto.TicketInfo:
+    def transfer(self, label: str, field: str, counter: int | None = None, actor: str | None = None
+                 ) -> dto.TicketInfo:
         """Move a ticket to another field; it keeps its label and its arrival time."""
         with self.session() as s:
             office = self._office(s)
+            self._acting(s, None if counter is None else self._counter(s, office, counter), actor)
             t = self._ticket(s, office, label)
             target = self._field(s, office, field)
             if t.status not in (WAITING, CALLED, SERVING):
@@ -440,16 +447,17 @@ class QueueService:
                         to_field=target.code)
             return self._info(t)
 
-    def pause(self, counter: int) -> dto.CounterInfo:
-        return self._set_paused(counter, True)
+    def pause(self, counter: int, actor: str | None = None) -> dto.CounterInfo:
+        return self._set_paused(counter, True, actor)
 
-    def resume(self, counter: int) -> dto.CounterInfo:
-        return self._set_paused(counter, False)
+    def resume(self, counter: int, actor: str | None = None) -> dto.CounterInfo:
+        return self._set_paused(counter, False, actor)
 
-    def _set_paused(self, counter: int, paused: bool) -> dto.CounterInfo:
+    def _set_paused(self, counter: int, paused: bool, actor: str | None = None) -> dto.CounterInfo:
         with self.session() as s:
             office = self._office(s)
             c = self._counter(s, office, counter)
+            self._acting(s, c, actor)
             c.paused = paused
             self._cache = None  # estimates count open counters
             self._event(s, office, "counter_paused" if paused else "counter_resumed", counter=c)
@@ -460,15 +468,14 @@ class QueueService:
         name = (name or "").strip()
         if not name:
             raise InvalidState("Tên cán bộ không được để trống", "The officer's name cannot be empty")
-        if not (pin.isdigit() and 4 <= len(pin) <= 8):
-            raise InvalidState("Mã PIN phải gồm 4–8 chữ số", "The PIN must be 4–8 digits")
+        pin = check_new_pin(pin)   # at least 6 digits, not trivial
         if role not in ("officer", "supervisor", "admin"):
             raise InvalidState("Vai trò phải là officer, supervisor hoặc admin",
                                "Role must be officer, supervisor or admin")
         try:
             with self.session() as s:
                 office = self._office(s)
-                o = Officer(office_id=office.id, name=name, pin_hash=_hasher.hash(pin), role=role)
+                o = Officer(office_id=office.id, name=name, pin_hash=hash_pin(pin), role=role)
                 s.add(o)
                 s.flush()
                 self._event(s, office, "officer_added", name=name, role=role)
@@ -476,21 +483,124 @@ class QueueService:
         except IntegrityError:
             raise InvalidState(f"Đã có cán bộ tên '{name}'", f"An officer named '{name}' exists") from None
 
+    # Who acts: every staff operation names the officer signed in at its counter, or an explicit actor.
+    default_actor: str | None = None   # e.g. "admin:tests"; used only when nobody is signed in
+
+    def _acting(self, s: Session, c: Counter | None, actor: str | None) -> str:
+        """The actor of this transaction (written into each of its events), or NotSignedIn."""
+        who = (actor or "").strip()
+        if who.startswith("officer:"):
+            name = who.split(":", 1)[1].strip()
+            o = s.scalars(select(Officer).where(Officer.office_id == self._office(s).id, Officer.name == name,
+                                                Officer.active.is_(True))).first()
+            if o is None:
+                raise NotFound(f"Không có cán bộ '{name}'", f"No officer '{name}'")
+        elif who and who != "admin" and not who.startswith("admin:"):
+            raise AuthError(f"Người thực hiện không hợp lệ: '{who}' (officer:TÊN hoặc admin)",
+                            f"Invalid actor '{who}' (officer:NAME or admin)")
+        elif not who:
+            if c is not None and c.officer is not None:
+                who = f"officer:{c.officer.name}"
+            elif self.default_actor:
+                who = self.default_actor
+            else:
+                where_vi, where_en = (f"Quầy {c.number}", f"counter {c.number}") if c else ("Quầy", "this counter")
+                raise NotSignedIn(f"{where_vi} chưa có cán bộ đăng nhập", f"No officer signed in at {where_en}")
+        s.info["actor"] = who
+        return who
+
+    def _policy(self, office: Office) -> LockoutPolicy:
+        return LockoutPolicy(office.sign_in_max_failures or 5, office.sign_in_lockout_minutes or 5)
+
+    def _guard(self, s: Session, office: Office, scope: str, subject: str) -> SignInGuard:
+        """The failure count of one officer name or counter, locked for this transaction on PostgreSQL."""
+        ins = (pg_insert if self.is_postgres else sqlite_insert)(SignInGuard).values(
+            office_id=office.id, scope=scope, subject=subject[:200], failures=0)
+        s.execute(ins.on_conflict_do_nothing(index_elements=["office_id", "scope", "subject"]))
+        q = select(SignInGuard).where(SignInGuard.office_id == office.id, SignInGuard.scope == scope,
+                                      SignInGuard.subject == subject[:200])
+        return s.scalars(q.with_for_update() if self.is_postgres else q).one()
+
+    def _check_pin(self, s: Session, office: Office, name: str, pin: str, c: Counter | None
+                   ) -> tuple[Officer | None, AuthError | None]:
+        """Check a PIN under the guessing policy: (officer, None) or (None, the refusal). Failures are
+        counted on the officer name and on the counter; the caller commits them before raising."""
+        now, policy = self.clock.now(), self._policy(office)
+        guards = [self._guard(s, office, "officer", name)]
+        if c is not None:
+            guards.append(self._guard(s, office, "counter", str(c.number)))
+        blocked = [g for g in guards if g.blocked_until is not None and g.blocked_until > now]
+        if blocked:   # no PIN is checked, not even the right one
+            g = max(blocked, key=lambda g: g.blocked_until)
+            where = (" ở quầy này", " at this counter") if g.scope == "counter" else ("", "")
+            return None, locked_out(g.blocked_until, now, policy.locks(g.failures), *where)
+        o = s.scalars(select(Officer).where(Officer.office_id == office.id, Officer.name == name,
+                                            Officer.active.is_(True))).first()
+        if verify_pin(o.pin_hash if o is not None else _DUMMY_HASH, pin) and o is not None:
+            for g in guards:
+                g.failures, g.blocked_until = 0, None
+            return o, None
+        for g in guards:
+            g.failures, g.last_failed_at = g.failures + 1, now
+            g.blocked_until = now + policy.wait_after(g.failures)
+        worst = max(guards, key=lambda g: g.failures)
+        self._event(s, office, "sign_in_failed", counter=c, officer=name, failures=worst.failures)
+        if policy.locks(worst.failures):
+            self._event(s, office, "sign_in_locked", counter=c, officer=name, scope=worst.scope,
+                        failures=worst.failures, until=worst.blocked_until.isoformat())
+            where = (" ở quầy này", " at this counter") if worst.scope == "counter" else ("", "")
+            return None, locked_out(worst.blocked_until, now, True, *where)
+        left = policy.max_failures - worst.failures
+        return None, AuthError(f"Sai tên cán bộ hoặc mã PIN (còn {left} lần thử trước khi bị khóa)",
+                               f"Wrong officer name or PIN ({left} tries left before a lockout)")
+
     def sign_in(self, counter: int, officer: str, pin: str) -> dto.OfficerInfo:
+        """Sign in at a counter. Wrong PINs make the next try wait, then lock (db.auth.LockoutPolicy);
+        a PIN shorter than new PINs may be signs in with ``must_change_pin`` set."""
+        name = (officer or "").strip()
         with self.session() as s:
             office = self._office(s)
             c = self._counter(s, office, counter)
-            o = s.scalars(select(Officer).where(Officer.office_id == office.id, Officer.name == officer,
-                                                Officer.active.is_(True))).first()
-            try:
-                ok = o is not None and _hasher.verify(o.pin_hash, pin)
-            except (VerificationError, InvalidHashError):
-                ok = False
-            if not ok:
-                raise AuthError("Sai tên cán bộ hoặc mã PIN", "Wrong officer name or PIN")
-            c.officer_id, c.officer = o.id, o
-            self._event(s, office, "signed_in", counter=c, officer=o.name)
-            return dto.OfficerInfo(o.id, o.name, o.role)
+            o, refused = self._check_pin(s, office, name, pin or "", c)
+            if o is not None:
+                c.officer_id, c.officer = o.id, o
+                change = must_change(pin)
+                self._event(s, office, "signed_in", counter=c, officer=o.name, must_change_pin=change)
+                return dto.OfficerInfo(o.id, o.name, o.role, must_change_pin=change)
+        raise refused   # after the commit: the failure stays counted
+
+    def change_pin(self, officer: str, old_pin: str, new_pin: str, counter: int | None = None
+                   ) -> dto.OfficerInfo:
+        """An officer replaces their PIN (the old one checked under the same guessing policy)."""
+        name = (officer or "").strip()
+        new_pin = check_new_pin(new_pin)
+        if new_pin == (old_pin or ""):
+            raise InvalidState("Mã PIN mới phải khác mã cũ", "The new PIN must differ from the old one")
+        with self.session() as s:
+            office = self._office(s)
+            c = self._counter(s, office, counter) if counter is not None else None
+            o, refused = self._check_pin(s, office, name, old_pin or "", c)
+            if o is not None:
+                o.pin_hash = hash_pin(new_pin)
+                self._event(s, office, "pin_changed", counter=c, officer=o.name)
+                return dto.OfficerInfo(o.id, o.name, o.role)
+        raise refused
+
+    def unlock_sign_in(self, officer: str | None = None, counter: int | None = None,
+                       actor: str = "admin") -> int:
+        """A supervisor lifts a lockout (of an officer name, a counter, or both); returns how many."""
+        with self.session() as s:
+            office = self._office(s)
+            q = select(SignInGuard).where(SignInGuard.office_id == office.id, SignInGuard.failures > 0)
+            keys = [("officer", officer.strip())] if officer else []
+            keys += [("counter", str(int(counter)))] if counter is not None else []
+            rows = [g for g in s.scalars(q) if not keys or (g.scope, g.subject) in keys]
+            for g in rows:
+                g.failures, g.blocked_until = 0, None
+            s.info["actor"] = actor
+            self._event(s, office, "sign_in_unlocked", officer=officer, counter_number=counter,
+                        cleared=len(rows))
+            return len(rows)
 
     def sign_out(self, counter: int) -> None:
         with self.session() as s:

@@ -72,6 +72,9 @@ WORDS = Catalogue("kiosk", {
     "admin_wrong": ("Sai mã, vui lòng thử lại", "Wrong code, please try again"),
     "admin_clear": ("Xóa", "Clear"),
     "admin_close": ("Đóng", "Close"),
+    "admin_ok": ("Xác nhận", "OK"),
+    "admin_unset": ("Chưa đặt mã quản trị (admin_pin_hash): không thể thoát. Hãy báo kỹ thuật viên.",
+                    "No admin code is set (admin_pin_hash): the kiosk cannot be left. Tell the technician."),
     # weekdays (catalogue keys)
     "day_mon": ("Thứ Hai", "Monday"),
     "day_tue": ("Thứ Ba", "Tuesday"),

@@ -8,7 +8,7 @@ each a separate process against one queue (SQLite in .demo/, or --db URL), with 
 
 With --simulate (the default) simulated citizens take tickets (some priority, some with a procedure) and
 simulated officers at counters 2–5 call, recall, finish and mark no-shows; counter 1 is yours (officer
-"Cán bộ Demo", PIN 123456). Tap the kiosk and use counter 1 at the same time.
+"Cán bộ Demo", PIN 246810). Tap the kiosk and use counter 1 at the same time.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / ".demo"
 BIN = Path(sys.executable).parent
-DEMO_OFFICER, DEMO_PIN = "Cán bộ Demo", "123456"
+DEMO_OFFICER, DEMO_PIN = "Cán bộ Demo", "246810"
 SIMULATED_COUNTERS = (2, 3, 4, 5)
 
 
@@ -111,12 +111,16 @@ class Simulation:
         for n, counter in enumerate(SIMULATED_COUNTERS):
             name = f"Cán bộ mô phỏng {counter}"
             if not any(o.name == name for o in self.svc.officers()):
-                self.svc.add_officer(name, f"{counter}{counter}0{counter}0{counter}")
+                self.svc.add_officer(name, self.pin(counter))
             try:
-                self.svc.sign_in(counter, name, f"{counter}{counter}0{counter}0{counter}")
+                self.svc.sign_in(counter, name, self.pin(counter))
             except self.db.QueueError:
                 pass
         self.thread.start()
+
+    @staticmethod
+    def pin(counter: int) -> str:
+        return f"{counter}9{counter}7{counter}5"
 
     def _wait(self, seconds: float) -> bool:
         return self.stop_event.wait(seconds * self.pace)
@@ -211,6 +215,9 @@ def main(argv: list[str] | None = None) -> int:
     shots = out / "screenshots"
     shots.mkdir(exist_ok=True)
     svc = db.init_db(url, always_open=True)  # the demo is open around the clock
+    from core.visitors.store import create_key_file
+    if not (out / "visitor.key").exists():
+        create_key_file(out / "visitor.key")   # as 'kiosk-admin init' does: the programs never make their own
     if not any(o.name == DEMO_OFFICER for o in svc.officers()):
         svc.add_officer(DEMO_OFFICER, DEMO_PIN)
 

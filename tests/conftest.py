@@ -68,6 +68,7 @@ def queue(db_url, clock):
     """A migrated queue with the catalogue loaded, at Monday 09:00."""
     from db import init_db
     svc = init_db(db_url, clock=clock)
+    svc.default_actor = "admin:tests"   # staff operations without signing an officer in (tests of the queue)
     yield svc
     svc.close()
 
@@ -77,5 +78,6 @@ def open_queue(db_url):
     """A migrated queue open around the clock, for tests where other processes use the system clock."""
     from db import init_db
     svc = init_db(db_url, always_open=True)
+    svc.default_actor = "admin:tests"
     yield svc
     svc.close()

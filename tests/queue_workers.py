@@ -7,7 +7,7 @@ import time
 
 def issue_many(url: str, fields: list[str], n: int, go_at: float) -> list[str]:
     import db
-    svc = db.open_queue(url)
+    svc = db.open_queue(url, actor="admin:tests")
     while time.time() < go_at:  # start together
         time.sleep(0.001)
     labels = [svc.issue(fields[i % len(fields)], priority="elderly" if i % 7 == 0 else None).label
@@ -18,7 +18,7 @@ def issue_many(url: str, fields: list[str], n: int, go_at: float) -> list[str]:
 
 def call_until_empty(url: str, counter: int, go_at: float) -> list[str]:
     import db
-    svc = db.open_queue(url)
+    svc = db.open_queue(url, actor="admin:tests")
     while time.time() < go_at:
         time.sleep(0.001)
     called = []
@@ -32,7 +32,7 @@ def churn_forever(url: str, seed: int) -> None:
     """Issue, call, start, finish and transfer at random until killed."""
     import db
     rnd = random.Random(seed)
-    svc = db.open_queue(url)
+    svc = db.open_queue(url, actor="admin:tests")
     fields = ["HT", "CT", "DD", "TN"]
     while True:
         op = rnd.random()

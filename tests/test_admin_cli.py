@@ -12,16 +12,16 @@ import pytest
 from tests.conftest import REPO
 
 
-def admin(url, *args, stdin=None, timeout=60):
-    env = {**os.environ, "KIOSK_DB_URL": url}
+def admin(url, *args, stdin=None, timeout=60, env=None):
+    env = {**os.environ, "KIOSK_DB_URL": url, **(env or {})}
     env.pop("KIOSK_CONFIG", None)
     return subprocess.run([sys.executable, "-m", "admin.cli", *args], cwd=REPO, env=env, input=stdin,
                           capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture
-def url(db_url):
-    r = admin(db_url, "init", "--always-open")
+def url(db_url, tmp_path):
+    r = admin(db_url, "init", "--always-open", env={"KIOSK_KEY_FILE": str(tmp_path / "visitor.key")})
     assert r.returncode == 0, r.stderr
     assert "9 lĩnh vực" in r.stdout
     return db_url
@@ -62,7 +62,7 @@ def test_user_mistakes_give_plain_messages_not_tracebacks(url):
         (("issue", "ZZ"), 1, "Không có lĩnh vực"),
         (("finish", "3"), 1, "chưa gọi số nào"),
         (("call", "99"), 1, "Không có quầy số 99"),
-        (("officer", "add", "Lan", "--pin", "12"), 1, "4–8 chữ số"),
+        (("officer", "add", "Lan", "--pin", "1234"), 1, "6–12 chữ số"),   # new PINs: at least 6 digits
     ]:
         r = admin(url, *args)
         assert r.returncode == code and words in r.stderr and "Traceback" not in r.stderr
@@ -85,9 +85,37 @@ def test_bad_catalogue_is_refused_and_changes_nothing(url, tmp_path):
 
 
 def test_officer_add_reads_pin_from_stdin(url):
-    r = admin(url, "officer", "add", "Trần Văn Bình", "--role", "supervisor", stdin="2580\n")
+    r = admin(url, "officer", "add", "Trần Văn Bình", "--role", "supervisor", stdin="258063\n")
     assert r.returncode == 0, r.stderr
     assert "Trần Văn Bình\tsupervisor" in admin(url, "officer", "list").stdout
+
+
+def test_staff_commands_act_as_admin_or_the_named_officer(url):
+    admin(url, "officer", "add", "Trần Văn Bình", "--pin", "739164")
+    admin(url, "issue", "HT")
+    admin(url, "issue", "HT")
+    assert admin(url, "call", "1").returncode == 0
+    assert admin(url, "recall", "1", "--officer", "Trần Văn Bình").returncode == 0
+    r = admin(url, "finish", "1", "--officer", "Không Có Ai")
+    assert r.returncode == 1 and "Không có cán bộ" in r.stderr
+    events = [json.loads(line) for line in admin(url, "events", "--json").stdout.splitlines()]
+    actors = {e["kind"]: e["payload"].get("actor") for e in events}
+    assert actors["called"].startswith("admin:") and actors["recalled"] == "officer:Trần Văn Bình"
+    assert any(line.startswith("#") and "recalled" in line and line.endswith("officer:Trần Văn Bình")
+               for line in admin(url, "events").stdout.splitlines())   # the supervisor reads who did what
+
+
+def test_hash_pin_for_the_kiosk_and_unlock(url):
+    from db.auth import verify_pin
+    r = admin(url, "officer", "hash-pin", stdin="582047\n")
+    assert r.returncode == 0 and verify_pin(r.stdout.strip(), "582047") and "582047" not in r.stdout
+    assert admin(url, "officer", "hash-pin", "--pin", "1234").returncode == 1
+    assert "mở khóa" in admin(url, "officer", "unlock", "Lan").stdout
+    admin(url, "officer", "add", "Lan", "--pin", "739164")
+    r = admin(url, "officer", "change-pin", "Lan", stdin="739164\n1234\n")
+    assert r.returncode == 1 and "6–12 chữ số" in r.stderr
+    assert admin(url, "officer", "change-pin", "Lan", stdin="739164\n905127\n").returncode == 0
+    assert admin(url, "officer", "change-pin", "Lan", stdin="739164\n582047\n").returncode == 1   # old PIN gone
 
 
 def test_events_follow_json_prints_one_line_per_event_at_once(url):

@@ -38,7 +38,7 @@ def _drain(feed, model, rounds=20):
 
 
 def test_model_follows_snapshot_then_events(sqlite_url):
-    svc = open_queue(sqlite_url)
+    svc = open_queue(sqlite_url, actor="admin:tests")
     a = svc.issue("HT").ticket
     b = svc.issue("HT").ticket
     svc.issue("CT")
@@ -132,7 +132,7 @@ def _follow_call_disconnect_catch_up(qtbot, tmp_path, board_url, service_url, br
     """Calls in this process reach the board's feed; a cut-off board says so and catches up, no restart."""
     announcer, player, renderer = _announcer(tmp_path)
     window = _board(qtbot, board_url, announcer)
-    svc = open_queue(service_url)
+    svc = open_queue(service_url, actor="admin:tests")
     tickets = [svc.issue("HT").ticket for _ in range(3)]
     try:
         svc.call_next(1)

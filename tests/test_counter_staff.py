@@ -35,23 +35,23 @@ def test_enabled_actions_by_state():
 def queue(tmp_path):
     url = sqlite_queue(tmp_path)
     svc = open_queue(url)
-    svc.add_officer("Nguyễn Thị Lan", "4321", role="officer")
+    svc.add_officer("Nguyễn Thị Lan", "482913", role="officer")
     yield url, svc
     svc.close()
 
 
-def _window(qtbot, url, counter=1):
+def _window(qtbot, url, counter=1, clock=None, officers=1):
     from counter_display.staff import StaffWindow
-    window = StaffWindow(lambda: open_queue(url), counter, poll_timeout=0.1)
+    window = StaffWindow(lambda: open_queue(url, clock=clock), counter, poll_timeout=0.1)
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()
-    qtbot.waitUntil(lambda: window.data is not None and window.officer_box.count() == 1, timeout=10000)
+    qtbot.waitUntil(lambda: window.data is not None and window.officer_box.count() == officers, timeout=10000)
     return window
 
 
-def _sign_in(qtbot, window, pin="4321"):
-    window.officer_box.setCurrentText("Nguyễn Thị Lan")
+def _sign_in(qtbot, window, pin="482913", name="Nguyễn Thị Lan"):
+    window.officer_box.setCurrentText(name)
     window.pin_edit.setText(pin)
     window.sign_in_button.click()
     qtbot.waitUntil(lambda: not window.busy, timeout=10000)
@@ -92,7 +92,7 @@ def test_sign_in_call_start_finish(qtbot, queue, tmp_path):
     window = _window(qtbot, url)
     try:
         assert window.pages.currentIndex() == 0 and _enabled(window) == set()
-        _sign_in(qtbot, window, pin="0000")
+        _sign_in(qtbot, window, pin="000000")
         assert window.officer is None and "Sai tên cán bộ hoặc mã PIN" in window.message.text()
         _sign_in(qtbot, window)
         assert window.officer is not None, window.message.text()
@@ -131,6 +131,74 @@ def test_sign_in_call_start_finish(qtbot, queue, tmp_path):
         _idle(qtbot, window)
         qtbot.waitUntil(lambda: window.data.ticket is None, timeout=10000)
         assert svc.ticket(first.label).status == "done"
+    finally:
+        window.shutdown()
+
+
+def test_five_wrong_pins_lock_the_window_even_for_the_right_pin(qtbot, queue):
+    import datetime as dt
+
+    from db import FixedClock
+    url, svc = queue
+    clock = FixedClock(dt.datetime.now(dt.timezone.utc))
+    window = _window(qtbot, url, clock=clock)
+    try:
+        for i in range(5):
+            _sign_in(qtbot, window, pin=f"90817{i}")
+            assert window.officer is None and window.pin_edit.text() == ""    # cleared for the next try
+            assert window.focusWidget() is window.pin_edit                   # and ready to type again
+            clock.advance(seconds=10)                                         # past the growing wait
+        assert "tạm khóa" in window.message.text() and "5 phút" in window.message.text()
+        _sign_in(qtbot, window)                                               # the right PIN
+        assert window.officer is None and window.pages.currentIndex() == 0
+        assert "tạm khóa" in window.message.text() and window.message.property("kind") == "error"
+        assert [e.kind for e in svc.events() if e.kind.startswith("sign_in")].count("sign_in_failed") == 5
+        clock.advance(minutes=5)
+        _sign_in(qtbot, window)
+        assert window.officer is not None and window.officer.name == "Nguyễn Thị Lan"
+    finally:
+        window.shutdown()
+
+
+def test_a_supervisor_sees_lockouts_at_other_counters(qtbot, queue):
+    import datetime as dt
+
+    import pytest
+
+    from db import AuthError, FixedClock
+    url, svc = queue
+    svc.add_officer("Trưởng bộ phận", "739164", role="supervisor")
+    window = _window(qtbot, url, counter=2, officers=2)
+    try:
+        _sign_in(qtbot, window, name="Trưởng bộ phận", pin="739164")
+        assert window.officer.role == "supervisor"
+        clock = FixedClock(dt.datetime.now(dt.timezone.utc))
+        guesser = open_queue(url, clock=clock)
+        for i in range(5):
+            with pytest.raises(AuthError):
+                guesser.sign_in(1, "Nguyễn Thị Lan", f"10000{i}")
+            clock.advance(seconds=10)
+        guesser.close()
+        qtbot.waitUntil(lambda: "bị khóa" in window.message.text(), timeout=10000)
+        assert "quầy 1" in window.message.text() and "Nguyễn Thị Lan" in window.message.text()
+    finally:
+        window.shutdown()
+
+
+def test_a_four_digit_pin_signs_in_and_is_asked_to_change(qtbot, queue):
+    from db.auth import hash_pin
+    from db.models import Office, Officer
+    url, svc = queue
+    with svc.session() as s:                      # an officer added before new PINs needed 6 digits
+        office_id = s.query(Office.id).scalar()
+        s.add(Officer(office_id=office_id, name="Cán bộ Cũ", pin_hash=hash_pin("4321"), role="officer"))
+    window = _window(qtbot, url, officers=2)
+    try:
+        window.officer_box.setCurrentText("Cán bộ Cũ")
+        window.pin_edit.setText("4321")
+        window.sign_in_button.click()
+        qtbot.waitUntil(lambda: window.officer is not None, timeout=10000)
+        assert window.officer.must_change_pin and "quá ngắn" in window.message.text()
     finally:
         window.shutdown()
 
@@ -199,7 +267,7 @@ def test_visitor_shown_only_through_the_privacy_store(tmp_path, queue):
     from db import OfficerInfo
     from core.visitors.store import VisitorStore
     url, svc = queue
-    store = VisitorStore(svc, tmp_path / "visitor.key")
+    store = VisitorStore(svc, tmp_path / "visitor.key", create_key=True)
     consent = store.record_consent(True, "kiosk-1")
     from core.visitors.cccd import parse_cccd
     vid = store.register_from_cccd(parse_cccd(
@@ -223,7 +291,7 @@ def test_officer_deletes_a_visitors_data_on_request(qtbot, tmp_path, queue):
     from counter_display.staff import StaffWindow
     url, svc = queue
     key = tmp_path / "visitor.key"
-    store = VisitorStore(svc, key)
+    store = VisitorStore(svc, key, create_key=True)
     consent = store.record_consent(True, "kiosk-1")
     vid = store.register_from_cccd(parse_cccd(
         "079301004567||Trần Thị Bích Ngọc|09072001|Nữ|45/2 Lê Văn Sỹ, TP. Hồ Chí Minh|12042022"),

@@ -143,7 +143,7 @@ def test_store_backed_recognizer_needs_consent_and_forgets(sample, tmp_path) -> 
     everyone, returning, _ = sample
     engine = create_engine(f"sqlite:///{tmp_path / 'q.sqlite3'}")
     Base.metadata.create_all(engine)
-    store = VisitorStore(engine, tmp_path / "visitor.key")
+    store = VisitorStore(engine, tmp_path / "visitor.key", create_key=True)
     rec = Recognizer(store, rule=DecisionRule(min_frames=1))
     from db.models import Visitor
     from sqlalchemy.orm import Session
@@ -174,7 +174,7 @@ def test_kiosk_admin_face_commands_end_to_end(sample, tmp_path, monkeypatch, cap
     key = tmp_path / "visitor.key"
     monkeypatch.setenv("KIOSK_KEY_FILE", str(key))
     db.init_db(url)
-    store = VisitorStore(db.open_queue(url), key)
+    store = VisitorStore(db.open_queue(url), key, create_key=True)
     vid = store.create_visitor(store.record_consent(True, "kiosk-1"))
     photos = everyone[returning[0]]
     assert admin.main(["--db", url, "face", "enroll", "--visitor", str(vid), *map(str, photos[:2])]) == 0

@@ -330,6 +330,53 @@ def test_only_the_admin_pin_closes_the_full_screen_kiosk(qtbot, ready_db, start_
     assert not w.backend.thread.isRunning()
 
 
+def test_admin_pin_pad_takes_a_hash_and_locks_after_five_wrong_pins(qtbot, ready_db, start_kiosk):
+    from db.auth import hash_pin
+    w = start_kiosk(ready_db, fullscreen=True, admin_pin_hash=hash_pin("582047"))
+    wait_home(qtbot, w)
+    now = [1000.0]
+    w.pin_pad.check.clock = lambda: now[0]             # the pad's own time: no waiting in the test
+    w.clock_label.long_pressed.emit()
+    pad = w.pin_pad
+
+    def enter(pin):
+        for key in pin:
+            tap(qtbot, pad.keys[key])
+        tap(qtbot, pad.ok)
+
+    for i in range(5):
+        enter(f"11111{i}")
+        assert w.isVisible() and pad.message.text()
+        now[0] += 10                                    # past the growing wait (its timer re-enables)
+        pad._unblock()
+    assert pad.check.guard.failures == 5
+    pad.reset()
+    assert "tạm khóa" in pad.message.text() and "5 phút" in pad.message.text()
+    assert not pad.keys["5"].isEnabled()                # nothing can be typed while locked ...
+    pad.entered = "582047"
+    pad._submit()                                      # ... and the right PIN is refused
+    assert w.isVisible() and "tạm khóa" in pad.message.text()
+    now[0] += 5 * 60
+    pad.reset()
+    assert pad.keys["5"].isEnabled() and pad.message.text() == ""
+    with qtbot.waitSignal(w.admin_exit, timeout=WAIT_MS):
+        enter("582047")
+    assert not w.isVisible()
+
+
+def test_a_kiosk_without_an_admin_pin_says_so_and_cannot_be_left(qtbot, ready_db, start_kiosk):
+    w = start_kiosk(ready_db, fullscreen=True)           # no admin_pin, no admin_pin_hash: no default
+    wait_home(qtbot, w)
+    w.clock_label.long_pressed.emit()
+    assert w.pin_pad.isVisible() and w.pin_pad.message.text() == tr("vi", "admin_unset")
+    assert not w.pin_pad.keys["2"].isEnabled()
+    for pin in ("2468", ""):
+        w.pin_pad.entered = pin
+        w.pin_pad._submit()
+    w.close()
+    assert w.isVisible()
+
+
 def test_the_clock_shows_office_time(qtbot, ready_db, clock, start_kiosk):
     w = start_kiosk(ready_db)
     wait_home(qtbot, w)

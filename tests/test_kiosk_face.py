@@ -59,7 +59,7 @@ def db(sqlite_url, clock):
 @pytest.fixture
 def store(db, tmp_path):
     engine = make_engines(db)[0]
-    yield VisitorStore(engine, tmp_path / "keys" / "visitor.key")
+    yield VisitorStore(engine, tmp_path / "keys" / "visitor.key", create_key=True)
     engine.dispose()
 
 

@@ -119,7 +119,7 @@ def test_the_configured_kiosk_greets_an_enrolled_visitor_seen_by_its_camera(qtbo
     init_db(url, clock=clock).close()
     key = tmp_path / "keys" / "visitor.key"
     engine = make_engines(url)[0]
-    store = VisitorStore(engine, key)
+    store = VisitorStore(engine, key, create_key=True)
     person = next(p for p in sorted((FACES / "images").iterdir()) if len(list(p.iterdir())) >= 3)
     camera_dir = tmp_path / "camera"
     camera_dir.mkdir()

@@ -44,7 +44,7 @@ def engine(request, tmp_path):
 
 @pytest.fixture
 def store(engine, tmp_path) -> VisitorStore:
-    return VisitorStore(engine, tmp_path / "keys" / "visitor.key")
+    return VisitorStore(engine, tmp_path / "keys" / "visitor.key", create_key=True)
 
 
 def templates(n: int, seed: int = 0) -> list[np.ndarray]:
@@ -107,7 +107,7 @@ def test_encrypted_columns_are_unreadable_without_the_key(store: VisitorStore, e
     for secret in ("001099012345", "Nguyễn Văn An", "1999-03-15"):
         assert secret.encode() not in raw
     assert sent.tobytes() not in raw and "001099012345" not in hashes[0]
-    other = VisitorStore(engine, tmp_path / "other.key")        # a different key cannot read them
+    other = VisitorStore(engine, tmp_path / "other.key", create_key=True)        # a different key cannot read them
     with pytest.raises(KeyFileError):
         other.identity(vid)
     with pytest.raises(KeyFileError):
@@ -119,7 +119,7 @@ def test_encrypted_columns_are_unreadable_without_the_key(store: VisitorStore, e
 
 def test_key_file_is_private_and_reused(tmp_path, engine) -> None:
     key = tmp_path / "k" / "visitor.key"
-    a = VisitorStore(engine, key)
+    a = VisitorStore(engine, key, create_key=True)
     vid = a.register_from_cccd(parse_cccd(PAYLOAD), a.record_consent(True, "k"))
     assert oct(key.stat().st_mode & 0o777) == "0o600"
     assert VisitorStore(engine, key).identity(vid).full_name == "Nguyễn Văn An"
@@ -187,7 +187,7 @@ def test_migrations_create_the_privacy_tables_and_the_store_runs_on_the_queue(tm
     service = db.init_db(url)
     tables = set(inspect(service.engine).get_table_names())
     assert {"visitor_identities", "face_templates", "consent_records", "privacy_audit"} <= tables
-    store = VisitorStore(db.open_queue(url), tmp_path / "visitor.key")
+    store = VisitorStore(db.open_queue(url), tmp_path / "visitor.key", create_key=True)
     vid = store.register_from_cccd(parse_cccd(PAYLOAD), store.record_consent(True, "kiosk-1"))
     store.add_templates(vid, templates(2))
     assert store.forget(vid, actor="counter:1") and store.templates_for()[0].shape == (0, 128)

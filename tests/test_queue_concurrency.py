@@ -108,6 +108,7 @@ def test_transfer_racing_call_next_is_not_marked_done(pg_url):
     import psycopg
     from sqlalchemy.engine import make_url
     svc = db.init_db(pg_url, always_open=True)
+    svc.default_actor = "admin:tests"
     try:
         a = svc.issue("HT").label
         svc.call_next(1)

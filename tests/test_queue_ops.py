@@ -211,18 +211,18 @@ def test_paused_counter_does_not_call(queue):
 
 
 def test_officer_sign_in_checks_argon2_pin_and_goes_on_calls(queue):
-    queue.add_officer("Nguyễn Thị Lan", "4321")
+    queue.add_officer("Nguyễn Thị Lan", "432187")
     with pytest.raises(db.AuthError):
-        queue.sign_in(1, "Nguyễn Thị Lan", "0000")
+        queue.sign_in(1, "Nguyễn Thị Lan", "000000")
     with pytest.raises(db.InvalidState):
-        queue.add_officer("Nguyễn Thị Lan", "1111")
-    assert queue.sign_in(1, "Nguyễn Thị Lan", "4321").role == "officer"
+        queue.add_officer("Nguyễn Thị Lan", "864209")
+    assert queue.sign_in(1, "Nguyễn Thị Lan", "432187").role == "officer"
     queue.issue("HT")
     assert queue.call_next(1).officer_name == "Nguyễn Thị Lan"
     with queue.session() as s:
         from db.models import Officer
         stored = s.scalar(select(Officer.pin_hash))
-    assert stored.startswith("$argon2") and "4321" not in stored
+    assert stored.startswith("$argon2") and "432187" not in stored
 
 
 def test_snapshot_shows_what_a_board_needs(queue):

@@ -2,9 +2,12 @@
 
 Law 91/2025/QH15 and Decree 356/2025 treat faces and ID data as sensitive: nothing is stored without a
 granted consent record; the ID number, name, date of birth and every template are AES-GCM encrypted with
-a key kept in a file outside the database (``AppConfig.resolved_key_file``); deletion removes the rows at
-once (SQLite ``secure_delete`` + WAL checkpoint, so the bytes do not linger) and is logged. Photos and the
-raw CCCD payload are never given to this module.
+a key kept in a file outside the database (``AppConfig.resolved_key_file``) that only ``kiosk-admin init``
+creates (``create_key_file``): a program that cannot find it refuses recognition instead of making its own.
+Deletion removes the rows at once, scrubs the visitor id from tickets and event payloads (SQLite
+``secure_delete`` + WAL checkpoint, so the bytes do not linger) and is logged; visitor ids are never reused.
+The audit log is append-only (database triggers) and hash-chained (``verify_audit``). Photos and the raw
+CCCD payload are never given to this module.
 """
 from __future__ import annotations
 
@@ -23,12 +26,13 @@ from typing import Any, Iterable, Iterator, Sequence
 import numpy as np
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Engine, delete, func, select, text, update
+from sqlalchemy import Engine, Text, cast, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from bilingual import LocalizedError
-from db.models import Ticket, Visitor
-from db.privacy_models import ConsentRecord, FaceTemplate, PrivacyAuditEntry, VisitorIdentity
+from db.models import Event, IdAllocation, Ticket, Visitor
+from db.privacy_models import (GENESIS_HASH, ConsentRecord, FaceTemplate, PrivacyAuditEntry, VisitorIdentity,
+                               audit_hash)
 from core.visitors.cccd import CccdInfo
 from core.visitors.texts import CONSENT_VERSION
 from core.visitors.texts import WORDS as VISITOR_WORDS
@@ -54,8 +58,9 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def load_or_create_key(path: str | os.PathLike, create: bool = True) -> bytes:
-    """The 256-bit data key (hex in a file readable by the owner only); created on first use."""
+def load_or_create_key(path: str | os.PathLike, create: bool = False) -> bytes:
+    """The 256-bit data key (hex in a file readable by the owner only). Only ``create=True`` (``kiosk-admin
+    init``, via ``create_key_file``) makes a new one: a second key would split the register in two."""
     p = Path(path)
     if p.exists():
         try:
@@ -66,13 +71,26 @@ def load_or_create_key(path: str | os.PathLike, create: bool = True) -> bytes:
             raise KeyFileError(f"Tệp khóa sai độ dài (cần 32 byte): {p}", f"key file must hold 32 bytes: {p}")
         return key
     if not create:
-        raise KeyFileError(f"Không có tệp khóa: {p}", f"key file not found: {p}")
-    p.parent.mkdir(parents=True, exist_ok=True)
+        raise KeyFileError(
+            f"Không tìm thấy tệp khóa {p}: tắt nhận diện khách. Hãy chép tệp khóa của trung tâm vào đó "
+            f"(install -m 600), hoặc chạy 'kiosk-admin init' nếu đây là máy đầu tiên",
+            f"key file {p} not found: visitor recognition is off. Copy the centre's key file there "
+            f"(install -m 600), or run 'kiosk-admin init' on the first machine")
+    p.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_bytes(32)
     fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as fh:
         fh.write(key.hex() + "\n")
     return key
+
+
+def create_key_file(path: str | os.PathLike) -> bool:
+    """Make the centre's data key if there is none (``kiosk-admin init``); True if it was created now."""
+    if Path(path).exists():
+        load_or_create_key(path)   # refuse a corrupt one loudly
+        return False
+    load_or_create_key(path, create=True)
+    return True
 
 
 class Cipher:
@@ -132,10 +150,30 @@ class AuditEntry:
     detail: str
 
 
+@dataclass(frozen=True)
+class AuditCheck:
+    ok: bool
+    entries: int
+    problems: tuple[str, ...]
+
+
+AUDIT_LOCK_KEY = 0x6B696F736B   # pg_advisory_xact_lock: one audit writer at a time ("kiosk")
+
+
+def _without_visitor(value: Any, visitor_id: int) -> Any:
+    """A copy of a JSON value with every ``visitor_id`` equal to ``visitor_id`` set to None."""
+    if isinstance(value, dict):
+        return {k: (None if k == "visitor_id" and v == visitor_id else _without_visitor(v, visitor_id))
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_visitor(v, visitor_id) for v in value]
+    return value
+
+
 class VisitorStore:
     """Everything personal about consenting visitors. ``source``: a QueueService (``.engine``) or an Engine."""
 
-    def __init__(self, source: Any, key_file: str | os.PathLike, create_key: bool = True) -> None:
+    def __init__(self, source: Any, key_file: str | os.PathLike, create_key: bool = False) -> None:
         self.engine: Engine = getattr(source, "engine", source)
         self._cipher = Cipher(load_or_create_key(key_file, create=create_key))
         self._sqlite = self.engine.dialect.name == "sqlite"
@@ -148,8 +186,32 @@ class VisitorStore:
             yield session
 
     def _audit(self, session: Session, action: str, actor: str, visitor_id: int | None, detail: str = "") -> None:
-        session.add(PrivacyAuditEntry(at=_now(), action=action, actor=actor, visitor_id=visitor_id,
-                                      detail=detail[:200]))
+        """Append one entry, chained to the previous one (writers take turns: the SQLite write lock of the
+        queue's engine, a transaction-scoped advisory lock on PostgreSQL)."""
+        if not self._sqlite:
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
+        prev = session.scalar(select(PrivacyAuditEntry.entry_hash).order_by(PrivacyAuditEntry.id.desc())
+                              .limit(1)) or GENESIS_HASH
+        at, actor, detail = _now(), actor[:64], detail[:200]
+        session.add(PrivacyAuditEntry(at=at, action=action, actor=actor, visitor_id=visitor_id, detail=detail,
+                                      prev_hash=prev,
+                                      entry_hash=audit_hash(prev, at, action, actor, visitor_id, detail)))
+        session.flush()
+
+    def _new_visitor(self, s: Session) -> Visitor:
+        """A visitor with an id never given before (db.models.IdAllocation), even after deletions."""
+        q = select(IdAllocation).where(IdAllocation.name == "visitors")
+        alloc = s.scalars(q if self._sqlite else q.with_for_update()).first()
+        highest = s.scalar(select(func.max(Visitor.id))) or 0
+        if alloc is None:   # a database made without the migration (create_all): start above every id seen
+            seen = s.scalar(select(func.max(PrivacyAuditEntry.visitor_id))) or 0
+            alloc = IdAllocation(name="visitors", last_value=max(highest, seen))
+            s.add(alloc)
+        alloc.last_value = max(alloc.last_value, highest) + 1
+        visitor = Visitor(id=alloc.last_value, created_at=_now(), last_seen_at=_now())
+        s.add(visitor)
+        s.flush()
+        return visitor
 
     # --- consent ----------------------------------------------------------------------------
     def record_consent(self, granted: bool, kiosk_id: str, text_version: str = CONSENT_VERSION,
@@ -185,9 +247,7 @@ class VisitorStore:
             rec = self._granted_consent(s, consent_id)
             if rec.visitor_id is not None:
                 return rec.visitor_id
-            visitor = Visitor(created_at=_now(), last_seen_at=_now())
-            s.add(visitor)
-            s.flush()
+            visitor = self._new_visitor(s)
             rec.visitor_id = visitor.id
             self._audit(s, "register", actor, visitor.id, "face only")
             return visitor.id
@@ -203,10 +263,7 @@ class VisitorStore:
             elif rec.visitor_id is not None:
                 visitor_id = rec.visitor_id
             else:
-                visitor = Visitor(created_at=_now(), last_seen_at=_now())
-                s.add(visitor)
-                s.flush()
-                visitor_id = visitor.id
+                visitor_id = self._new_visitor(s).id
             rec.visitor_id = visitor_id
             blob = self._cipher.seal(json.dumps({
                 "id_number": info.id_number, "full_name": info.full_name,
@@ -326,6 +383,21 @@ class VisitorStore:
             visitor_id=None, withdrawn_at=func.coalesce(ConsentRecord.withdrawn_at, _now())))
         s.execute(update(Ticket).where(Ticket.visitor_id == visitor_id).values(visitor_id=None))
         s.execute(delete(Visitor).where(Visitor.id == visitor_id))
+        self._scrub_events(s, visitor_id)
+
+    def _scrub_events(self, s: Session, visitor_id: int) -> int:
+        """Remove the visitor id from event payloads (each ticket event carries a copy of the ticket); the
+        events stay, anonymous, for the statistics. Returns how many were rewritten."""
+        pattern = f'%"visitor_id": {int(visitor_id)}%'    # JSON as written by SQLAlchemy (json.dumps)
+        rows = s.execute(select(Event.id, Event.payload).where(
+            cast(Event.payload, Text).like(pattern))).all()
+        changed = 0
+        for event_id, payload in rows:
+            clean = _without_visitor(payload, int(visitor_id))
+            if clean != payload:
+                s.execute(update(Event).where(Event.id == event_id).values(payload=clean))
+                changed += 1
+        return changed
 
     def _checkpoint(self) -> None:
         """Copy the zeroed pages into the database file and empty the WAL, so old bytes do not linger there.
@@ -371,6 +443,26 @@ class VisitorStore:
         """Log an access by a person or process (e.g. an officer looking a visitor up)."""
         with self._session() as s:
             self._audit(s, action, actor, visitor_id, detail)
+
+    def verify_audit(self) -> AuditCheck:
+        """Recompute the audit log's hash chain: an edited, inserted or removed entry breaks it."""
+        return self.verify_audit_on(self.engine)
+
+    @staticmethod
+    def verify_audit_on(engine: Engine) -> AuditCheck:
+        """The same check without the data key (the chain covers only what is stored in clear)."""
+        problems: list[str] = []
+        prev, count = GENESIS_HASH, 0
+        with Session(engine) as s:
+            for r in s.scalars(select(PrivacyAuditEntry).order_by(PrivacyAuditEntry.id)).yield_per(500):
+                count += 1
+                if r.prev_hash != prev:
+                    problems.append(f"#{r.id}: không nối với mục trước (mục bị xóa hoặc chèn) / "
+                                    "does not follow the previous entry (one removed or inserted)")
+                if r.entry_hash != audit_hash(r.prev_hash, r.at, r.action, r.actor, r.visitor_id, r.detail):
+                    problems.append(f"#{r.id}: nội dung đã bị sửa / its content was changed")
+                prev = r.entry_hash
+        return AuditCheck(not problems, count, tuple(problems))
 
     def audit_log(self, limit: int = 100) -> list[AuditEntry]:
         with Session(self.engine) as s:

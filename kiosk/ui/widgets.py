@@ -7,7 +7,12 @@ from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (QFrame, QGridLayout, QLabel, QPushButton, QSizePolicy,
                                QVBoxLayout, QWidget)
 
+import logging
+
+from db.auth import LockedOut, PinCheck
 from gui import theme
+
+log = logging.getLogger(__name__)
 
 
 def label(text: str = "", role: str | None = None, px: int | None = None, bold: bool = False,
@@ -210,15 +215,26 @@ class ClockLabel(QLabel):
 
 
 class PinPad(QWidget):
-    """Our own PIN entry (Qt's stock dialogs have no Vietnamese): digits, clear, close."""
+    """Our own PIN entry (Qt's stock dialogs have no Vietnamese): digits, clear, OK, close.
+
+    The PIN is checked by a ``db.auth.PinCheck`` (argon2 hash, or a legacy plain text; five wrong PINs lock
+    the pad for five minutes, counted in memory). With no PIN configured the pad says so and takes nothing."""
 
     unlocked = Signal()
     closed = Signal()
 
-    def __init__(self, pin: str, parent: QWidget | None = None):
+    def __init__(self, pin: str = "", parent: QWidget | None = None, pin_hash: str = "",
+                 check: PinCheck | None = None):
         super().__init__(parent)
-        self.pin = pin
+        self.check = check or PinCheck(pin, pin_hash)
+        if not self.check.configured:
+            log.warning("no admin_pin_hash configured: the kiosk cannot be left from the screen "
+                        "(set one with the output of 'kiosk-admin officer hash-pin')")
+        elif self.check.plain_length is not None:
+            log.warning("admin_pin is kept in plain text: replace it with admin_pin_hash "
+                        "('kiosk-admin officer hash-pin')")
         self.entered = ""
+        self._wrong_text = self._unset_text = ""
         self.setObjectName("pinPad")
         self.setAttribute(Qt.WA_StyledBackground)
         self.title = label(role="title", align=Qt.AlignCenter)
@@ -229,18 +245,22 @@ class PinPad(QWidget):
         self.keys: dict[str, QPushButton] = {}
         for i, key in enumerate("123456789"):
             self.keys[key] = b = button(key, name=f"pin_{key}")
-            b.setFixedSize(150, 130)
+            b.setFixedSize(150, 100)
             b.clicked.connect(lambda _=False, k=key: self._digit(k))
             grid.addWidget(b, i // 3, i % 3)
         self.clear = button("", name="pin_clear")
         self.zero = button("0", name="pin_0")
         self.close_button = button("", name="pin_close")
+        self.ok = button("", name="pin_ok")
         self.keys["0"] = self.zero
         for col, b in enumerate((self.clear, self.zero, self.close_button)):
-            b.setFixedSize(150, 130)
+            b.setFixedSize(150, 100)
             grid.addWidget(b, 3, col)
+        self.ok.setFixedHeight(100)
+        grid.addWidget(self.ok, 4, 0, 1, 3)
         self.zero.clicked.connect(lambda: self._digit("0"))
         self.clear.clicked.connect(self._clear)
+        self.ok.clicked.connect(self._submit)
         self.close_button.clicked.connect(self.closed)
         box = QVBoxLayout(self)
         box.setContentsMargins(30, 30, 30, 30)
@@ -249,28 +269,55 @@ class PinPad(QWidget):
         box.addWidget(self.message)
         box.addLayout(grid)
         self.setFixedSize(560, 900)
+        self.setStyleSheet("QPushButton:disabled { color: #6b6b6b; background: #d9d9d9; }")   # locked: seen
 
     def retranslate(self, tr) -> None:
         self.title.setText(tr("admin_title"))
         self.clear.setText(tr("admin_clear"))
         self.close_button.setText(tr("admin_close"))
+        self.ok.setText(tr("admin_ok"))
         self._wrong_text = tr("admin_wrong")
+        self._unset_text = tr("admin_unset")
+        self.reset()
 
     def reset(self) -> None:
         self.entered = ""
         self.display.setText("")
-        self.message.setText("")
+        refusal = self.check.refusal()
+        usable = self.check.configured and refusal is None
+        for b in (*self.keys.values(), self.ok, self.clear):
+            b.setEnabled(usable)
+        if not self.check.configured:
+            self.message.setText(self._unset_text)
+        elif refusal is not None:
+            self.message.setText(f"{refusal.message_vi}\n{refusal.message_en}")
+            QTimer.singleShot(min(refusal.retry_after_s, 60) * 1000 + 50, self._unblock)
+        else:
+            self.message.setText("")
+
+    def _unblock(self) -> None:
+        if self.isVisible() and not self.keys["0"].isEnabled():
+            self.reset()   # the wait is over (or shows the time left, rearmed)
 
     def _clear(self) -> None:
         self.reset()
 
     def _digit(self, key: str) -> None:
+        if not self.check.configured or len(self.entered) >= 12:
+            return
         self.entered += key
         self.display.setText("●" * len(self.entered))
-        if len(self.entered) >= len(self.pin):
-            if self.entered == self.pin:
-                self.reset()
-                self.unlocked.emit()
-            else:
-                self.reset()
-                self.message.setText(self._wrong_text)
+        if self.check.plain_length is not None and len(self.entered) >= self.check.plain_length:
+            self._submit()   # a legacy plain PIN: checked once that many digits are in, as before
+
+    def _submit(self) -> None:
+        if not self.entered:
+            return
+        refusal = self.check.attempt(self.entered)
+        if refusal is None:
+            self.reset()
+            self.unlocked.emit()
+            return
+        self.reset()
+        if not isinstance(refusal, LockedOut):
+            self.message.setText(self._wrong_text)

@@ -85,7 +85,7 @@ class KioskWindow(QWidget):
         box.addWidget(self.header)
         box.addWidget(self.stack, 1)
 
-        self.pin_pad = PinPad(cfg.admin_pin, self)
+        self.pin_pad = PinPad(cfg.admin_pin, self, pin_hash=cfg.admin_pin_hash)
         self.pin_pad.hide()
         self.pin_pad.unlocked.connect(self._admin_unlocked)
         self.pin_pad.closed.connect(self.pin_pad.hide)
