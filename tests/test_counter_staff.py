@@ -74,7 +74,7 @@ def test_the_ticket_panel_reads_the_queues_own_labels_in_either_language(queue):
     from db import priority_label, status_label
     _url, svc = queue
     issued = svc.issue("HT", priority="merit").ticket
-    called = dataclasses.replace(svc.call_next(1), call_count=2)
+    called = dataclasses.replace(svc.call_next(1, actor="admin:tests"), call_count=2)
     assert called.label == issued.label
     now = called.called_at
     called = dataclasses.replace(called, issued_at=now - dt.timedelta(minutes=1))
