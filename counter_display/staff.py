@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import zoneinfo
 from typing import Any, Callable
 
 from PySide6.QtCore import Qt, QTimer
@@ -11,28 +12,13 @@ from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
+from gui import theme
+
 from .staff_model import ACTIONS, RESUME_LABEL, CounterData, describe_ticket, enabled_actions, load_counter_data
 from core.visitors.access import visitor_view
 from .workers import CommandWorker, FeedWorker, WorkerThread
 
-STYLE = """
-QWidget { background: #f4f6fa; color: #0b1a33; font-family: 'DejaVu Sans'; font-size: 20px; }
-QLabel { background: transparent; }
-QLabel#label { font-size: 110px; font-weight: bold; color: #0a3d91; }
-QLabel#title { font-size: 26px; font-weight: bold; }
-QLabel#caption { color: #43506a; }
-QLabel#message { font-size: 22px; padding: 8px; }
-QLabel#message[kind="error"] { background: #fde2e1; color: #8a1111; }
-QLabel#message[kind="info"] { background: #e1f5e4; color: #114d1d; }
-QLabel#fault { background: #b3261e; color: white; font-weight: bold; padding: 8px; }
-QFrame#panel { background: white; border: 2px solid #c9d2e3; border-radius: 8px; }
-QPushButton { background: #0a3d91; color: white; font-size: 22px; font-weight: bold; border-radius: 8px;
-              padding: 10px; min-height: 64px; }
-QPushButton:disabled { background: #c9d2e3; color: #6b778c; }
-QPushButton#secondary { background: #e6ebf3; color: #0b1a33; min-height: 44px; }
-QLineEdit, QComboBox { background: white; border: 2px solid #8b98b0; padding: 8px; font-size: 24px; }
-QListWidget { background: white; font-size: 22px; }
-"""
+STYLE = theme.staff_stylesheet(theme.palette("light"))
 
 
 def _label(text: str = "", name: str = "", wrap: bool = False) -> QLabel:
@@ -51,7 +37,7 @@ class StaffWindow(QWidget):
         self.counter_number = counter
         self.open_visitor_store = open_visitor_store   # called once, in the command thread, with the service
         self._store: list = []
-        self.now = now or (lambda: dt.datetime.now().astimezone())
+        self.now = now or (lambda: dt.datetime.now(dt.timezone.utc))   # shown in the centre's zone
         self.officer = None
         self.data: CounterData | None = None
         self.busy = False
@@ -71,9 +57,13 @@ class StaffWindow(QWidget):
         root = QVBoxLayout(self)
         root.setContentsMargins(16, 12, 16, 12)
         self.header = _label(f"QUẦY {counter}", "title")
+        self.clock_label = _label("", "clock")
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        top.addWidget(self.clock_label)
         self.message = _label("", "message", wrap=True)
         self.message.hide()
-        root.addWidget(self.header)
+        root.addLayout(top)
         root.addWidget(self.message)
         root.addWidget(self.fault_label)
         root.addWidget(self.pages, 1)
@@ -81,6 +71,10 @@ class StaffWindow(QWidget):
         self.ticker = QTimer(self, interval=15000)   # "time waited" keeps counting
         self.ticker.timeout.connect(self._render)
         self.ticker.start()
+        self.clock = QTimer(self, interval=1000)
+        self.clock.timeout.connect(self._tick)
+        self.clock.start()
+        self._tick()
         self.feed: WorkerThread | None = None
         if follow:
             worker = FeedWorker(open_service, refresh=lambda svc: load_counter_data(svc, counter),
@@ -318,6 +312,7 @@ class StaffWindow(QWidget):
     def apply_data(self, data: CounterData) -> None:
         previous = self.data.ticket if self.data else None
         self.data = data
+        self._tick()
         if data.ticket is not None and (previous is None or previous.id != data.ticket.id):
             self._load_visitor(data.ticket)
         elif data.ticket is None:
@@ -423,8 +418,22 @@ class StaffWindow(QWidget):
                 item.setFont(font)
             self.waiting_list.addItem(item)
 
+    def centre_now(self) -> dt.datetime:
+        """Now in the centre's time zone (from the database), whatever the PC's zone is."""
+        zone = self.data.timezone if self.data is not None else "Asia/Ho_Chi_Minh"
+        return self.now().astimezone(zoneinfo.ZoneInfo(zone))
+
+    def _tick(self) -> None:
+        self.clock_label.setText(self.centre_now().strftime("%H:%M"))
+
+    def ui_state(self) -> dict:
+        """What the UI dump (gui/uidump.py) reports besides the widgets."""
+        return {"program": "counter", "signed_in": self.officer is not None, "clock": self.clock_label.text(),
+                "ticket": self.data.ticket.label if self.data and self.data.ticket else None}
+
     def shutdown(self) -> None:
         self.ticker.stop()
+        self.clock.stop()
         if self.feed is not None:
             self.feed.stop()
             self.feed = None

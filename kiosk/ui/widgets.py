@@ -78,6 +78,7 @@ class TapArea(QFrame):
         super().__init__(parent)
         self._down = False
         self.enabled_for_tap = True
+        self.setProperty("tappable", True)        # a touch target (the UI checks want it ≥ 120 px)
 
     def _set_pressed(self, value: bool) -> None:
         self._down = value

@@ -86,6 +86,7 @@ class KioskWindow(QWidget):
         box.addWidget(self.stack, 1)
 
         self.pin_pad = PinPad(cfg.admin_pin, self)
+        self.pin_pad.setProperty("overlay", True)     # drawn over the screens on purpose
         self.pin_pad.hide()
         self.pin_pad.unlocked.connect(self._admin_unlocked)
         self.pin_pad.closed.connect(self.pin_pad.hide)
@@ -333,6 +334,17 @@ class KioskWindow(QWidget):
         self._may_close = True
         self.admin_exit.emit()
         self.close()
+
+    def ui_state(self) -> dict:
+        """What the UI dump (gui/uidump.py) reports besides the widgets: which screen is up."""
+        names = {self.home: "home", self.priority_screen: "priority", self.procedures: "procedures",
+                 self.ticket: "ticket", self.closed: "closed", self.unavailable: "unavailable"}
+        states = {TicketScreen.ISSUING: "issuing", TicketScreen.PRINTING: "printing",
+                  TicketScreen.PRINTED: "printed", TicketScreen.PRINT_FAILED: "print_failed",
+                  TicketScreen.FAILED: "failed"}
+        return {"program": "kiosk", "screen": names.get(self.current(), "other"), "lang": self.lang,
+                "ticket": states[self.ticket.state], "tiles": len(self.home.tiles),
+                "clock": self.clock_label.text(), "pin_pad": self.pin_pad.isVisible()}
 
     # ------------------------------------------------------------------ Qt events
     def _arrange(self, landscape: bool) -> None:
