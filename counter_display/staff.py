@@ -92,14 +92,15 @@ class StaffWindow(QWidget):
         box = QVBoxLayout(page)
         box.addStretch(1)
         box.addWidget(_label("Đăng nhập cán bộ / Officer sign-in", "title"))
-        self.officer_box = QComboBox()
+        self.officer_box = QComboBox(objectName="officerName")
         self.officer_box.setEditable(True)
         self.officer_box.lineEdit().setPlaceholderText("Tên cán bộ / Officer name")
-        self.pin_edit = QLineEdit()
+        self.pin_edit = QLineEdit(objectName="pin")
         self.pin_edit.setEchoMode(QLineEdit.Password)
         self.pin_edit.setPlaceholderText("Mã PIN")
         self.pin_edit.returnPressed.connect(self.sign_in)
         self.sign_in_button = QPushButton("Đăng nhập / Sign in")
+        self.sign_in_button.setObjectName("signInButton")
         self.sign_in_button.clicked.connect(self.sign_in)
         for w in (self.officer_box, self.pin_edit, self.sign_in_button):
             w.setMaximumWidth(520)
@@ -149,6 +150,7 @@ class StaffWindow(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         for i, (action, (vi, _en, key)) in enumerate(ACTIONS.items()):
             button = QPushButton(f"{vi}\n[{key}]")
+            button.setObjectName(f"action_{action}")
             button.clicked.connect(lambda _=False, a=action: self.trigger(a))
             QShortcut(QKeySequence(key), self, activated=lambda a=action: self.trigger(a))
             buttons.addWidget(button, i // 4, i % 4)

@@ -2,8 +2,9 @@
 the text fits. The tests read it (offscreen, and on a real X display from another process) to check text
 size, touch targets, clipping and overlap on what is really on the screen.
 
-A program started with ``KIOSK_UI_DUMP=/path/file.json`` writes the file whenever it receives SIGUSR1
-(POSIX; on other systems the hook is simply absent). Nothing is written otherwise.
+A program started with ``KIOSK_UI_DUMP=/path/file.json`` writes the file once shortly after its window is
+shown (then the SIGUSR1 handler is in place), and again whenever it receives SIGUSR1 (POSIX; on other systems
+the hook is simply absent). Nothing is written otherwise.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QLabel, QWid
 log = logging.getLogger(__name__)
 
 ENV_VAR = "KIOSK_UI_DUMP"
+FIRST_DUMP_MS = 500
 
 
 def _rect(widget: QWidget) -> dict[str, int]:
@@ -52,7 +54,7 @@ def widget_info(widget: QWidget) -> dict[str, Any]:
         cr = widget.contentsRect()
         info["contents_w"], info["contents_h"] = cr.width(), cr.height()
         if text and widget.textFormat() != Qt.RichText and not (widget.textFormat() == Qt.AutoText
-                                                                 and Qt.mightBeRichText(text)):
+                                                                 and "<" in text and ">" in text):
             info["text_w"], info["text_h"] = _text_box(widget, text)
         if text and widget.wordWrap():
             info["needed_h"] = widget.heightForWidth(widget.width())
@@ -119,4 +121,5 @@ def install(window: QWidget, extra: Callable[[], dict] | None = None,
 
     # the handler runs between Python bytecodes on the main thread; the dump itself waits for the event loop
     signal.signal(signal.SIGUSR1, lambda *_: QTimer.singleShot(0, dump))
+    QTimer.singleShot(FIRST_DUMP_MS, dump)          # "I am up": only then may a test send SIGUSR1
     return True

@@ -6,8 +6,8 @@ language switch never needs a trip to the database.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QScrollArea, QScroller, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QBoxLayout, QFrame, QGridLayout, QHBoxLayout, QScrollArea, QScroller,
+                               QVBoxLayout, QWidget)
 
 from db import PRIORITY_REASONS, FieldInfo, IssuedTicket, OfficeInfo
 
@@ -77,8 +77,19 @@ class HomeScreen(Screen):
         self.banner.hide()
 
         self.prompt = label(role="title")
-        self.grid = QGridLayout()
+        self.columns = 3
+        self.tile_box = QWidget()
+        self.tile_box.setObjectName("tileBox")
+        self.grid = QGridLayout(self.tile_box)
+        self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setSpacing(12)
+        # where the screen is short the tiles scroll (never squeezed below their text)
+        self.tile_scroll = QScrollArea()
+        self.tile_scroll.setObjectName("tileScroll")
+        self.tile_scroll.setWidgetResizable(True)
+        self.tile_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.tile_scroll.setWidget(self.tile_box)
+        QScroller.grabGesture(self.tile_scroll.viewport(), QScroller.TouchGesture)
 
         self.priority_entry = TapArea()
         self.priority_entry.setObjectName("priorityEntry")
@@ -103,7 +114,7 @@ class HomeScreen(Screen):
         box.addWidget(self.greeting)
         box.addWidget(self.banner)
         box.addWidget(self.prompt)
-        box.addLayout(self.grid, 1)
+        box.addWidget(self.tile_scroll, 1)
         box.addWidget(self.priority_entry)
 
     # -- data
@@ -128,9 +139,10 @@ class HomeScreen(Screen):
         self.preferred = preferred_fields
         self.render()
 
-    def set_compact(self, compact: bool) -> None:
-        if compact != self.compact:
-            self.compact = compact
+    def set_compact(self, compact: bool, columns: int = 3) -> None:
+        """``compact``: one-row tiles (short or narrow screens); ``columns``: tiles per row."""
+        if (compact, columns) != (self.compact, self.columns):
+            self.compact, self.columns = compact, columns
             for tile in self.tiles.values():
                 tile.set_compact(compact)
             self._layout_tiles()
@@ -174,11 +186,11 @@ class HomeScreen(Screen):
     def _layout_tiles(self) -> None:
         for tile in self.tiles.values():
             self.grid.removeWidget(tile)
-        columns = 3
+        columns = self.columns
+        for c in range(6):
+            self.grid.setColumnStretch(c, 1 if c < columns else 0)
         for i, f in enumerate(self.ordered_fields()):
             self.grid.addWidget(self.tiles[f.code], i // columns, i % columns)
-        for c in range(columns):
-            self.grid.setColumnStretch(c, 1)
 
 
 # ------------------------------------------------------------------------------------------- priority
@@ -195,16 +207,30 @@ class PriorityScreen(Screen):
         box.setContentsMargins(40, 16, 40, 16)
         box.setSpacing(12)
         box.addWidget(self.title)
+        self.reasons = QGridLayout()
+        self.reasons.setSpacing(12)
         for code in PRIORITY_REASONS:
             b = self.buttons[code] = button("", kind="priority", name=f"priority_{code}")
             b.setMinimumHeight(124)
             b.clicked.connect(lambda _=False, c=code: self.reason_chosen.emit(c))
-            box.addWidget(b)
+        self.columns = 0
+        self.set_columns(1)
+        box.addLayout(self.reasons)
         box.addWidget(self.note)
         box.addStretch(1)
         self.back_button = button("", name="back", wide=True)
         self.back_button.clicked.connect(self.back)
         box.addWidget(self.back_button, 0, Qt.AlignLeft)
+
+    def set_columns(self, columns: int) -> None:
+        """Landscape screens are short: the reasons two by two."""
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for b in self.buttons.values():
+            self.reasons.removeWidget(b)
+        for i, b in enumerate(self.buttons.values()):
+            self.reasons.addWidget(b, i // columns, i % columns)
 
     def render(self) -> None:
         self.title.setText(self.t("priority_title"))
@@ -334,18 +360,25 @@ class TicketScreen(Screen):
         self.done_button = button("", kind="primary", name="done", wide=True)
         self.done_button.clicked.connect(self.done)
 
-        box = QVBoxLayout(self)
-        box.setContentsMargins(40, 20, 40, 30)
-        box.setSpacing(10)
-        box.addStretch(1)
-        for w in (self.caption, self.number, self.priority_tag, self.field, self.procedure, self.counters,
-                  self.ahead, self.wait, self.status, self.printed_panel, self.warning):
-            if w is self.priority_tag:
-                box.addWidget(w, 0, Qt.AlignHCenter)
-            else:
-                box.addWidget(w)
-        box.addStretch(1)
-        box.addWidget(self.done_button, 0, Qt.AlignCenter)
+        # the number (left on landscape screens, on top in portrait) and what to do (right, or below)
+        self.box = QBoxLayout(QBoxLayout.TopToBottom, self)
+        self.box.setContentsMargins(40, 20, 40, 30)
+        self.box.setSpacing(24)
+        number_col, info_col = QVBoxLayout(), QVBoxLayout()
+        number_col.setSpacing(10)
+        info_col.setSpacing(10)
+        number_col.addStretch(1)
+        for w in (self.caption, self.number, self.priority_tag):
+            number_col.addWidget(w, 0, Qt.AlignHCenter if w is self.priority_tag else Qt.Alignment())
+        number_col.addStretch(1)
+        info_col.addStretch(1)
+        for w in (self.field, self.procedure, self.counters, self.ahead, self.wait, self.status,
+                  self.printed_panel, self.warning):
+            info_col.addWidget(w)
+        info_col.addStretch(1)
+        info_col.addWidget(self.done_button, 0, Qt.AlignCenter)
+        self.box.addLayout(number_col, 1)
+        self.box.addLayout(info_col, 1)
 
     def show_issuing(self, field: FieldInfo) -> None:
         self.state, self.issued, self.outcome, self.error = self.ISSUING, None, None, None
@@ -365,9 +398,11 @@ class TicketScreen(Screen):
         self.state, self.error, self.issued = self.FAILED, error, None
         self.render()
 
-    def set_compact(self, compact: bool) -> None:
-        """Landscape screens are short: a smaller (still huge) number."""
+    def set_compact(self, compact: bool, height: int = 1920) -> None:
+        """Landscape screens are short: the number beside what to do, a smaller (still huge) number."""
         px = theme.TICKET_NUMBER_LANDSCAPE if compact else theme.TICKET_NUMBER
+        px = min(px, max(theme.TITLE * 3, int(height * (0.24 if compact else 0.13))))
+        self.box.setDirection(QBoxLayout.LeftToRight if compact else QBoxLayout.TopToBottom)
         self.number.setStyleSheet(f"font-size: {px}px; font-weight: bold;")
 
     def render(self) -> None:

@@ -78,7 +78,6 @@ class KioskWindow(QWidget):
                                             self.closed, self.unavailable)
         for s in self.screens:
             self.stack.addWidget(s)
-        self._arrange(landscape=False)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(0)
@@ -90,6 +89,7 @@ class KioskWindow(QWidget):
         self.pin_pad.hide()
         self.pin_pad.unlocked.connect(self._admin_unlocked)
         self.pin_pad.closed.connect(self.pin_pad.hide)
+        self._arrange(1080, 1920)
 
         # wiring
         self.home.field_chosen.connect(lambda code: self.take_number(code))
@@ -347,11 +347,17 @@ class KioskWindow(QWidget):
                 "clock": self.clock_label.text(), "pin_pad": self.pin_pad.isVisible()}
 
     # ------------------------------------------------------------------ Qt events
-    def _arrange(self, landscape: bool) -> None:
-        """Portrait: the centre's name on its own line above the clock and languages; landscape: one row."""
-        if landscape == self._landscape:
+    def _arrange(self, width: int, height: int) -> None:
+        """Lay the screens out for this window size. Portrait: the centre's name on its own line above the
+        clock and languages; landscape: one row. Tall portrait screens get big tiles in three columns;
+        shorter or narrower ones get one-row tiles, as many columns as fit, scrolling if they must."""
+        landscape = width > height
+        tall = height >= 1600 and width >= 1000
+        columns = 3 if tall else 1 if width < 1100 else 2 if width < 1700 else 3
+        arrangement = (landscape, tall, columns, height)
+        if arrangement == self._landscape:
             return
-        self._landscape = landscape
+        self._landscape = arrangement
         g = self.header_grid
         widgets = (self.centre, self.clock_label, *self.lang_buttons.values())
         for w in widgets:
@@ -367,12 +373,14 @@ class KioskWindow(QWidget):
             for col, w in enumerate(widgets[1:]):
                 g.addWidget(w, 1, col)
             g.setColumnStretch(0, 1)
-        self.home.set_compact(landscape)
-        self.ticket.set_compact(landscape)
+        self.home.set_compact(not tall, columns)
+        self.ticket.set_compact(landscape, height)
+        self.priority_screen.set_columns(2 if landscape else 1)
+        self.pin_pad.fit(height)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self._arrange(self.width() > self.height())
+        self._arrange(self.width(), self.height())
 
     def closeEvent(self, event) -> None:
         if not self._may_close:
