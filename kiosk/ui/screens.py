@@ -203,34 +203,57 @@ class PriorityScreen(Screen):
         self.title = label(role="title")
         self.note = label(role="muted")
         self.buttons: dict[str, object] = {}
-        box = QVBoxLayout(self)
+        self.box = box = QVBoxLayout(self)
         box.setContentsMargins(40, 16, 40, 16)
         box.setSpacing(12)
-        box.addWidget(self.title)
+        self.top = QHBoxLayout()
+        self.top.addWidget(self.title, 1)
+        box.addLayout(self.top)
         self.reasons = QGridLayout()
         self.reasons.setSpacing(12)
         for code in PRIORITY_REASONS:
             b = self.buttons[code] = button("", kind="priority", name=f"priority_{code}")
             b.setMinimumHeight(124)
             b.clicked.connect(lambda _=False, c=code: self.reason_chosen.emit(c))
-        self.columns = 0
-        self.set_columns(1)
         box.addLayout(self.reasons)
         box.addWidget(self.note)
         box.addStretch(1)
         self.back_button = button("", name="back", wide=True)
         self.back_button.clicked.connect(self.back)
-        box.addWidget(self.back_button, 0, Qt.AlignLeft)
+        self.bottom = QHBoxLayout()
+        box.addLayout(self.bottom)
+        self.columns, self.width_px = 0, 1080
+        self.set_columns(1)
 
-    def set_columns(self, columns: int) -> None:
-        """Landscape screens are short: the reasons two by two."""
-        if columns == self.columns:
-            return
-        self.columns = columns
+    def set_columns(self, columns: int, width: int = 1080) -> None:
+        """Landscape screens are short: the reasons two by two (a long one takes a whole row), and
+        "back" beside the title."""
+        self.columns, self.width_px = columns, width
+        self.top.removeWidget(self.back_button)
+        self.bottom.removeWidget(self.back_button)
+        if columns > 1:
+            self.top.addWidget(self.back_button, 0, Qt.AlignRight | Qt.AlignVCenter)
+        else:
+            self.bottom.addWidget(self.back_button, 0, Qt.AlignLeft)
+        self._place()
+
+    def _place(self) -> None:
         for b in self.buttons.values():
             self.reasons.removeWidget(b)
-        for i, b in enumerate(self.buttons.values()):
-            self.reasons.addWidget(b, i // columns, i % columns)
+        columns = self.columns
+        cell = (self.width_px - 80 - 12 * (columns - 1)) / columns
+        row = col = 0
+        for b in self.buttons.values():
+            b.ensurePolished()
+            span = columns if b.fontMetrics().horizontalAdvance(b.text()) + 70 > cell else 1
+            if col + span > columns:
+                row, col = row + 1, 0
+            self.reasons.addWidget(b, row, col, 1, span)
+            col += span
+            if col >= columns:
+                row, col = row + 1, 0
+        for c in range(2):
+            self.reasons.setColumnStretch(c, 1 if c < columns else 0)
 
     def render(self) -> None:
         self.title.setText(self.t("priority_title"))
@@ -238,6 +261,7 @@ class PriorityScreen(Screen):
         for code, b in self.buttons.items():
             b.setText(priority_label(code, self.lang))
         self.back_button.setText(self.t("back"))
+        self._place()
 
 
 # ------------------------------------------------------------------------------------------- procedures
@@ -338,7 +362,7 @@ class TicketScreen(Screen):
         self.caption = label(role="title", align=Qt.AlignCenter)
         self.number = label(px=theme.TICKET_NUMBER, bold=True, align=Qt.AlignCenter, wrap=False)
         self.number.setObjectName("ticketNumber")
-        self.priority_tag = label(px=theme.TITLE, bold=True, align=Qt.AlignCenter, wrap=False)
+        self.priority_tag = label(px=theme.TITLE, bold=True, align=Qt.AlignCenter)
         self.priority_tag.setObjectName("priorityTag")
         self.field = label(px=36, bold=True, align=Qt.AlignCenter)
         self.procedure = label(align=Qt.AlignCenter)
@@ -369,7 +393,7 @@ class TicketScreen(Screen):
         info_col.setSpacing(10)
         number_col.addStretch(1)
         for w in (self.caption, self.number, self.priority_tag):
-            number_col.addWidget(w, 0, Qt.AlignHCenter if w is self.priority_tag else Qt.Alignment())
+            number_col.addWidget(w)
         number_col.addStretch(1)
         info_col.addStretch(1)
         for w in (self.field, self.procedure, self.counters, self.ahead, self.wait, self.status,

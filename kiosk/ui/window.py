@@ -375,7 +375,7 @@ class KioskWindow(QWidget):
             g.setColumnStretch(0, 1)
         self.home.set_compact(not tall, columns)
         self.ticket.set_compact(landscape, height)
-        self.priority_screen.set_columns(2 if landscape else 1)
+        self.priority_screen.set_columns(2 if landscape else 1, width)
         self.pin_pad.fit(height)
 
     def resizeEvent(self, event) -> None:
