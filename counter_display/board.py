@@ -104,20 +104,20 @@ class BoardView(QWidget):
         body = QRectF(pad, top, w - 2 * pad, h - top - pad)
         if landscape:
             left = QRectF(body.x(), body.y(), body.width() * 0.58, body.height())
-            hero = QRectF(left.x(), left.y(), left.width(), 0.50 * h)
+            hero = QRectF(left.x(), left.y(), left.width(), 0.54 * h)
             tiles = QRectF(left.x(), hero.bottom() + pad, left.width(), left.bottom() - hero.bottom() - pad)
             side = QRectF(left.right() + pad, body.y(), body.right() - left.right() - pad, body.height())
             recent_rect = QRectF(side.x(), side.y(), side.width(), side.height() * 0.5 - pad / 2)
             fields_rect = QRectF(side.x(), recent_rect.bottom() + pad, side.width(),
                                  side.bottom() - recent_rect.bottom() - pad)
-            shares = (0.065, 0.30, 0.11)          # caption, number, counter rows: shares of the height
+            shares = (0.06, 0.36, 0.10)           # caption, number, counter rows: shares of the height
         else:
-            hero = QRectF(body.x(), body.y(), body.width(), 0.32 * h)
+            hero = QRectF(body.x(), body.y(), body.width(), 0.345 * h)
             tiles = QRectF(body.x(), hero.bottom() + pad, body.width(), 0.22 * h)
             low = QRectF(body.x(), tiles.bottom() + pad, body.width(), body.bottom() - tiles.bottom() - pad)
             recent_rect = QRectF(low.x(), low.y(), low.width() / 2 - pad / 2, low.height())
             fields_rect = QRectF(recent_rect.right() + pad, low.y(), low.width() / 2 - pad / 2, low.height())
-            shares = (0.045, 0.19, 0.075)
+            shares = (0.045, 0.205, 0.075)
         self._paint_hero(p, hero, [s * h for s in shares], pad)
         self._paint_tiles(p, tiles, pad)
         self._paint_recent(p, recent_rect, pad, 0.06 * h if landscape else 0.04 * h)
@@ -150,7 +150,7 @@ class BoardView(QWidget):
         if not tiles or area.height() <= 0:
             return
         n = len(tiles)
-        cols = min(n, 3 if area.width() / max(area.height(), 1) < 2.4 else 6)
+        cols = min(n, 3 if area.width() / max(area.height(), 1) < 4 else 6)
         rows = -(-n // cols)
         gap = pad * 0.8
         tw, th = (area.width() - gap * (cols - 1)) / cols, (area.height() - gap * (rows - 1)) / rows
