@@ -42,6 +42,16 @@ def _frame(name: str) -> QFrame:
     return f
 
 
+def _two_lines(text: str) -> str:
+    """Break ``text`` at the space nearest its middle (a button cannot wrap by itself)."""
+    middle = len(text) // 2
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    if not spaces:
+        return text
+    cut = min(spaces, key=lambda i: abs(i - middle))
+    return text[:cut] + "\n" + text[cut + 1:]
+
+
 # ------------------------------------------------------------------------------------------- home
 class HomeScreen(Screen):
     """One big tile per field, the priority entry, an optional greeting for a returning visitor."""
@@ -245,7 +255,12 @@ class PriorityScreen(Screen):
         row = col = 0
         for b in self.buttons.values():
             b.ensurePolished()
-            span = columns if b.fontMetrics().horizontalAdvance(b.text()) + 70 > cell else 1
+            text = b.text().replace("\n", " ")
+            b.setText(text)
+            if b.fontMetrics().horizontalAdvance(text) + 70 > self.width_px - 80:
+                b.setText(_two_lines(text))           # too long for the screen's width: two lines
+            width = max(b.fontMetrics().horizontalAdvance(line) for line in b.text().split("\n"))
+            span = columns if width + 70 > cell else 1
             if col + span > columns:
                 row, col = row + 1, 0
             self.reasons.addWidget(b, row, col, 1, span)
@@ -388,7 +403,7 @@ class TicketScreen(Screen):
         self.box = QBoxLayout(QBoxLayout.TopToBottom, self)
         self.box.setContentsMargins(40, 20, 40, 30)
         self.box.setSpacing(24)
-        number_col, info_col = QVBoxLayout(), QVBoxLayout()
+        self.number_col, self.info_col = number_col, info_col = QVBoxLayout(), QVBoxLayout()
         number_col.setSpacing(10)
         info_col.setSpacing(10)
         number_col.addStretch(1)
@@ -428,6 +443,18 @@ class TicketScreen(Screen):
         px = min(px, max(theme.TITLE * 3, int(height * (0.24 if compact else 0.13))))
         self.box.setDirection(QBoxLayout.LeftToRight if compact else QBoxLayout.TopToBottom)
         self.number.setStyleSheet(f"font-size: {px}px; font-weight: bold;")
+        short = compact and height < 900               # 1366×768, 1024×768: every line a little smaller
+        sizes = ((self.field, 32 if short else 36, True), (self.counters, 36 if short else 44, True),
+                 (self.ahead, 30 if short else 34, False), (self.wait, 30 if short else 34, False),
+                 (self.status, 36 if short else 44, True), (self.printed_text, 40 if short else 48, True),
+                 (self.warning_text, 32 if short else 40, True), (self.staff_text, 28 if short else 32, False))
+        for w, size, bold in sizes:
+            w.setStyleSheet(f"font-size: {size}px;" + (" font-weight: bold;" if bold else ""))
+        self.box.setSpacing(12 if short else 24)
+        # short screens: "done" under the number, so the right column has room for a printer warning
+        for col in (self.number_col, self.info_col):
+            col.removeWidget(self.done_button)
+        (self.number_col if short else self.info_col).addWidget(self.done_button, 0, Qt.AlignCenter)
 
     def render(self) -> None:
         en = self.lang == "en"
@@ -485,11 +512,13 @@ class ClosedScreen(Screen):
         self.hours.setContentsMargins(40, 24, 40, 24)
         self.hours.setHorizontalSpacing(40)
         self.hours.setVerticalSpacing(12)
-        box = QVBoxLayout(self)
+        self.short = self.narrow = False
+        self.box = box = QVBoxLayout(self)
         box.setContentsMargins(60, 40, 60, 60)
         box.setSpacing(24)
         box.addStretch(1)
-        box.addWidget(SvgIcon("dong_cua", 160), 0, Qt.AlignCenter)
+        self.icon = SvgIcon("dong_cua", 160)
+        box.addWidget(self.icon, 0, Qt.AlignCenter)
         box.addWidget(self.title)
         box.addWidget(self.reason)
         box.addSpacing(20)
@@ -499,6 +528,19 @@ class ClosedScreen(Screen):
 
     def show_office(self, office: OfficeInfo) -> None:
         self.office = office
+        self.render()
+
+    def set_compact(self, short: bool, narrow: bool) -> None:
+        """Short screens: a smaller icon, tighter spacing, the week in two columns; narrow ones: one
+        opening session per line."""
+        if (short, narrow) == (self.short, self.narrow):
+            return
+        self.short, self.narrow = short, narrow
+        self.icon.setFixedSize(*(2 * (80 if short else 160,)))
+        self.title.setStyleSheet(f"font-size: {44 if short else 56}px; font-weight: bold;")
+        self.box.setContentsMargins(*((24, 12, 24, 12) if short or narrow else (60, 40, 60, 60)))
+        self.box.setSpacing(10 if short else 24)
+        self.hours.setContentsMargins(*((20, 12, 20, 12) if short or narrow else (40, 24, 40, 24)))
         self.render()
 
     def render(self) -> None:
@@ -512,11 +554,15 @@ class ClosedScreen(Screen):
             item = self.hours.takeAt(0)
             if item.widget():
                 item.widget().deleteLater()
-        for row, day in enumerate(WEEKDAYS):
+        rows = 4 if self.short and not self.narrow else len(WEEKDAYS)
+        px = 30 if self.short or self.narrow else 34
+        for i, day in enumerate(WEEKDAYS):
             sessions = o.hours.get(day) or []
-            text = ",   ".join(f"{a} – {b}" for a, b in sessions) if sessions else self.t("closed_day")
-            self.hours.addWidget(label(self.t(f"day_{day}"), px=34, bold=True, wrap=False), row, 0)
-            self.hours.addWidget(label(text, px=34, wrap=False), row, 1)
+            joiner = "\n" if self.narrow or self.short else ",   "
+            text = joiner.join(f"{a} – {b}" for a, b in sessions) if sessions else self.t("closed_day")
+            row, col = i % rows, 2 * (i // rows)
+            self.hours.addWidget(label(self.t(f"day_{day}"), px=px, bold=True, wrap=False), row, col)
+            self.hours.addWidget(label(text, px=px, wrap=False), row, col + 1)
 
 
 # ------------------------------------------------------------------------------------------- unavailable
@@ -530,7 +576,8 @@ class UnavailableScreen(Screen):
         box.setContentsMargins(60, 40, 60, 60)
         box.setSpacing(30)
         box.addStretch(1)
-        box.addWidget(SvgIcon("cho", 160), 0, Qt.AlignCenter)
+        self.icon = SvgIcon("cho", 160)
+        box.addWidget(self.icon, 0, Qt.AlignCenter)
         box.addWidget(self.title)
         box.addWidget(self.text)
         box.addWidget(self.retrying)

@@ -12,7 +12,8 @@ import logging
 import zoneinfo
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal, Slot
-from PySide6.QtWidgets import QApplication, QFrame, QGridLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QApplication, QFrame, QGridLayout, QLayout, QStackedWidget, QVBoxLayout,
+                               QWidget)
 
 from db import QueueError, Unavailable
 
@@ -81,6 +82,8 @@ class KioskWindow(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(0)
+        # the screen gives the size; the content must fit it (the UI checks say where it does not)
+        box.setSizeConstraint(QLayout.SetNoConstraint)
         box.addWidget(self.header)
         box.addWidget(self.stack, 1)
 
@@ -377,6 +380,8 @@ class KioskWindow(QWidget):
         self.ticket.set_compact(landscape, height)
         self.priority_screen.set_columns(2 if landscape else 1, width)
         self.pin_pad.fit(height)
+        self.closed.set_compact(height < 1200, width < 900)
+        self.unavailable.icon.setFixedSize(*(2 * (96 if height < 1200 else 160,)))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
