@@ -37,11 +37,11 @@ BOARD_SIZES = [(3840, 2160), (1920, 1080), (1366, 768), (1080, 1920)]
 COUNTER_SIZES = [(1920, 1080), (1366, 768), (1280, 1024)]
 WM = [False, True]
 CENTRE_TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
-_next_display = iter(range(71, 90))       # :71-:89 belong to this suite
+DISPLAY_NUMBERS = range(71, 90)           # :71-:89 belong to this suite
 
 
 def _free_display() -> int:
-    for n in _next_display:
+    for n in DISPLAY_NUMBERS:                 # a stopped Xvfb removes its lock: numbers are reused
         if not Path(f"/tmp/.X{n}-lock").exists() and not Path(f"/tmp/.X11-unix/X{n}").exists():
             return n
     raise RuntimeError("no free X display in :71-:89")
