@@ -43,6 +43,7 @@ class AppConfig:
     db_url: str = ""                     # empty -> SQLite file in the user's data directory
     office: str = ""                     # office code; empty -> the only/first office
     language: str = "vi"                 # "vi" or "en": the first language shown to the citizen
+    screen: str = ""                     # which monitor: "" primary, "1" (index) or a name such as "HDMI-1"
     # --- kiosk ------------------------------------------------------------------------------
     kiosk_id: str = "kiosk-1"
     printer: str = ""                    # device URL; empty -> preview folder in the data directory

@@ -15,6 +15,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--config", help="configuration file (TOML)")
         p.add_argument("--db", help="database URL (overrides the configuration)")
         p.add_argument("--windowed", action="store_true", help="do not go full screen")
+        p.add_argument("--screen", metavar="N|NAME", help="which monitor (index or name); default: the primary")
         if name == "staff":
             p.add_argument("--counter", type=int, required=True, help="counter number")
         else:
@@ -40,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from core.config import ConfigError, load_config
     try:
-        cfg = load_config(args.config, db_url=args.db)
+        cfg = load_config(args.config, db_url=args.db, screen=args.screen)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -49,7 +50,13 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from db import open_queue
+    from gui import uidump
+    from gui.qt_compat import protect_none
+    from gui.screen import ScreenPlacement
+    from gui.theme import load_fonts
+    protect_none()                    # PySide6 6.12.0 + Python 3.11 would otherwise abort within hours
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    load_fonts()                      # the bundled DejaVu: Vietnamese drawn the same on every machine
 
     def open_service():
         return open_queue(url, office=cfg.office or None)
@@ -75,11 +82,11 @@ def main(argv: list[str] | None = None) -> int:
         window = BoardWindow(open_service, notice=cfg.board_notice, announcer=announcer, language=cfg.language)
     app.aboutToQuit.connect(window.shutdown)
     _quit_on_signals(app)
-    if cfg.fullscreen and not args.windowed:
-        window.showFullScreen()
-    else:
-        window.resize(1366, 768)
-        window.show()
+    # the whole screen, with or without a window manager; the TV board also has no cursor and stays on top
+    window.placement = ScreenPlacement(window, cfg.screen, full=cfg.fullscreen and not args.windowed,
+                                       kiosk=args.role == "board" and cfg.fullscreen and not args.windowed)
+    window.placement.show()
+    uidump.install(window, extra=window.ui_state)
     code = app.exec()
     window.shutdown()
     window.deleteLater()   # Qt Multimedia objects must be gone before the interpreter finalises

@@ -4,26 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import zoneinfo
 from typing import Any, Callable
 
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from gui import theme
+
 from .board_model import BoardModel, Call
 from .texts import WORDS
 from .voice import Announcer, call_caption
 from .workers import FeedWorker, WorkerThread
 
-BG = QColor("#0a1a33")
-PANEL = QColor("#13284d")
-TEXT = QColor("#ffffff")
-DIM = QColor("#b8c7e0")
-NUMBER = QColor("#ffd84d")
-FLASH = QColor("#ffd84d")
-PAUSED = QColor("#7a869a")
-FONT_FAMILY = "DejaVu Sans"
+_P = theme.BOARD
+BG = QColor(_P.background)
+PANEL = QColor(_P.panel)
+TEXT = QColor(_P.text)
+DIM = QColor(_P.dim)
+NUMBER = QColor(_P.number)
+FLASH = QColor(_P.flash)
+PAUSED = QColor(_P.paused)
+FONT_FAMILY = theme.FONT_FAMILY
 FLASH_SECONDS = 8
+LINE = 1.17                  # DejaVu Sans: a line is 1.17 × the pixel size
 
 
 def _font(px: float, bold: bool = False) -> QFont:
@@ -34,19 +39,28 @@ def _font(px: float, bold: bool = False) -> QFont:
 
 
 def _fit(painter: QPainter, rect: QRectF, text: str, px: float, bold: bool = False,
-         align=Qt.AlignCenter, color: QColor = TEXT) -> None:
-    """Draw ``text`` in ``rect`` at ``px`` or smaller, so it always fits on one line."""
+         align=Qt.AlignCenter, color: QColor = TEXT, drawn: list | None = None, role: str = "") -> None:
+    """Draw ``text`` in ``rect`` at ``px`` or smaller, so it always fits on one line, inside the rect."""
+    px = min(px, rect.height() / LINE)
     font = _font(px, bold)
-    width = QFontMetricsF(font).horizontalAdvance(text)
+    metrics = QFontMetricsF(font)
+    width = metrics.horizontalAdvance(text)
     if width > rect.width() * 0.96 and width > 0:
-        font.setPixelSize(max(8, int(px * rect.width() * 0.96 / width)))
+        font.setPixelSize(max(8, int(font.pixelSize() * rect.width() * 0.96 / width)))
+        metrics = QFontMetricsF(font)
     painter.setFont(font)
     painter.setPen(color)
-    painter.drawText(rect, int(align | Qt.AlignVCenter), text)
+    box = painter.drawText(rect, int(align | Qt.AlignVCenter), text)
+    if drawn is not None and text:
+        drawn.append({"role": role, "text": text, "x": round(box.x()), "y": round(box.y()),
+                      "w": round(box.width()), "h": round(box.height()), "px": font.pixelSize(),
+                      "ink_h": round(metrics.tightBoundingRect(text).height())})
 
 
 class BoardView(QWidget):
-    """Paints the model. Landscape: counters left, calls and fields right. Portrait: stacked."""
+    """Paints the model. The latest call is the hero: its number at least a fifth of the screen's height
+    (landscape; an eighth in portrait), its counter clearly smaller; then every counter, the last calls and
+    the waiting per field. Landscape: hero and counters left, lists right. Portrait: stacked."""
 
     painted = Signal(object)   # model.last_event_id after each paint (for the latency benchmark)
 
@@ -56,64 +70,93 @@ class BoardView(QWidget):
         self.flash_until: dict[int, float] = {}
         self.flash_on = False
         self.banner: str = ""
+        self.drawn: list[dict] = []          # what the last paint drew, in window pixels (the UI checks read it)
+        self.clock_text = ""
         self.setAttribute(Qt.WA_OpaquePaintEvent)
 
     def t(self, key: str, **values: Any) -> str:
         """The board's words in its language (the one its field names are shown in)."""
         return WORDS.text(self.model.language, key, **values)
 
+    def centre_now(self) -> dt.datetime:
+        """Now in the centre's time zone (from the database), whatever the PC's zone is."""
+        return self.now().astimezone(zoneinfo.ZoneInfo(self.model.timezone))
+
     def paintEvent(self, _event) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.Antialiasing)
+        self.drawn = drawn = []
         w, h = self.width(), self.height()
         p.fillRect(self.rect(), BG)
-        unit = min(w, h) / 100              # 1% of the short side
-        pad = 1.2 * unit
-        # header: office name, connection note, clock
-        header = QRectF(pad, 0, w - 2 * pad, 9 * unit)
-        _fit(p, QRectF(header.x(), header.y(), header.width() * 0.62, header.height()),
-             self.model.office_name or self.t("default_office"), 4.2 * unit, True, Qt.AlignLeft)
-        now = self.now()
-        _fit(p, QRectF(header.right() - header.width() * 0.36, header.y(), header.width() * 0.36, header.height()),
-             now.strftime("%H:%M:%S   %d/%m/%Y"), 4.2 * unit, True, Qt.AlignRight)
+        landscape = w >= h
+        pad = 0.012 * min(w, h)
+        # header: office name, clock
+        header = QRectF(pad, 0, w - 2 * pad, (0.075 if landscape else 0.05) * h)
+        _fit(p, QRectF(header.x(), header.y(), header.width() * 0.6, header.height()),
+             self.model.office_name or self.t("default_office"), header.height() * 0.5, True,
+             Qt.AlignLeft, drawn=drawn, role="office")
+        self.clock_text = self.centre_now().strftime("%H:%M:%S   %d/%m/%Y")
+        _fit(p, QRectF(header.right() - header.width() * 0.38, header.y(), header.width() * 0.38, header.height()),
+             self.clock_text, header.height() * 0.5, True, Qt.AlignRight, drawn=drawn, role="clock")
         top = header.bottom()
+        note_h = 0.03 * h
         if not self.model.connected or not self.model.loaded:
             note = WORDS.both("reconnecting" if self.model.loaded else "loading")
-            _fit(p, QRectF(pad, top, w - 2 * pad, 3.2 * unit), note, 2.6 * unit, False, Qt.AlignRight, DIM)
-        top += 3.2 * unit
-        # banner: the latest call in words with digits
-        banner = QRectF(pad, top, w - 2 * pad, 8 * unit)
-        p.fillRect(banner, PANEL)
-        _fit(p, banner.adjusted(pad, 0, -pad, 0), self.banner or self.t("welcome"), 4.4 * unit, True)
-        top = banner.bottom() + pad
+            _fit(p, QRectF(pad, top, w - 2 * pad, note_h), note, note_h * 0.8, False, Qt.AlignRight, DIM,
+                 drawn, "note")
+        top += note_h
         body = QRectF(pad, top, w - 2 * pad, h - top - pad)
-        if w >= h:
-            tiles = QRectF(body.x(), body.y(), body.width() * 0.64, body.height())
-            side = QRectF(tiles.right() + pad, body.y(), body.right() - tiles.right() - pad, body.height())
-            recent_rect = QRectF(side.x(), side.y(), side.width(), side.height() * 0.48)
+        if landscape:
+            left = QRectF(body.x(), body.y(), body.width() * 0.58, body.height())
+            hero = QRectF(left.x(), left.y(), left.width(), 0.54 * h)
+            tiles = QRectF(left.x(), hero.bottom() + pad, left.width(), left.bottom() - hero.bottom() - pad)
+            side = QRectF(left.right() + pad, body.y(), body.right() - left.right() - pad, body.height())
+            recent_rect = QRectF(side.x(), side.y(), side.width(), side.height() * 0.5 - pad / 2)
             fields_rect = QRectF(side.x(), recent_rect.bottom() + pad, side.width(),
                                  side.bottom() - recent_rect.bottom() - pad)
+            shares = (0.06, 0.36, 0.10)           # caption, number, counter rows: shares of the height
         else:
-            tiles = QRectF(body.x(), body.y(), body.width(), body.height() * 0.55)
+            hero = QRectF(body.x(), body.y(), body.width(), 0.345 * h)
+            tiles = QRectF(body.x(), hero.bottom() + pad, body.width(), 0.22 * h)
             low = QRectF(body.x(), tiles.bottom() + pad, body.width(), body.bottom() - tiles.bottom() - pad)
             recent_rect = QRectF(low.x(), low.y(), low.width() / 2 - pad / 2, low.height())
             fields_rect = QRectF(recent_rect.right() + pad, low.y(), low.width() / 2 - pad / 2, low.height())
-        self._paint_tiles(p, tiles, unit)
-        self._paint_recent(p, recent_rect, unit)
-        self._paint_fields(p, fields_rect, unit)
+            shares = (0.045, 0.205, 0.075)
+        self._paint_hero(p, hero, [s * h for s in shares], pad)
+        self._paint_tiles(p, tiles, pad)
+        self._paint_recent(p, recent_rect, pad, 0.06 * h if landscape else 0.04 * h)
+        self._paint_fields(p, fields_rect, pad, 0.05 * h if landscape else 0.032 * h)
         p.end()
         self.painted.emit(self.model.last_event_id)
 
-    def _paint_tiles(self, p: QPainter, area: QRectF, unit: float) -> None:
+    def _paint_hero(self, p: QPainter, area: QRectF, rows: list[float], pad: float) -> None:
+        """The latest call, as large as the screen allows: the number, then its counter."""
+        last = self.model.recent[0] if self.model.recent else None
+        flashing = last is not None and self.flash_until.get(last.counter, 0) > time.monotonic() and self.flash_on
+        p.fillRect(area, FLASH if flashing else PANEL)
+        fg = BG if flashing else TEXT
+        caption_h, number_h, counter_h = rows
+        spare = max(0.0, area.height() - sum(rows)) / 4
+        y = area.y() + spare
+        inner = area.adjusted(pad, 0, -pad, 0)
+        _fit(p, QRectF(inner.x(), y, inner.width(), caption_h), self.banner or self.t("welcome"),
+             caption_h * 0.62, True, color=fg, drawn=self.drawn, role="banner")
+        y += caption_h + spare
+        if last is not None:
+            _fit(p, QRectF(inner.x(), y, inner.width(), number_h), last.label, number_h / LINE, True,
+                 color=BG if flashing else NUMBER, drawn=self.drawn, role="called_number")
+            y += number_h + spare
+            _fit(p, QRectF(inner.x(), y, inner.width(), counter_h), self.t("counter_title", n=last.counter), counter_h * 0.8 / LINE,
+                 True, color=fg, drawn=self.drawn, role="called_counter")
+
+    def _paint_tiles(self, p: QPainter, area: QRectF, pad: float) -> None:
         tiles = sorted(self.model.counters.values(), key=lambda t: t.number)
-        if not tiles:
+        if not tiles or area.height() <= 0:
             return
         n = len(tiles)
-        cols = 1 if n == 1 else 2 if n <= 4 else 3 if n <= 9 else 4
-        if area.width() < area.height() * 0.9 and cols > 2:
-            cols = 2
+        cols = min(n, 3 if area.width() / max(area.height(), 1) < 4 else 6)
         rows = -(-n // cols)
-        gap = unit
+        gap = pad * 0.8
         tw, th = (area.width() - gap * (cols - 1)) / cols, (area.height() - gap * (rows - 1)) / rows
         mono = time.monotonic()
         for i, tile in enumerate(tiles):
@@ -121,50 +164,56 @@ class BoardView(QWidget):
             flashing = self.flash_until.get(tile.number, 0) > mono and self.flash_on
             p.fillRect(r, FLASH if flashing else PANEL)
             fg = BG if flashing else TEXT
-            title = QRectF(r.x(), r.y(), r.width(), th * 0.28)
-            _fit(p, title, self.t("counter_title", n=tile.number), min(th * 0.2, tw * 0.12), True, color=fg)
+            title = QRectF(r.x(), r.y(), r.width(), th * 0.36)
+            _fit(p, title, self.t("counter_title", n=tile.number), title.height() * 0.7 / LINE, True, color=fg,
+                 drawn=self.drawn, role="counter_title")
             body = QRectF(r.x(), title.bottom(), r.width(), r.height() - title.height())
             if tile.paused:
-                _fit(p, body, self.t("paused"), min(th * 0.2, tw * 0.14), False, color=PAUSED if not flashing else fg)
+                _fit(p, body, self.t("paused"), body.height() * 0.5 / LINE, False, color=PAUSED if not flashing else fg,
+                     drawn=self.drawn, role="counter_paused")
             else:
-                _fit(p, body, tile.label or "—", min(th * 0.55, tw * 0.3), True,
-                     color=(BG if flashing else NUMBER) if tile.label else DIM)
+                _fit(p, body, tile.label or "—", body.height() * 0.9 / LINE, True,
+                     color=(BG if flashing else NUMBER) if tile.label else DIM, drawn=self.drawn,
+                     role="counter_number")
 
-    def _paint_recent(self, p: QPainter, area: QRectF, unit: float) -> None:
+    def _paint_recent(self, p: QPainter, area: QRectF, unit: float, line: float) -> None:
         p.fillRect(area, PANEL)
-        line = min(area.height() / 6.2, 9 * unit)
-        _fit(p, QRectF(area.x() + unit, area.y(), area.width() - 2 * unit, line), self.t("recent_title"), line * 0.55,
-             True, Qt.AlignLeft, DIM)
+        line = min(area.height() / 5, line)
+        _fit(p, QRectF(area.x() + unit, area.y(), area.width() - 2 * unit, line), self.t("recent_title"), line * 0.6 / LINE * 1.2,
+             True, Qt.AlignLeft, DIM, self.drawn, "recent_title")
         y = area.y() + line
         for call in self.model.recent[: max(0, int((area.height() - line) // line))]:
             row = QRectF(area.x() + unit, y, area.width() - 2 * unit, line)
-            _fit(p, QRectF(row.x(), row.y(), row.width() * 0.5, line), call.label, line * 0.72, True,
-                 Qt.AlignLeft, NUMBER)
+            _fit(p, QRectF(row.x(), row.y(), row.width() * 0.5, line), call.label, line * 0.85 / LINE * 1.1, True,
+                 Qt.AlignLeft, NUMBER, self.drawn, "recent_number")
             _fit(p, QRectF(row.x() + row.width() * 0.5, row.y(), row.width() * 0.5, line),
-                 self.t("to_counter", n=call.counter), line * 0.55, False, Qt.AlignRight)
+                 self.t("to_counter", n=call.counter), line * 0.7 / LINE * 1.1, False, Qt.AlignRight, TEXT, self.drawn,
+                 "recent_counter")
             y += line
 
-    def _paint_fields(self, p: QPainter, area: QRectF, unit: float) -> None:
+    def _paint_fields(self, p: QPainter, area: QRectF, unit: float, line: float) -> None:
         p.fillRect(area, PANEL)
         fields = self.model.fields
-        title_h = min(area.height() / 6.2, 8 * unit)
+        title_h = min(area.height() / 5, line * 1.1)
         _fit(p, QRectF(area.x() + unit, area.y(), area.width() - 2 * unit, title_h),
-             self.t("waiting_total", n=self.model.waiting_total), title_h * 0.55, True, Qt.AlignLeft, DIM)
-        # readable from afar: only fields with people waiting, most first, rows never below 5.5% of the side
+             self.t("waiting_total", n=self.model.waiting_total), title_h * 0.75, True, Qt.AlignLeft, DIM, self.drawn,
+             "waiting_title")
+        # readable from afar: only fields with people waiting, most first, rows never below a readable size
         busy = sorted((f for f in fields if f.waiting), key=lambda f: -f.waiting)
         y = area.y() + title_h
         if not busy:
-            _fit(p, QRectF(area.x() + unit, y, area.width() - 2 * unit, title_h), self.t("board_nobody_waiting"),
-                 title_h * 0.5, False, Qt.AlignLeft)
+            _fit(p, QRectF(area.x() + unit, y, area.width() - 2 * unit, line), self.t("board_nobody_waiting"),
+                 line * 0.7, False, Qt.AlignLeft, TEXT, self.drawn, "waiting_none")
             return
-        line = max(min((area.bottom() - y) / len(busy), title_h), min(5.5 * unit, area.bottom() - y))
-        for f in busy[: max(1, int((area.bottom() - y) // line))]:
+        rows = max(1, int((area.bottom() - y) // line))
+        for f in busy[:rows]:
             row = QRectF(area.x() + unit, y, area.width() - 2 * unit, line)
-            _fit(p, QRectF(row.x(), y, row.width() * 0.56, line), f.name, line * 0.5, False, Qt.AlignLeft)
+            _fit(p, QRectF(row.x(), y, row.width() * 0.55, line), f.name, line * 0.7, False, Qt.AlignLeft,
+                 TEXT, self.drawn, "field_name")
             detail = (self.t("field_waiting", n=f.waiting, m=f.estimated_wait_min) if f.available
                       else self.t("not_available"))
-            _fit(p, QRectF(row.x() + row.width() * 0.56, y, row.width() * 0.44, line), detail, line * 0.5,
-                 True, Qt.AlignRight, NUMBER)
+            _fit(p, QRectF(row.x() + row.width() * 0.56, y, row.width() * 0.44, line), detail, line * 0.7,
+                 True, Qt.AlignRight, NUMBER, self.drawn, "field_detail")
             y += line
 
 
@@ -204,7 +253,7 @@ class BoardWindow(QWidget):
         super().__init__()
         self.setWindowTitle(WORDS.both("board_title"))
         self.model = BoardModel(language=language)
-        self.now = now or (lambda: dt.datetime.now().astimezone())
+        self.now = now or (lambda: dt.datetime.now(dt.timezone.utc))   # shown in the centre's zone
         self.view = BoardView(self.model, self.now, self)
         self.notice = Marquee(notice, self)
         layout = QVBoxLayout(self)
@@ -257,6 +306,14 @@ class BoardWindow(QWidget):
     def toggle_mute(self) -> None:
         if self.announcer is not None:
             self.announcer.set_muted(not self.announcer.muted)
+
+    def ui_state(self) -> dict:
+        """What the UI dump (gui/uidump.py) reports: the board's painted text, in screen pixels."""
+        origin = self.view.mapToGlobal(self.view.rect().topLeft())
+        drawn = [dict(d, x=d["x"] + origin.x(), y=d["y"] + origin.y()) for d in self.view.drawn]
+        return {"program": "board", "drawn": drawn, "clock": self.view.clock_text,
+                "timezone": self.model.timezone, "loaded": self.model.loaded,
+                "recent": [c.label for c in self.model.recent]}
 
     def toggle_fullscreen(self) -> None:
         self.showNormal() if self.isFullScreen() else self.showFullScreen()

@@ -49,6 +49,7 @@ class BoardModel:
     announce_max_age: dt.timedelta = dt.timedelta(minutes=2)  # after an outage, older calls are shown, not said
     language: str = "vi"
     office_name: str = ""
+    timezone: str = "Asia/Ho_Chi_Minh"     # the centre's zone (from the database): every clock shows it
     counters: dict[int, CounterTile] = field(default_factory=dict)
     recent: list[Call] = field(default_factory=list)      # newest first
     fields: list[FieldLine] = field(default_factory=list)
@@ -61,6 +62,7 @@ class BoardModel:
         if self.loaded and snapshot.last_event_id < self.last_event_id:
             return False
         self.office_name = snapshot.office.name(self.language)
+        self.timezone = snapshot.office.timezone or self.timezone
         self.counters = {}
         for state in snapshot.counters:
             c = state.counter

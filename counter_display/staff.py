@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import zoneinfo
 from typing import Any, Callable
 
 from PySide6.QtCore import Qt, QTimer
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QLab
                                QListWidgetItem, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
 from bilingual import LocalizedError
+from gui import theme
 from .staff_model import ACTIONS, RESUME_LABEL, CounterData, describe_ticket, enabled_actions, load_counter_data
 from core.visitors.access import visitor_view
 from .texts import WORDS
@@ -23,24 +25,7 @@ LANG = "vi"   # the officer reads Vietnamese; WORDS.both() where the window has 
 def _t(key: str, **values: Any) -> str:
     return WORDS.text(LANG, key, **values)
 
-STYLE = """
-QWidget { background: #f4f6fa; color: #0b1a33; font-family: 'DejaVu Sans'; font-size: 20px; }
-QLabel { background: transparent; }
-QLabel#label { font-size: 110px; font-weight: bold; color: #0a3d91; }
-QLabel#title { font-size: 26px; font-weight: bold; }
-QLabel#caption { color: #43506a; }
-QLabel#message { font-size: 22px; padding: 8px; }
-QLabel#message[kind="error"] { background: #fde2e1; color: #8a1111; }
-QLabel#message[kind="info"] { background: #e1f5e4; color: #114d1d; }
-QLabel#fault { background: #b3261e; color: white; font-weight: bold; padding: 8px; }
-QFrame#panel { background: white; border: 2px solid #c9d2e3; border-radius: 8px; }
-QPushButton { background: #0a3d91; color: white; font-size: 22px; font-weight: bold; border-radius: 8px;
-              padding: 10px; min-height: 64px; }
-QPushButton:disabled { background: #c9d2e3; color: #6b778c; }
-QPushButton#secondary { background: #e6ebf3; color: #0b1a33; min-height: 44px; }
-QLineEdit, QComboBox { background: white; border: 2px solid #8b98b0; padding: 8px; font-size: 24px; }
-QListWidget { background: white; font-size: 22px; }
-"""
+STYLE = theme.staff_stylesheet(theme.palette("light"))
 
 
 def _label(text: str = "", name: str = "", wrap: bool = False) -> QLabel:
@@ -59,7 +44,7 @@ class StaffWindow(QWidget):
         self.counter_number = counter
         self.open_visitor_store = open_visitor_store   # called once, in the command thread, with the service
         self._store: list = []
-        self.now = now or (lambda: dt.datetime.now().astimezone())
+        self.now = now or (lambda: dt.datetime.now(dt.timezone.utc))   # shown in the centre's zone
         self.officer = None
         self.data: CounterData | None = None
         self.busy = False
@@ -79,9 +64,13 @@ class StaffWindow(QWidget):
         root = QVBoxLayout(self)
         root.setContentsMargins(16, 12, 16, 12)
         self.header = _label(_t("counter_title", n=counter), "title")
+        self.clock_label = _label("", "clock")
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        top.addWidget(self.clock_label)
         self.message = _label("", "message", wrap=True)
         self.message.hide()
-        root.addWidget(self.header)
+        root.addLayout(top)
         root.addWidget(self.message)
         root.addWidget(self.fault_label)
         root.addWidget(self.pages, 1)
@@ -89,6 +78,10 @@ class StaffWindow(QWidget):
         self.ticker = QTimer(self, interval=15000)   # "time waited" keeps counting
         self.ticker.timeout.connect(self._render)
         self.ticker.start()
+        self.clock = QTimer(self, interval=1000)
+        self.clock.timeout.connect(self._tick)
+        self.clock.start()
+        self._tick()
         self.feed: WorkerThread | None = None
         if follow:
             worker = FeedWorker(open_service, refresh=lambda svc: load_counter_data(svc, counter),
@@ -106,14 +99,15 @@ class StaffWindow(QWidget):
         box = QVBoxLayout(page)
         box.addStretch(1)
         box.addWidget(_label(WORDS.both("sign_in_title"), "title"))
-        self.officer_box = QComboBox()
+        self.officer_box = QComboBox(objectName="officerName")
         self.officer_box.setEditable(True)
         self.officer_box.lineEdit().setPlaceholderText(WORDS.both("officer_placeholder"))
-        self.pin_edit = QLineEdit()
+        self.pin_edit = QLineEdit(objectName="pin")
         self.pin_edit.setEchoMode(QLineEdit.Password)
         self.pin_edit.setPlaceholderText(_t("pin_placeholder"))
         self.pin_edit.returnPressed.connect(self.sign_in)
         self.sign_in_button = QPushButton(WORDS.both("sign_in"))
+        self.sign_in_button.setObjectName("signInButton")
         self.sign_in_button.clicked.connect(self.sign_in)
         for w in (self.officer_box, self.pin_edit, self.sign_in_button):
             w.setMaximumWidth(520)
@@ -163,6 +157,7 @@ class StaffWindow(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         for i, (action, (vi, _en, key)) in enumerate(ACTIONS.items()):
             button = QPushButton(f"{vi}\n[{key}]")
+            button.setObjectName(f"action_{action}")
             button.clicked.connect(lambda _=False, a=action: self.trigger(a))
             QShortcut(QKeySequence(key), self, activated=lambda a=action: self.trigger(a))
             buttons.addWidget(button, i // 4, i % 4)
@@ -331,6 +326,7 @@ class StaffWindow(QWidget):
     def apply_data(self, data: CounterData) -> None:
         previous = self.data.ticket if self.data else None
         self.data = data
+        self._tick()
         if data.ticket is not None and (previous is None or previous.id != data.ticket.id):
             self._load_visitor(data.ticket)
         elif data.ticket is None:
@@ -443,8 +439,22 @@ class StaffWindow(QWidget):
                 item.setFont(font)
             self.waiting_list.addItem(item)
 
+    def centre_now(self) -> dt.datetime:
+        """Now in the centre's time zone (from the database), whatever the PC's zone is."""
+        zone = self.data.timezone if self.data is not None else "Asia/Ho_Chi_Minh"
+        return self.now().astimezone(zoneinfo.ZoneInfo(zone))
+
+    def _tick(self) -> None:
+        self.clock_label.setText(self.centre_now().strftime("%H:%M"))
+
+    def ui_state(self) -> dict:
+        """What the UI dump (gui/uidump.py) reports besides the widgets."""
+        return {"program": "counter", "signed_in": self.officer is not None, "clock": self.clock_label.text(),
+                "ticket": self.data.ticket.label if self.data and self.data.ticket else None}
+
     def shutdown(self) -> None:
         self.ticker.stop()
+        self.clock.stop()
         if self.feed is not None:
             self.feed.stop()
             self.feed = None

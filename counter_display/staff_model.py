@@ -23,6 +23,7 @@ class CounterData:
     counter: Any            # db.CounterInfo
     ticket: Any | None      # db.TicketInfo now at the counter (called or serving)
     waiting: tuple          # waiting TicketInfo of this counter's fields, in call order
+    timezone: str = "Asia/Ho_Chi_Minh"   # the centre's zone (from the database): the clock shows it
 
 
 def load_counter_data(svc: Any, number: int) -> CounterData:
@@ -30,7 +31,7 @@ def load_counter_data(svc: Any, number: int) -> CounterData:
     if counter is None:
         from db import NotFound
         raise NotFound(f"Không có quầy số {number}", f"No counter number {number}")
-    return CounterData(counter, svc.current(number), tuple(svc.waiting(number)))
+    return CounterData(counter, svc.current(number), tuple(svc.waiting(number)), svc.office_info().timezone)
 
 
 def enabled_actions(signed_in: bool, busy: bool, paused: bool, ticket: Any | None, waiting: int) -> frozenset[str]:

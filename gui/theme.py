@@ -1,10 +1,14 @@
-"""Colours, sizes and the style sheet: high contrast, text ≥ 28 px, touch targets ≥ 120 px."""
+"""The one theme of the three programs: palettes, type scale, sizes, style sheets, the bundled fonts.
+
+Kiosk: high contrast, text ≥ 28 px, touch targets ≥ 120 px. Board: sizes are shares of the screen (a TV is
+read from 10 m). Counter window: an officer at a desk, with mouse and keyboard.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 
 from core.config import ASSETS_DIR
 
@@ -51,16 +55,52 @@ THEMES = {
 }
 
 
+@dataclass(frozen=True)
+class BoardPalette:
+    """The waiting-room TV: light text on deep blue, numbers in yellow (seen from across the room)."""
+    background: str = "#0A1A33"
+    panel: str = "#13284D"
+    text: str = "#FFFFFF"
+    dim: str = "#B8C7E0"
+    number: str = "#FFD84D"
+    flash: str = "#FFD84D"
+    paused: str = "#7A869A"
+
+
+BOARD = BoardPalette()
+
+# Board type scale, as shares of the screen height (landscape) or width (portrait):
+BOARD_NUMBER_MIN_SHARE = (0.20, 0.12)    # ink height of the called number: landscape, portrait
+BOARD_COUNTER_RATIO = 0.45               # "QUẦY N" beside the called number: this share of its size
+
+# Counter window (officers at a desk): text sizes in pixels
+STAFF_TEXT = 20
+STAFF_TITLE = 26
+STAFF_BUTTON = 22
+STAFF_NUMBER = 110
+
+
 def palette(theme: str) -> Palette:
     return THEMES.get(theme, THEMES["light"])
 
 
+LOADED_FONTS: dict[str, int] = {}     # bundled font file -> Qt application font id
+
+
 def load_fonts() -> str:
-    """Register the bundled fonts (if present) so every machine draws Vietnamese the same way."""
+    """Register the bundled fonts so every machine draws Vietnamese the same way (with or without a
+    system DejaVu), and make them the application's default font. Every program calls it at start."""
     for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
         path = ASSETS_DIR / "fonts" / name
-        if path.exists():
-            QFontDatabase.addApplicationFont(str(path))
+        if str(path) not in LOADED_FONTS and path.exists():
+            font_id = QFontDatabase.addApplicationFont(str(path))
+            if font_id >= 0:
+                LOADED_FONTS[str(path)] = font_id
+    app = QGuiApplication.instance()
+    if app is not None:
+        default = app.font()
+        default.setFamily(FONT_FAMILY)
+        app.setFont(default)
     return FONT_FAMILY
 
 
@@ -122,4 +162,28 @@ def stylesheet(p: Palette) -> str:
     QScrollBar:vertical {{ width: 40px; background: {p.panel}; }}
     QScrollBar::handle:vertical {{ background: {p.muted}; min-height: 120px; border-radius: 12px; }}
     QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0px; }}
+    """
+
+
+def staff_stylesheet(p: Palette) -> str:
+    """The officer's counter window: the kiosk's palette, desk-sized type."""
+    return f"""
+    QWidget {{ background: {p.panel}; color: {p.text}; font-family: "{FONT_FAMILY}"; font-size: {STAFF_TEXT}px; }}
+    QLabel {{ background: transparent; }}
+    QLabel#label {{ font-size: {STAFF_NUMBER}px; font-weight: bold; color: {p.tile}; }}
+    QLabel#title {{ font-size: {STAFF_TITLE}px; font-weight: bold; }}
+    QLabel#clock {{ font-size: {STAFF_TITLE}px; font-weight: bold; }}
+    QLabel#caption {{ color: {p.muted}; }}
+    QLabel#message {{ font-size: {STAFF_BUTTON}px; padding: 8px; }}
+    QLabel#message[kind="error"] {{ background: #FDE2E1; color: #8A1111; }}
+    QLabel#message[kind="info"] {{ background: #E1F5E4; color: #114D1D; }}
+    QLabel#fault {{ background: #B3261E; color: white; font-weight: bold; padding: 8px; }}
+    QFrame#panel {{ background: {p.background}; border: 2px solid #C9D2E3; border-radius: 8px; }}
+    QPushButton {{ background: {p.tile}; color: white; font-size: {STAFF_BUTTON}px; font-weight: bold;
+                   border-radius: 8px; padding: 10px; min-height: 64px; }}
+    QPushButton:disabled {{ background: #C9D2E3; color: #4B566B; }}
+    QPushButton#secondary {{ background: #E6EBF3; color: {p.text}; min-height: 44px; }}
+    QLineEdit, QComboBox {{ background: {p.background}; border: 2px solid #8B98B0; padding: 8px;
+                            font-size: 24px; }}
+    QListWidget {{ background: {p.background}; font-size: {STAFF_BUTTON}px; }}
     """

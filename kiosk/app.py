@@ -27,12 +27,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--printer", metavar="URL", help="printer device, e.g. tcp://192.168.1.50:9100, "
                                                     "preview:///tmp/tickets")
     p.add_argument("--windowed", action="store_true", help="a normal window instead of full screen")
+    p.add_argument("--screen", metavar="N|NAME", help="which monitor (index or name); default: the primary")
     return p.parse_args(argv)
 
 
 def make_config(args: argparse.Namespace) -> AppConfig:
     return load_config(args.config, db_url=args.db, printer=args.printer,
-                       fullscreen=False if args.windowed else None)
+                       fullscreen=False if args.windowed else None, screen=args.screen)
 
 
 def database_is_empty(url: str) -> bool:
@@ -98,30 +99,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kiosk: {exc}", file=sys.stderr)
         return 2
 
-    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
+
+    from gui import uidump
+    from gui.screen import ScreenPlacement
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("kiosk")
     window = create_window(cfg)
     window.admin_exit.connect(app.quit)
     app.aboutToQuit.connect(window.shutdown)
-    # SIGTERM/SIGINT (systemd stop, Ctrl+C): leave cleanly; a timer lets Python run its signal handlers
+    # SIGTERM/SIGINT (systemd stop, Ctrl+C): leave cleanly; a timer lets Python run its signal handlers.
+    # exit(), not quit(): Qt 6's quit() first asks the windows to close, and the kiosk refuses.
     import signal
     from PySide6.QtCore import QTimer
     for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: app.quit())
+        signal.signal(sig, lambda *_: app.exit(0))
     wake = QTimer(interval=300)
     wake.timeout.connect(lambda: None)
     wake.start()
-    if cfg.fullscreen:
-        window.setWindowFlags(Qt.Window | Qt.FramelessWindowHint | Qt.WindowStaysOnTopHint)
-        window.setCursor(Qt.BlankCursor)
-        window.showFullScreen()
-    else:
-        window.resize(1080, 1920 if app.primaryScreen() is None else
-                      min(1920, app.primaryScreen().availableGeometry().height()))
-        window.show()
+    # the whole screen, with or without a window manager; frameless, on top, no cursor when full screen
+    window.placement = ScreenPlacement(window, cfg.screen, full=cfg.fullscreen, kiosk=cfg.fullscreen)
+    window.placement.show()
+    uidump.install(window, extra=window.ui_state)
     log.info("kiosk ready: db=%s printer=%s", cfg.resolved_db_url, cfg.resolved_printer)
     return app.exec()
 

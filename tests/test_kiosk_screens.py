@@ -18,7 +18,7 @@ from tests.conftest import MONDAY_9AM
 from tests.test_kiosk_app import WAIT_MS, kiosk_config, wait_home
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "kiosk"
-SIZES = [(1080, 1920), (1920, 1080)]
+SIZES = [(1080, 1920), (768, 1366), (1920, 1080), (1366, 768), (1280, 1024), (1024, 768)]
 
 
 def visible(widgets):
@@ -39,14 +39,15 @@ def check_for_elderly_eyes(window) -> list[str]:
         if lbl.wordWrap():
             if lbl.heightForWidth(lbl.width()) > lbl.height() + 1 and not inside_scroll:
                 problems.append(f"{name}: wrapped text cut ({lbl.heightForWidth(lbl.width())} > {lbl.height()})")
-        elif lbl.fontMetrics().horizontalAdvance(lbl.text()) > lbl.contentsRect().width() + 1:
+        elif max(lbl.fontMetrics().horizontalAdvance(line) for line in lbl.text().split("\n")) \
+                > lbl.contentsRect().width() + 1:
             problems.append(f"{name}: text wider than its label")
     for b in visible(window.findChildren(QAbstractButton)):
         if screen not in _ancestors(b) and window.header not in _ancestors(b):
             continue
         if b.width() < theme.MIN_TARGET_PX or b.height() < theme.MIN_TARGET_PX:
             problems.append(f"button {b.text()!r}: {b.width()}×{b.height()} px")
-        if b.fontMetrics().horizontalAdvance(b.text()) > b.width() - 8:
+        if max(b.fontMetrics().horizontalAdvance(line) for line in b.text().split("\n")) > b.width() - 8:
             problems.append(f"button {b.text()!r}: text wider than the button")
     for tile in window.home.tiles.values() if screen is window.home else ():
         if tile.height() < theme.MIN_TARGET_PX or tile.width() < theme.MIN_TARGET_PX:

@@ -6,8 +6,8 @@ language switch never needs a trip to the database.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QScrollArea, QScroller, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QBoxLayout, QFrame, QGridLayout, QHBoxLayout, QScrollArea, QScroller,
+                               QVBoxLayout, QWidget)
 
 from db import PRIORITY_REASONS, FieldInfo, IssuedTicket, OfficeInfo
 
@@ -42,6 +42,16 @@ def _frame(name: str) -> QFrame:
     f.setObjectName(name)
     f.setAttribute(Qt.WA_StyledBackground)
     return f
+
+
+def _two_lines(text: str) -> str:
+    """Break ``text`` at the space nearest its middle (a button cannot wrap by itself)."""
+    middle = len(text) // 2
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    if not spaces:
+        return text
+    cut = min(spaces, key=lambda i: abs(i - middle))
+    return text[:cut] + "\n" + text[cut + 1:]
 
 
 # ------------------------------------------------------------------------------------------- home
@@ -79,8 +89,19 @@ class HomeScreen(Screen):
         self.banner.hide()
 
         self.prompt = label(role="title")
-        self.grid = QGridLayout()
+        self.columns = 3
+        self.tile_box = QWidget()
+        self.tile_box.setObjectName("tileBox")
+        self.grid = QGridLayout(self.tile_box)
+        self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setSpacing(12)
+        # where the screen is short the tiles scroll (never squeezed below their text)
+        self.tile_scroll = QScrollArea()
+        self.tile_scroll.setObjectName("tileScroll")
+        self.tile_scroll.setWidgetResizable(True)
+        self.tile_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.tile_scroll.setWidget(self.tile_box)
+        QScroller.grabGesture(self.tile_scroll.viewport(), QScroller.TouchGesture)
 
         self.priority_entry = TapArea()
         self.priority_entry.setObjectName("priorityEntry")
@@ -105,7 +126,7 @@ class HomeScreen(Screen):
         box.addWidget(self.greeting)
         box.addWidget(self.banner)
         box.addWidget(self.prompt)
-        box.addLayout(self.grid, 1)
+        box.addWidget(self.tile_scroll, 1)
         box.addWidget(self.priority_entry)
 
     # -- data
@@ -130,9 +151,10 @@ class HomeScreen(Screen):
         self.preferred = preferred_fields
         self.render()
 
-    def set_compact(self, compact: bool) -> None:
-        if compact != self.compact:
-            self.compact = compact
+    def set_compact(self, compact: bool, columns: int = 3) -> None:
+        """``compact``: one-row tiles (short or narrow screens); ``columns``: tiles per row."""
+        if (compact, columns) != (self.compact, self.columns):
+            self.compact, self.columns = compact, columns
             for tile in self.tiles.values():
                 tile.set_compact(compact)
             self._layout_tiles()
@@ -176,11 +198,11 @@ class HomeScreen(Screen):
     def _layout_tiles(self) -> None:
         for tile in self.tiles.values():
             self.grid.removeWidget(tile)
-        columns = 3
+        columns = self.columns
+        for c in range(6):
+            self.grid.setColumnStretch(c, 1 if c < columns else 0)
         for i, f in enumerate(self.ordered_fields()):
             self.grid.addWidget(self.tiles[f.code], i // columns, i % columns)
-        for c in range(columns):
-            self.grid.setColumnStretch(c, 1)
 
 
 # ------------------------------------------------------------------------------------------- priority
@@ -193,20 +215,62 @@ class PriorityScreen(Screen):
         self.title = label(role="title")
         self.note = label(role="muted")
         self.buttons: dict[str, object] = {}
-        box = QVBoxLayout(self)
+        self.box = box = QVBoxLayout(self)
         box.setContentsMargins(40, 16, 40, 16)
         box.setSpacing(12)
-        box.addWidget(self.title)
+        self.top = QHBoxLayout()
+        self.top.addWidget(self.title, 1)
+        box.addLayout(self.top)
+        self.reasons = QGridLayout()
+        self.reasons.setSpacing(12)
         for code in PRIORITY_REASONS:
             b = self.buttons[code] = button("", kind="priority", name=f"priority_{code}")
             b.setMinimumHeight(124)
             b.clicked.connect(lambda _=False, c=code: self.reason_chosen.emit(c))
-            box.addWidget(b)
+        box.addLayout(self.reasons)
         box.addWidget(self.note)
         box.addStretch(1)
         self.back_button = button("", name="back", wide=True)
         self.back_button.clicked.connect(self.back)
-        box.addWidget(self.back_button, 0, Qt.AlignLeft)
+        self.bottom = QHBoxLayout()
+        box.addLayout(self.bottom)
+        self.columns, self.width_px = 0, 1080
+        self.set_columns(1)
+
+    def set_columns(self, columns: int, width: int = 1080) -> None:
+        """Landscape screens are short: the reasons two by two (a long one takes a whole row), and
+        "back" beside the title."""
+        self.columns, self.width_px = columns, width
+        self.top.removeWidget(self.back_button)
+        self.bottom.removeWidget(self.back_button)
+        if columns > 1:
+            self.top.addWidget(self.back_button, 0, Qt.AlignRight | Qt.AlignVCenter)
+        else:
+            self.bottom.addWidget(self.back_button, 0, Qt.AlignLeft)
+        self._place()
+
+    def _place(self) -> None:
+        for b in self.buttons.values():
+            self.reasons.removeWidget(b)
+        columns = self.columns
+        cell = (self.width_px - 80 - 12 * (columns - 1)) / columns
+        row = col = 0
+        for b in self.buttons.values():
+            b.ensurePolished()
+            text = b.text().replace("\n", " ")
+            b.setText(text)
+            if b.fontMetrics().horizontalAdvance(text) + 70 > self.width_px - 80:
+                b.setText(_two_lines(text))           # too long for the screen's width: two lines
+            width = max(b.fontMetrics().horizontalAdvance(line) for line in b.text().split("\n"))
+            span = columns if width + 70 > cell else 1
+            if col + span > columns:
+                row, col = row + 1, 0
+            self.reasons.addWidget(b, row, col, 1, span)
+            col += span
+            if col >= columns:
+                row, col = row + 1, 0
+        for c in range(2):
+            self.reasons.setColumnStretch(c, 1 if c < columns else 0)
 
     def render(self) -> None:
         self.title.setText(self.t("priority_title"))
@@ -214,6 +278,7 @@ class PriorityScreen(Screen):
         for code, b in self.buttons.items():
             b.setText(priority_label(code, self.lang))
         self.back_button.setText(self.t("back"))
+        self._place()
 
 
 # ------------------------------------------------------------------------------------------- procedures
@@ -314,7 +379,7 @@ class TicketScreen(Screen):
         self.caption = label(role="title", align=Qt.AlignCenter)
         self.number = label(px=theme.TICKET_NUMBER, bold=True, align=Qt.AlignCenter, wrap=False)
         self.number.setObjectName("ticketNumber")
-        self.priority_tag = label(px=theme.TITLE, bold=True, align=Qt.AlignCenter, wrap=False)
+        self.priority_tag = label(px=theme.TITLE, bold=True, align=Qt.AlignCenter)
         self.priority_tag.setObjectName("priorityTag")
         self.field = label(px=36, bold=True, align=Qt.AlignCenter)
         self.procedure = label(align=Qt.AlignCenter)
@@ -336,18 +401,25 @@ class TicketScreen(Screen):
         self.done_button = button("", kind="primary", name="done", wide=True)
         self.done_button.clicked.connect(self.done)
 
-        box = QVBoxLayout(self)
-        box.setContentsMargins(40, 20, 40, 30)
-        box.setSpacing(10)
-        box.addStretch(1)
-        for w in (self.caption, self.number, self.priority_tag, self.field, self.procedure, self.counters,
-                  self.ahead, self.wait, self.status, self.printed_panel, self.warning):
-            if w is self.priority_tag:
-                box.addWidget(w, 0, Qt.AlignHCenter)
-            else:
-                box.addWidget(w)
-        box.addStretch(1)
-        box.addWidget(self.done_button, 0, Qt.AlignCenter)
+        # the number (left on landscape screens, on top in portrait) and what to do (right, or below)
+        self.box = QBoxLayout(QBoxLayout.TopToBottom, self)
+        self.box.setContentsMargins(40, 20, 40, 30)
+        self.box.setSpacing(24)
+        self.number_col, self.info_col = number_col, info_col = QVBoxLayout(), QVBoxLayout()
+        number_col.setSpacing(10)
+        info_col.setSpacing(10)
+        number_col.addStretch(1)
+        for w in (self.caption, self.number, self.priority_tag):
+            number_col.addWidget(w)
+        number_col.addStretch(1)
+        info_col.addStretch(1)
+        for w in (self.field, self.procedure, self.counters, self.ahead, self.wait, self.status,
+                  self.printed_panel, self.warning):
+            info_col.addWidget(w)
+        info_col.addStretch(1)
+        info_col.addWidget(self.done_button, 0, Qt.AlignCenter)
+        self.box.addLayout(number_col, 1)
+        self.box.addLayout(info_col, 1)
 
     def show_issuing(self, field: FieldInfo) -> None:
         self.state, self.issued, self.outcome, self.error = self.ISSUING, None, None, None
@@ -367,10 +439,24 @@ class TicketScreen(Screen):
         self.state, self.error, self.issued = self.FAILED, error, None
         self.render()
 
-    def set_compact(self, compact: bool) -> None:
-        """Landscape screens are short: a smaller (still huge) number."""
+    def set_compact(self, compact: bool, height: int = 1920) -> None:
+        """Landscape screens are short: the number beside what to do, a smaller (still huge) number."""
         px = theme.TICKET_NUMBER_LANDSCAPE if compact else theme.TICKET_NUMBER
+        px = min(px, max(theme.TITLE * 3, int(height * (0.24 if compact else 0.13))))
+        self.box.setDirection(QBoxLayout.LeftToRight if compact else QBoxLayout.TopToBottom)
         self.number.setStyleSheet(f"font-size: {px}px; font-weight: bold;")
+        short = compact and height < 900               # 1366×768, 1024×768: every line a little smaller
+        sizes = ((self.field, 32 if short else 36, True), (self.counters, 36 if short else 44, True),
+                 (self.ahead, 30 if short else 34, False), (self.wait, 30 if short else 34, False),
+                 (self.status, 36 if short else 44, True), (self.printed_text, 40 if short else 48, True),
+                 (self.warning_text, 32 if short else 40, True), (self.staff_text, 28 if short else 32, False))
+        for w, size, bold in sizes:
+            w.setStyleSheet(f"font-size: {size}px;" + (" font-weight: bold;" if bold else ""))
+        self.box.setSpacing(12 if short else 24)
+        # short screens: "done" under the number, so the right column has room for a printer warning
+        for col in (self.number_col, self.info_col):
+            col.removeWidget(self.done_button)
+        (self.number_col if short else self.info_col).addWidget(self.done_button, 0, Qt.AlignCenter)
 
     def render(self) -> None:
         en = self.lang == "en"
@@ -428,11 +514,13 @@ class ClosedScreen(Screen):
         self.hours.setContentsMargins(40, 24, 40, 24)
         self.hours.setHorizontalSpacing(40)
         self.hours.setVerticalSpacing(12)
-        box = QVBoxLayout(self)
+        self.short = self.narrow = False
+        self.box = box = QVBoxLayout(self)
         box.setContentsMargins(60, 40, 60, 60)
         box.setSpacing(24)
         box.addStretch(1)
-        box.addWidget(SvgIcon("dong_cua", 160), 0, Qt.AlignCenter)
+        self.icon = SvgIcon("dong_cua", 160)
+        box.addWidget(self.icon, 0, Qt.AlignCenter)
         box.addWidget(self.title)
         box.addWidget(self.reason)
         box.addSpacing(20)
@@ -442,6 +530,19 @@ class ClosedScreen(Screen):
 
     def show_office(self, office: OfficeInfo) -> None:
         self.office = office
+        self.render()
+
+    def set_compact(self, short: bool, narrow: bool) -> None:
+        """Short screens: a smaller icon, tighter spacing, the week in two columns; narrow ones: one
+        opening session per line."""
+        if (short, narrow) == (self.short, self.narrow):
+            return
+        self.short, self.narrow = short, narrow
+        self.icon.setFixedSize(*(2 * (80 if short else 160,)))
+        self.title.setStyleSheet(f"font-size: {44 if short else 56}px; font-weight: bold;")
+        self.box.setContentsMargins(*((24, 12, 24, 12) if short or narrow else (60, 40, 60, 60)))
+        self.box.setSpacing(10 if short else 24)
+        self.hours.setContentsMargins(*((20, 12, 20, 12) if short or narrow else (40, 24, 40, 24)))
         self.render()
 
     def render(self) -> None:
@@ -455,11 +556,15 @@ class ClosedScreen(Screen):
             item = self.hours.takeAt(0)
             if item.widget():
                 item.widget().deleteLater()
-        for row, day in enumerate(WEEKDAYS):
+        rows = 4 if self.short and not self.narrow else len(WEEKDAYS)
+        px = 30 if self.short or self.narrow else 34
+        for i, day in enumerate(WEEKDAYS):
             sessions = o.hours.get(day) or []
-            text = ",   ".join(f"{a} – {b}" for a, b in sessions) if sessions else self.t("closed_day")
-            self.hours.addWidget(label(self.t(f"day_{day}"), px=34, bold=True, wrap=False), row, 0)
-            self.hours.addWidget(label(text, px=34, wrap=False), row, 1)
+            joiner = "\n" if self.narrow or self.short else ",   "
+            text = joiner.join(f"{a} – {b}" for a, b in sessions) if sessions else self.t("closed_day")
+            row, col = i % rows, 2 * (i // rows)
+            self.hours.addWidget(label(self.t(f"day_{day}"), px=px, bold=True, wrap=False), row, col)
+            self.hours.addWidget(label(text, px=px, wrap=False), row, col + 1)
 
 
 # ------------------------------------------------------------------------------------------- unavailable
@@ -473,7 +578,8 @@ class UnavailableScreen(Screen):
         box.setContentsMargins(60, 40, 60, 60)
         box.setSpacing(30)
         box.addStretch(1)
-        box.addWidget(SvgIcon("cho", 160), 0, Qt.AlignCenter)
+        self.icon = SvgIcon("cho", 160)
+        box.addWidget(self.icon, 0, Qt.AlignCenter)
         box.addWidget(self.title)
         box.addWidget(self.text)
         box.addWidget(self.retrying)

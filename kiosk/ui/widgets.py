@@ -83,6 +83,7 @@ class TapArea(QFrame):
         super().__init__(parent)
         self._down = False
         self.enabled_for_tap = True
+        self.setProperty("tappable", True)        # a touch target (the UI checks want it ≥ 120 px)
 
     def _set_pressed(self, value: bool) -> None:
         self._down = value
@@ -144,8 +145,8 @@ class FieldTile(TapArea):
         self.icon_name = ""
 
     def set_compact(self, compact: bool) -> None:
-        """Portrait: icon, texts, button from top to bottom. Landscape screens are short: the icon
-        sits over the button, beside the texts."""
+        """Tall portrait screens: icon, texts, button from top to bottom. Everywhere else (short or narrow
+        screens) one row: the icon, the texts (they wrap), the button; the tile is only as tall as its text."""
         if compact == self.compact:
             return
         self.compact = compact
@@ -156,12 +157,12 @@ class FieldTile(TapArea):
             g.setRowStretch(i, 0)
             g.setColumnStretch(i, 0)
         if compact:
-            self.icon.setFixedSize(56, 56)
-            g.addWidget(self.icon, 0, 0, Qt.AlignHCenter | Qt.AlignTop)
-            g.addWidget(self.info, 1, 0, Qt.AlignBottom)
-            g.addWidget(self.texts, 0, 1, 2, 1)
+            self.icon.setFixedSize(64, 64)
+            g.addWidget(self.icon, 0, 0, Qt.AlignLeft | Qt.AlignVCenter)
+            g.addWidget(self.texts, 0, 1)
+            g.addWidget(self.info, 0, 2, Qt.AlignRight | Qt.AlignVCenter)
             g.setColumnStretch(1, 1)
-            g.setRowStretch(1, 1)
+            self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         else:
             self.icon.setFixedSize(96, 96)
             g.addWidget(self.icon, 0, 0, Qt.AlignLeft)
@@ -169,6 +170,7 @@ class FieldTile(TapArea):
             g.addWidget(self.info, 2, 0, Qt.AlignRight)
             g.setRowStretch(1, 1)
             g.setColumnStretch(0, 1)
+            self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
 
     def show_field(self, name: str, icon: str, waiting_text: str, wait_text: str, info_text: str,
                    available: bool, reason: str, has_info: bool = True) -> None:
@@ -270,6 +272,13 @@ class PinPad(QWidget):
         box.addLayout(grid)
         self.setFixedSize(560, 900)
         self.setStyleSheet("QPushButton:disabled { color: #6b6b6b; background: #d9d9d9; }")   # locked: seen
+
+    def fit(self, height: int) -> None:
+        """Short screens: shorter keys (never below a 120-px target), so the pad stays on the screen."""
+        key_h = 130 if height >= 960 else 120
+        for b in (*self.keys.values(), self.clear, self.close_button):
+            b.setFixedSize(150, key_h)
+        self.setFixedSize(560, min(900, height - 20))
 
     def retranslate(self, tr) -> None:
         self.title.setText(tr("admin_title"))

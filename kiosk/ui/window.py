@@ -12,7 +12,8 @@ import logging
 import zoneinfo
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal, Slot
-from PySide6.QtWidgets import QApplication, QFrame, QGridLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QApplication, QFrame, QGridLayout, QLayout, QStackedWidget, QVBoxLayout,
+                               QWidget)
 
 from db import QueueError, Unavailable
 
@@ -78,17 +79,20 @@ class KioskWindow(QWidget):
                                             self.closed, self.unavailable)
         for s in self.screens:
             self.stack.addWidget(s)
-        self._arrange(landscape=False)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(0)
+        # the screen gives the size; the content must fit it (the UI checks say where it does not)
+        box.setSizeConstraint(QLayout.SetNoConstraint)
         box.addWidget(self.header)
         box.addWidget(self.stack, 1)
 
         self.pin_pad = PinPad(cfg.admin_pin, self, pin_hash=cfg.admin_pin_hash)
+        self.pin_pad.setProperty("overlay", True)     # drawn over the screens on purpose
         self.pin_pad.hide()
         self.pin_pad.unlocked.connect(self._admin_unlocked)
         self.pin_pad.closed.connect(self.pin_pad.hide)
+        self._arrange(1080, 1920)
 
         # wiring
         self.home.field_chosen.connect(lambda code: self.take_number(code))
@@ -334,12 +338,29 @@ class KioskWindow(QWidget):
         self.admin_exit.emit()
         self.close()
 
+    def ui_state(self) -> dict:
+        """What the UI dump (gui/uidump.py) reports besides the widgets: which screen is up."""
+        names = {self.home: "home", self.priority_screen: "priority", self.procedures: "procedures",
+                 self.ticket: "ticket", self.closed: "closed", self.unavailable: "unavailable"}
+        states = {TicketScreen.ISSUING: "issuing", TicketScreen.PRINTING: "printing",
+                  TicketScreen.PRINTED: "printed", TicketScreen.PRINT_FAILED: "print_failed",
+                  TicketScreen.FAILED: "failed"}
+        return {"program": "kiosk", "screen": names.get(self.current(), "other"), "lang": self.lang,
+                "ticket": states[self.ticket.state], "tiles": len(self.home.tiles),
+                "clock": self.clock_label.text(), "pin_pad": self.pin_pad.isVisible()}
+
     # ------------------------------------------------------------------ Qt events
-    def _arrange(self, landscape: bool) -> None:
-        """Portrait: the centre's name on its own line above the clock and languages; landscape: one row."""
-        if landscape == self._landscape:
+    def _arrange(self, width: int, height: int) -> None:
+        """Lay the screens out for this window size. Portrait: the centre's name on its own line above the
+        clock and languages; landscape: one row. Tall portrait screens get big tiles in three columns;
+        shorter or narrower ones get one-row tiles, as many columns as fit, scrolling if they must."""
+        landscape = width > height
+        tall = height >= 1600 and width >= 1000
+        columns = 3 if tall else 1 if width < 1100 else 2 if width < 1700 else 3
+        arrangement = (landscape, tall, columns, height)
+        if arrangement == self._landscape:
             return
-        self._landscape = landscape
+        self._landscape = arrangement
         g = self.header_grid
         widgets = (self.centre, self.clock_label, *self.lang_buttons.values())
         for w in widgets:
@@ -355,12 +376,16 @@ class KioskWindow(QWidget):
             for col, w in enumerate(widgets[1:]):
                 g.addWidget(w, 1, col)
             g.setColumnStretch(0, 1)
-        self.home.set_compact(landscape)
-        self.ticket.set_compact(landscape)
+        self.home.set_compact(not tall, columns)
+        self.ticket.set_compact(landscape, height)
+        self.priority_screen.set_columns(2 if landscape else 1, width)
+        self.pin_pad.fit(height)
+        self.closed.set_compact(height < 1200, width < 900)
+        self.unavailable.icon.setFixedSize(*(2 * (96 if height < 1200 else 160,)))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self._arrange(self.width() > self.height())
+        self._arrange(self.width(), self.height())
 
     def closeEvent(self, event) -> None:
         if not self._may_close:
