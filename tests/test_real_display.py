@@ -200,7 +200,7 @@ def office_db(tmp_path_factory):
     admin = [str(BIN / "kiosk-admin"), "--db", url]
     env = {**os.environ, "TZ": "UTC"}
     subprocess.run([*admin, "init", "--always-open"], check=True, capture_output=True, env=env, timeout=120)
-    subprocess.run([*admin, "officer", "add", "Can bo Man Hinh", "--pin", "1357"], check=True,
+    subprocess.run([*admin, "officer", "add", "Can bo Man Hinh", "--pin", "135792"], check=True,
                    capture_output=True, env=env, timeout=60)
     for field in ("HT", "HT", "CT", "DD", "HKD", "TN"):
         subprocess.run([*admin, "issue", field], check=True, capture_output=True, env=env, timeout=60)
@@ -306,7 +306,7 @@ def test_counter_on_a_real_display(office_db, tmp_path, size, wm):
             display.click(*_centre(ui_checks.find(sign_in, "officerName")))
             display.x("xdotool", "type", "--delay", "5", "Can bo Man Hinh")
             display.click(*_centre(ui_checks.find(sign_in, "pin")))
-            display.x("xdotool", "type", "--delay", "5", "1357")
+            display.x("xdotool", "type", "--delay", "5", "135792")
             display.x("xdotool", "key", "Return")
             desk = program.dump(lambda d: d["state"]["signed_in"] and ui_checks.find(d, "action_call_next")
                                 is not None and ui_checks.find(d, "action_call_next").get("enabled"))
