@@ -28,7 +28,7 @@ def migrate(url: str) -> None:
 
     from .engine import make_engines
 
-    engine, read_engine = make_engines(url)
+    engine, read_engine = make_engines(url, create=True, deadlines=False)
     try:
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS))

@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session, selectinload
 from . import dto
 from .catalogue import DAYS
 from .clock import Clock, SystemClock
-from .engine import is_sqlite, make_engines, normalise_url
+from .engine import DEADLINES, is_sqlite, make_engines, normalise_url, sqlite_path
 from .errors import CapReached, InvalidState, NotFound, OfficeClosed, QueueError, Unavailable
-from .models import (AT_COUNTER, CALLED, DONE, NO_SHOW, SERVING, WAITING, Counter, Event, Field, NumberSequence,
-                     Office, Officer, Procedure, Ticket)
+from .faults import SqliteFile, database_errors
+from .models import (AT_COUNTER, CALLED, DONE, NO_SHOW, SERVING, WAITING, CommandRequest, Counter, Event, Field,
+                     NumberSequence, Office, Officer, Procedure, Ticket)
 
 NOTIFY_CHANNEL = "kiosk_events"
 HISTORY_TICKETS = 20          # recent finished tickets used for the average service time
@@ -60,7 +61,10 @@ class AuthError(QueueError):
 class QueueService:
     def __init__(self, url: str, clock: Clock | None = None, office: str | None = None):
         self.url = normalise_url(url)
-        self.engine, self.read_engine = make_engines(self.url)
+        with database_errors():
+            self.engine, self.read_engine = make_engines(self.url)
+            path = sqlite_path(self.url)
+            self._file = SqliteFile(path) if path else None  # deleted or replaced under us: Unavailable
         self.clock: Clock = clock or SystemClock()
         self.office_code = office or None
         self._office_id: int | None = None
@@ -71,8 +75,8 @@ class QueueService:
     # ------------------------------------------------------------------ plumbing
     @contextmanager
     def session(self, write: bool = True) -> Iterator[Session]:
-        """One ORM transaction. Database trouble becomes ``Unavailable`` (safe to retry)."""
-        with _database_errors():
+        """One ORM transaction under the client deadline. Database trouble becomes ``Unavailable``."""
+        with self._guard():
             with Session(self.write_engine if write else self.read_engine, expire_on_commit=False) as s:
                 with s.begin():
                     yield s
@@ -80,9 +84,20 @@ class QueueService:
     @contextmanager
     def connection(self, write: bool = True) -> Iterator[Connection]:
         """One Core transaction, for the hot path (issuing) where ORM overhead would dominate."""
-        with _database_errors():
+        with self._guard():
             with (self.write_engine if write else self.read_engine).begin() as conn:
                 yield conn
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        with database_errors():
+            if self._file is not None:
+                self._file.check()
+            if self.is_postgres:
+                with DEADLINES.operation():
+                    yield
+            else:
+                yield
 
     @property
     def write_engine(self):
@@ -696,32 +711,3 @@ def _counter_info(c: Counter) -> dto.CounterInfo:
 def _event_info(e: Event, office_code: str) -> dto.Event:
     return dto.Event(e.id, e.kind, e.at, office_code, e.ticket_label, e.counter_number, e.field_code,
                      dict(e.payload or {}))
-
-
-@contextmanager
-def _database_errors() -> Iterator[None]:
-    try:
-        yield
-    except QueueError:
-        raise
-    except (OperationalError, InterfaceError) as exc:
-        raise _unavailable(exc) from exc
-    except ProgrammingError as exc:  # PostgreSQL: a missing table means init was not run
-        if "does not exist" in str(exc.orig):
-            raise _unavailable(exc) from exc
-        raise
-    except DBAPIError as exc:
-        if exc.connection_invalidated:
-            raise _unavailable(exc) from exc
-        raise
-
-
-def _unavailable(exc: Exception) -> Unavailable:
-    msg = str(getattr(exc, "orig", exc)).lower()
-    if "no such table" in msg or ("does not exist" in msg and "relation" in msg):
-        return Unavailable("Cơ sở dữ liệu chưa được khởi tạo — hãy chạy 'kiosk-admin init'",
-                           "The database is not set up — run 'kiosk-admin init'")
-    if "locked" in msg:
-        return Unavailable("Cơ sở dữ liệu đang bận, vui lòng thử lại", "The database is busy, please retry")
-    return Unavailable("Không kết nối được cơ sở dữ liệu, vui lòng thử lại sau",
-                       "Cannot reach the database, please retry later")
