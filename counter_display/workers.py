@@ -61,7 +61,7 @@ class FeedWorker(QObject):
                         self.refreshed.emit(result)
                         need_refresh = False
                         if feed is None:
-                            feed = self.current_feed = svc.follow(since=getattr(result, "last_event_id", None))
+                            feed = self.current_feed = svc.follow(since=_position(result))
                     timeout = self.poll_timeout
                     if need_refresh:
                         timeout = min(timeout, max(0.0, refresh_at - time.monotonic()))
@@ -91,6 +91,12 @@ class FeedWorker(QObject):
                 except Exception:
                     log.debug("closing %r failed", closable, exc_info=True)
             self.finished.emit()
+
+
+def _position(result: Any):
+    """Where the feed starts: right after what ``result`` (a Snapshot) shows, else from now."""
+    position = getattr(result, "position", None)
+    return position if position is not None else getattr(result, "last_event_id", None)
 
 
 class CommandWorker(QObject):

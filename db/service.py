@@ -12,7 +12,7 @@ from typing import Iterator
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, bindparam, case, func, insert, select
+from sqlalchemy import Connection, bindparam, case, func, insert, literal_column, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError, ProgrammingError
@@ -615,11 +615,20 @@ class QueueService:
             return tuple(self._info(t) for t in s.scalars(q.options(*_TICKET_LOADS)).all())
 
     def snapshot(self) -> dto.Snapshot:
-        """Everything a screen shows, read in one transaction."""
-        with self.session(write=False) as s:
+        """Everything a screen shows, read in one transaction (one snapshot of the database, with the
+        feed position that carries on from exactly it)."""
+        with self._guard(), Session(self.read_engine.execution_options(isolation_level="REPEATABLE READ")
+                                    if self.is_postgres else self.read_engine, expire_on_commit=False) as s, \
+                s.begin():
+            if self.is_postgres:
+                from .feed import PG_POSITION, position_from_row
+                position = position_from_row(s.connection().exec_driver_sql(PG_POSITION).one())
+                last_id = position.last_id
+            else:
+                last_id = int(s.scalar(select(func.max(Event.id))) or 0)
+                position = dto.FeedPosition(last_id)
             office = self._office(s)
             day = self._local_now(office).date()
-            last_id = int(s.scalar(select(func.max(Event.id))) or 0)
             counters = s.scalars(select(Counter).where(Counter.office_id == office.id, Counter.active.is_(True))
                                  .options(selectinload(Counter.fields), selectinload(Counter.officer))
                                  .order_by(Counter.number)).all()
@@ -634,15 +643,16 @@ class QueueService:
                 counters=tuple(dto.CounterState(_counter_info(c), self._info(current[c.id]) if c.id in current
                                                 else None) for c in counters),
                 recent_calls=tuple(self._info(t) for t in recent),
-                fields=self._fields(s, office), last_event_id=last_id, at=self.clock.now())
+                fields=self._fields(s, office), last_event_id=last_id, at=self.clock.now(), position=position)
 
     def events(self, since: int = 0, limit: int = 1000) -> tuple[dto.Event, ...]:
         with self.session(write=False) as s:
             office = self._office(s)
-            rows = s.scalars(select(Event).where(Event.id > since).order_by(Event.id).limit(limit)).all()
-            return tuple(_event_info(e, office.code) for e in rows)
+            txid = literal_column("txid::text") if self.is_postgres else literal_column("NULL")
+            rows = s.execute(select(Event, txid).where(Event.id > since).order_by(Event.id).limit(limit)).all()
+            return tuple(_event_info(e, office.code, t) for e, t in rows)
 
-    def follow(self, since: int | None = None, poll_ms: int = 100):
+    def follow(self, since: "int | dto.FeedPosition | None" = None, poll_ms: int = 100):
         from .feed import EventFeed
         return EventFeed(self.url, since=since, poll_ms=poll_ms)
 
@@ -708,6 +718,6 @@ def _counter_info(c: Counter) -> dto.CounterInfo:
                            c.paused, c.officer.name if c.officer else None)
 
 
-def _event_info(e: Event, office_code: str) -> dto.Event:
+def _event_info(e: Event, office_code: str, txid: str | None = None) -> dto.Event:
     return dto.Event(e.id, e.kind, e.at, office_code, e.ticket_label, e.counter_number, e.field_code,
-                     dict(e.payload or {}))
+                     dict(e.payload or {}), int(txid) if txid is not None else None)
