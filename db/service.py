@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
+import uuid
 import zoneinfo
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -230,7 +231,45 @@ class QueueService:
 
     def issue(self, field: str, procedure: str | None = None, priority: str | None = None,
               visitor: int | None = None, booking: str | None = None, booked_at: dt.datetime | None = None,
-              kiosk: str | None = None) -> dto.IssuedTicket:
+              kiosk: str | None = None, request_id: str | None = None) -> dto.IssuedTicket:
+        """Issue a number. ``request_id`` (a UUID per tap) makes it safe to retry: a retry after a lost
+        reply returns the ticket the first attempt made, never a second one."""
+        if request_id is not None:
+            request_id = str(uuid.UUID(str(request_id)))
+            earlier = self._issued_for(request_id)
+            if earlier is not None:
+                return earlier
+        try:
+            return self._issue(field, procedure, priority, visitor, booking, booked_at, kiosk, request_id)
+        except IntegrityError as exc:
+            if request_id is not None and "request" in str(exc.orig):
+                earlier = self._issued_for(request_id)  # a concurrent retry of the same tap won
+                if earlier is not None:
+                    return earlier
+            if "label" in str(exc.orig):
+                raise InvalidState("Số này đã được cấp hôm nay cho lĩnh vực khác (tiền tố bị dùng lại)",
+                                   "This label was already given today (a prefix was reused)") from None
+            raise
+
+    def _issued_for(self, request_id: str) -> dto.IssuedTicket | None:
+        with self.session(write=False) as s:
+            office = self._office(s)
+            t = s.scalars(select(Ticket).where(Ticket.office_id == office.id, Ticket.request_id == request_id)
+                          .options(*_TICKET_LOADS)).first()
+            if t is None:
+                return None
+            info = self._info(t)
+            params = {"office_id": office.id, "field_id": t.field_id, "day": t.service_day, "ticket_id": t.id,
+                      "arrival": t.arrival_at}
+            ahead = int(s.execute(_AHEAD_NORMAL if t.priority_reason is None else _AHEAD_PRIORITY,
+                                  params).scalar_one()) if t.status == WAITING else 0
+            counters = [c for c in self._serving_counters(s, t.field, priority=True)
+                        if t.priority_reason is not None or not c.priority_only]
+            return dto.IssuedTicket(info, ahead, tuple(c.number for c in counters),
+                                    self._estimate(s, t.field, ahead, counters))
+
+    def _issue(self, field, procedure, priority, visitor, booking, booked_at, kiosk,
+               request_id) -> dto.IssuedTicket:
         if priority is not None and priority not in PRIORITY_REASONS:
             raise NotFound(f"Lý do ưu tiên không hợp lệ: {priority}", f"Unknown priority reason: {priority}")
         cat = self._catalogue()
@@ -265,7 +304,7 @@ class QueueService:
                 "procedure_id": proc.id if proc else None, "service_day": day, "number": number, "label": label,
                 "priority_reason": priority, "status": WAITING, "issued_at": now, "arrival_at": arrival,
                 "call_count": 0, "visitor_id": visitor, "booking_code": booking, "kiosk_id": kiosk,
-                "print_status": "pending"}).scalar_one()
+                "print_status": "pending", "request_id": request_id}).scalar_one()
             info = dto.TicketInfo(
                 id=ticket_id, label=label, field_code=f.code, field_name_vi=f.name_vi, field_name_en=f.name_en,
                 procedure_code=proc.code if proc else None, procedure_name_vi=proc.name_vi if proc else None,
@@ -324,26 +363,51 @@ class QueueService:
         return math.ceil(ahead * self._avg_service_minutes(s, f) / open_counters)
 
     # ------------------------------------------------------------------ calling
-    def call_next(self, counter: int) -> dto.TicketInfo | None:
+    def _replayed(self, s: Session, request_id: str | None) -> tuple[bool, dto.TicketInfo | None]:
+        """A counter command retried with the request id it already ran under: (True, its ticket now)."""
+        if request_id is None:
+            return False, None
+        row = s.get(CommandRequest, str(uuid.UUID(str(request_id))))
+        if row is None:
+            return False, None
+        t = s.get(Ticket, row.ticket_id) if row.ticket_id is not None else None
+        return True, (self._info(t) if t is not None else None)
+
+    def _remember(self, s: Session, office: Office, request_id: str | None, op: str, c: Counter,
+                  t: Ticket | None) -> None:
+        if request_id is not None:
+            s.add(CommandRequest(request_id=str(uuid.UUID(str(request_id))), office_id=office.id, op=op,
+                                 counter_number=c.number, ticket_id=t.id if t is not None else None,
+                                 at=self.clock.now()))
+
+    def call_next(self, counter: int, request_id: str | None = None) -> dto.TicketInfo | None:
         """Finish what the counter holds and claim the next waiting ticket of its fields (or None)."""
         with self.session() as s:
             office = self._office(s)
             c = self._counter(s, office, counter)
+            replayed, earlier = self._replayed(s, request_id)
+            if replayed:
+                return earlier
             if c.paused:
                 raise InvalidState(f"Quầy {c.number} đang tạm dừng — bấm 'Tiếp tục' trước",
                                    f"Counter {c.number} is paused — resume it first")
             self._close_current(s, office, c)
             t = self._pick_next(s, office, c)
             if t is None:
+                self._remember(s, office, request_id, "call_next", c, None)
                 return None
             self._mark_called(s, office, c, t)
+            self._remember(s, office, request_id, "call_next", c, t)
             return self._info(t)
 
-    def call_ticket(self, counter: int, label: str) -> dto.TicketInfo:
+    def call_ticket(self, counter: int, label: str, request_id: str | None = None) -> dto.TicketInfo:
         """Call a chosen ticket (waiting, or a no-show who came back) to this counter."""
         with self.session() as s:
             office = self._office(s)
             c = self._counter(s, office, counter)
+            replayed, earlier = self._replayed(s, request_id)
+            if replayed:
+                return earlier
             if c.paused:
                 raise InvalidState(f"Quầy {c.number} đang tạm dừng", f"Counter {c.number} is paused")
             t = self._ticket(s, office, label)
@@ -355,6 +419,7 @@ class QueueService:
                                    f"Counter {c.number} does not serve {t.field.name_en} — transfer it first")
             self._close_current(s, office, c)
             self._mark_called(s, office, c, t)
+            self._remember(s, office, request_id, "call_ticket", c, t)
             return self._info(t)
 
     def _close_current(self, s: Session, office: Office, c: Counter) -> None:
@@ -396,41 +461,57 @@ class QueueService:
         t.call_count = (t.call_count or 0) + 1
         self._event(s, office, "called", t, counter=c)
 
-    def recall(self, counter: int) -> dto.TicketInfo:
+    def recall(self, counter: int, request_id: str | None = None) -> dto.TicketInfo:
         with self.session() as s:
             office = self._office(s)
             c = self._counter(s, office, counter)
+            replayed, earlier = self._replayed(s, request_id)
+            if replayed:
+                return earlier
             t = self._require_current(s, c, (CALLED,))
             t.call_count += 1
             self._event(s, office, "recalled", t, counter=c)
+            self._remember(s, office, request_id, "recall", c, t)
             return self._info(t)
 
-    def start(self, counter: int) -> dto.TicketInfo:
+    def start(self, counter: int, request_id: str | None = None) -> dto.TicketInfo:
         with self.session() as s:
             office = self._office(s)
             c = self._counter(s, office, counter)
+            replayed, earlier = self._replayed(s, request_id)
+            if replayed:
+                return earlier
             t = self._require_current(s, c, (CALLED,))
             t.status, t.started_at = SERVING, self.clock.now()
             self._event(s, office, "started", t, counter=c)
+            self._remember(s, office, request_id, "start", c, t)
             return self._info(t)
 
-    def finish(self, counter: int) -> dto.TicketInfo:
+    def finish(self, counter: int, request_id: str | None = None) -> dto.TicketInfo:
         with self.session() as s:
             office = self._office(s)
             c = self._counter(s, office, counter)
+            replayed, earlier = self._replayed(s, request_id)
+            if replayed:
+                return earlier
             t = self._require_current(s, c, AT_COUNTER)
             t.status, t.finished_at = DONE, self.clock.now()
             self._service_minutes.pop(t.field_id, None)
             self._event(s, office, "finished", t, counter=c)
+            self._remember(s, office, request_id, "finish", c, t)
             return self._info(t)
 
-    def no_show(self, counter: int) -> dto.TicketInfo:
+    def no_show(self, counter: int, request_id: str | None = None) -> dto.TicketInfo:
         with self.session() as s:
             office = self._office(s)
             c = self._counter(s, office, counter)
+            replayed, earlier = self._replayed(s, request_id)
+            if replayed:
+                return earlier
             t = self._require_current(s, c, (CALLED,))
             t.status, t.finished_at = NO_SHOW, self.clock.now()
             self._event(s, office, "no_show", t, counter=c)
+            self._remember(s, office, request_id, "no_show", c, t)
             return self._info(t)
 
     def reactivate(self, label: str) -> dto.TicketInfo:
