@@ -153,6 +153,8 @@ class EventFeed:
         if self._conn is not None:
             if self._file is not None:
                 self._file.check()
+            else:
+                self._deadlines.attach(self._conn.pgconn.socket)   # this poll's deadline covers it
             return
         if self.sqlite:
             self._file.check()
