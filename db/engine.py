@@ -16,6 +16,7 @@ default); a missing file is ``Unavailable``.
 """
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
 import time
@@ -28,7 +29,7 @@ from .deadline import Deadlines
 from .errors import Unavailable
 from .faults import BUSY
 
-SQLITE_BUSY_TIMEOUT_S = 10.0
+SQLITE_BUSY_TIMEOUT_S = float(os.environ.get("KIOSK_SQLITE_BUSY_TIMEOUT_S", "10"))
 
 # PostgreSQL deadlines (seconds). The client deadline is the longest, so the server's own timeouts (which
 # say why) normally fire first; all of them stay under the 5 s a kiosk may wait before "unavailable".
