@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .catalogue import apply_catalogue, load_catalogue_file, parse_catalogue
-from .clock import Clock, FixedClock, SystemClock
+from .clock import Clock, DatabaseClock, FixedClock, OffsetClock, SystemClock
 from .dto import (CounterInfo, CounterState, Event, FieldInfo, IssuedTicket, OfficeInfo, OfficerInfo,
                   ProcedureInfo, Snapshot, TicketInfo, to_jsonable)
 from .errors import (CapReached, CatalogueError, InvalidState, NotFound, OfficeClosed, QueueError,
@@ -55,7 +55,7 @@ def open_queue(url: str, clock: Clock | None = None, office: str | None = None) 
     return QueueService(url, clock=clock, office=office)
 
 
-__all__ = ["init_db", "migrate", "open_queue", "QueueService", "EventFeed", "Clock", "FixedClock", "SystemClock",
+__all__ = ["init_db", "migrate", "open_queue", "QueueService", "EventFeed", "Clock", "DatabaseClock", "FixedClock", "OffsetClock", "SystemClock",
            "QueueError", "OfficeClosed", "CapReached", "NotFound", "InvalidState", "Unavailable",
            "CatalogueError", "AuthError", "PRIORITY_REASONS", "TicketInfo", "IssuedTicket", "FieldInfo",
            "ProcedureInfo", "CounterInfo", "CounterState", "OfficeInfo", "OfficerInfo", "Snapshot", "Event",

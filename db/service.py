@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from . import dto
 from .catalogue import DAYS
-from .clock import Clock, SystemClock
+from .clock import Clock, DatabaseClock
 from .engine import DEADLINES, is_sqlite, make_engines, normalise_url, sqlite_path
 from .errors import CapReached, InvalidState, NotFound, OfficeClosed, QueueError, Unavailable
 from .faults import SqliteFile, database_errors
@@ -66,10 +66,11 @@ class QueueService:
             self.engine, self.read_engine = make_engines(self.url)
             path = sqlite_path(self.url)
             self._file = SqliteFile(path) if path else None  # deleted or replaced under us: Unavailable
-        self.clock: Clock = clock or SystemClock()
+        self.is_postgres = not is_sqlite(self.url)
+        # One clock for the centre: the database's (db/clock.py); a test or benchmark may inject its own.
+        self.clock: Clock = clock or DatabaseClock(self._database_now if self.is_postgres else None)
         self.office_code = office or None
         self._office_id: int | None = None
-        self.is_postgres = not is_sqlite(self.url)
         self._cache: _CatalogueCache | None = None
         self._service_minutes: dict[int, tuple[float, float]] = {}
 
@@ -99,6 +100,17 @@ class QueueService:
                     yield
             else:
                 yield
+
+    def _database_now(self) -> dt.datetime:
+        with database_errors(), DEADLINES.operation(), self.engine.connect() as conn:
+            now = conn.exec_driver_sql("SELECT clock_timestamp()").scalar_one()
+            conn.rollback()
+        return now if now.tzinfo else now.replace(tzinfo=dt.timezone.utc)
+
+    @property
+    def clock_skew_s(self) -> float:
+        """Database time minus this PC's time (seconds); more than 60 either way is logged."""
+        return float(getattr(self.clock, "skew_s", 0.0))
 
     @property
     def write_engine(self):

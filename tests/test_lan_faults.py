@@ -262,3 +262,23 @@ def test_out_of_order_commits_are_delivered_however_late_and_aborts_are_forgotte
     slow.close()
     aborted.close()
     feed.close()
+
+
+def test_one_clock_the_database_s_whatever_each_pc_says(pg_url, direct, caplog):
+    """Kiosk A's clock is 10 min slow, kiosk B's is right: A's later citizen is still called after B's,
+    and A says in its log that its clock is off."""
+    slow_pc = db.DatabaseClock(direct._database_now, local=db.OffsetClock(-600))
+    a = db.open_queue(pg_url, clock=slow_pc)
+    b = db.open_queue(pg_url, clock=db.DatabaseClock(direct._database_now, local=db.OffsetClock(0)))
+    with caplog.at_level("WARNING", logger="db.clock"):
+        first = b.issue("HT").label
+        second = a.issue("HT").label
+    assert abs(slow_pc.skew_s - 600) < 5 and abs(a.clock_skew_s - 600) < 5
+    assert any("clock" in r.getMessage() and "-600" in r.getMessage() for r in caplog.records)
+    assert [t.label for t in direct.waiting()] == [first, second]
+    assert direct.call_next(1).label == first
+    unsynced = db.open_queue(pg_url, clock=db.OffsetClock(-600))   # without the database clock: the bug
+    unsynced.issue("HT")
+    assert direct.waiting()[0].label == "A003"
+    for svc in (a, b, unsynced):
+        svc.close()
