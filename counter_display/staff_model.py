@@ -21,7 +21,7 @@ RESUME_LABEL = ("Tiếp tục quầy", "Resume counter")
 PRIORITY_VI = {"elderly": "Người cao tuổi", "disability": "Người khuyết tật", "pregnant": "Phụ nữ mang thai",
                "merit": "Người có công", "child": "Trẻ em dưới 6 tuổi"}
 STATUS_VI = {"waiting": "Đang chờ", "called": "Đã gọi — chờ công dân đến", "serving": "Đang phục vụ",
-             "done": "Đã xong", "no_show": "Vắng mặt"}
+             "done": "Đã xong", "no_show": "Vắng mặt", "not_served": "Hết ngày — chưa được phục vụ"}
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ NAMING_CONVENTION = {
 
 # Ticket statuses. "called" and "serving" mean the ticket is at a counter (at most one per counter).
 WAITING, CALLED, SERVING, DONE, NO_SHOW = "waiting", "called", "serving", "done", "no_show"
+# Still waiting, called or serving when the service day ended: closed by the end-of-day rule, never callable.
+NOT_SERVED = "not_served"
 AT_COUNTER = (CALLED, SERVING)
 
 
@@ -228,4 +230,4 @@ class CommandRequest(Base):
 
 __all__ = ["Base", "Office", "Field", "Procedure", "Counter", "Officer", "NumberSequence", "Visitor",
            "Ticket", "Event", "CommandRequest", "counter_fields", "UTCDateTime", "WAITING", "CALLED", "SERVING", "DONE",
-           "NO_SHOW", "AT_COUNTER"]
+           "NO_SHOW", "NOT_SERVED", "AT_COUNTER"]

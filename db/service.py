@@ -25,7 +25,7 @@ from .clock import Clock, DatabaseClock
 from .engine import DEADLINES, is_sqlite, make_engines, normalise_url, sqlite_path
 from .errors import CapReached, InvalidState, NotFound, OfficeClosed, QueueError, Unavailable
 from .faults import SqliteFile, database_errors
-from .models import (AT_COUNTER, CALLED, DONE, NO_SHOW, SERVING, WAITING, CommandRequest, Counter, Event, Field,
+from .models import (AT_COUNTER, CALLED, DONE, NO_SHOW, NOT_SERVED, SERVING, WAITING, CommandRequest, Counter, Event, Field,
                      NumberSequence, Office, Officer, Procedure, Ticket)
 
 NOTIFY_CHANNEL = "kiosk_events"
@@ -73,6 +73,7 @@ class QueueService:
         self._office_id: int | None = None
         self._cache: _CatalogueCache | None = None
         self._service_minutes: dict[int, tuple[float, float]] = {}
+        self._closed_through: dt.date | None = None   # the end-of-day rule ran for days before this one
 
     # ------------------------------------------------------------------ plumbing
     @contextmanager
@@ -162,10 +163,13 @@ class QueueService:
                                  Ticket.label == (label or "").strip().upper())
         if lock and self.is_postgres:
             q = q.with_for_update(of=Ticket)
-        t = s.scalars(q).first()
-        if t is None:
+        found = s.scalars(q.limit(2)).all()   # today's only: yesterday's A001 is never acted on
+        if not found:
             raise NotFound(f"Không có số {label} trong ngày hôm nay", f"No ticket {label} today")
-        return t
+        if len(found) > 1:  # impossible since migration 0004 (unique per day); refused, never guessed
+            raise InvalidState(f"Có nhiều số {label} trong ngày hôm nay — hãy báo quản trị viên",
+                               f"More than one ticket {label} today — tell the administrator")
+        return found[0]
 
     def _current(self, s: Session, counter: Counter, lock: bool = True) -> Ticket | None:
         q = select(Ticket).where(Ticket.counter_id == counter.id, Ticket.status.in_(AT_COUNTER))
@@ -374,6 +378,31 @@ class QueueService:
         open_counters = max(1, sum(1 for c in counters if not c.paused))
         return math.ceil(ahead * self._avg_service_minutes(s, f) / open_counters)
 
+    # ------------------------------------------------------------------ end of day
+    def close_past_days(self) -> int:
+        """The end-of-day rule: tickets of earlier service days still waiting, called or being served are
+        closed as 'not served' (counted in the day_closed event), so they are never called tomorrow and no
+        counter stays stuck on one. Runs by itself before the first call of a day; safe to run again."""
+        with self.session() as s:
+            return self._close_past_days(s, self._office(s))
+
+    def _close_past_days(self, s: Session, office: Office) -> int:
+        today = self._local_now(office).date()
+        if self._closed_through == today:
+            return 0
+        rows = s.scalars(select(Ticket).where(Ticket.office_id == office.id, Ticket.service_day < today,
+                                              Ticket.status.in_((WAITING, CALLED, SERVING)))
+                         .options(*_TICKET_LOADS)).all()
+        by_day: dict[str, dict[str, int]] = {}
+        for t in rows:
+            day = by_day.setdefault(t.service_day.isoformat(), {})
+            day[t.status] = day.get(t.status, 0) + 1
+            t.status, t.finished_at = NOT_SERVED, t.finished_at or self.clock.now()
+        for day, counts in sorted(by_day.items()):
+            self._event(s, office, "day_closed", day=day, not_served=sum(counts.values()), **counts)
+        self._closed_through = today
+        return len(rows)
+
     # ------------------------------------------------------------------ calling
     def _replayed(self, s: Session, request_id: str | None) -> tuple[bool, dto.TicketInfo | None]:
         """A counter command retried with the request id it already ran under: (True, its ticket now)."""
@@ -400,6 +429,7 @@ class QueueService:
             replayed, earlier = self._replayed(s, request_id)
             if replayed:
                 return earlier
+            self._close_past_days(s, office)
             if c.paused:
                 raise InvalidState(f"Quầy {c.number} đang tạm dừng — bấm 'Tiếp tục' trước",
                                    f"Counter {c.number} is paused — resume it first")
@@ -420,6 +450,7 @@ class QueueService:
             replayed, earlier = self._replayed(s, request_id)
             if replayed:
                 return earlier
+            self._close_past_days(s, office)
             if c.paused:
                 raise InvalidState(f"Quầy {c.number} đang tạm dừng", f"Counter {c.number} is paused")
             t = self._ticket(s, office, label)
@@ -763,7 +794,7 @@ class QueueService:
 
 
 STATUS_VI = {WAITING: "đang chờ", CALLED: "đã gọi", SERVING: "đang phục vụ", DONE: "đã xong",
-             NO_SHOW: "vắng mặt"}
+             NO_SHOW: "vắng mặt", NOT_SERVED: "hết ngày, chưa được phục vụ"}
 _TICKET_LOADS = (selectinload(Ticket.field), selectinload(Ticket.procedure), selectinload(Ticket.counter),
                  selectinload(Ticket.officer))
 
