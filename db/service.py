@@ -16,14 +16,14 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, bindparam, case, func, insert, literal_column, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError, ProgrammingError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from . import dto
 from .catalogue import DAYS
 from .clock import Clock, DatabaseClock
 from .engine import DEADLINES, is_sqlite, make_engines, normalise_url, sqlite_path
-from .errors import CapReached, InvalidState, NotFound, OfficeClosed, QueueError, Unavailable
+from .errors import CapReached, InvalidState, NotFound, OfficeClosed, QueueError
 from .faults import SqliteFile, database_errors
 from .models import (AT_COUNTER, CALLED, DONE, NO_SHOW, NOT_SERVED, SERVING, WAITING, CommandRequest, Counter, Event, Field,
                      NumberSequence, Office, Officer, Procedure, Ticket)

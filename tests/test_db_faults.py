@@ -12,7 +12,7 @@ import pytest
 
 import db
 import db.engine
-from tests.conftest import MONDAY_9AM, REPO
+from tests.conftest import REPO
 
 
 @pytest.fixture
