@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QLab
 
 from .staff_model import ACTIONS, RESUME_LABEL, CounterData, describe_ticket, enabled_actions, load_counter_data
 from core.visitors.access import visitor_view
-from .workers import CommandWorker, FeedWorker, WorkerThread
+from .workers import CommandWorker, FeedWorker, WorkerThread, idempotent
 
 STYLE = """
 QWidget { background: #f4f6fa; color: #0b1a33; font-family: 'DejaVu Sans'; font-size: 20px; }
@@ -219,7 +219,7 @@ class StaffWindow(QWidget):
             return
         method = {"call_next": "call_next", "recall": "recall", "start": "start", "finish": "finish",
                   "no_show": "no_show"}[action]
-        self.run_action(action, lambda svc: getattr(svc, method)(n))
+        self.run_action(action, idempotent(lambda svc, rid: getattr(svc, method)(n, request_id=rid)))
 
     def _do_transfer(self) -> None:
         ticket = self.data.ticket if self.data else None

@@ -300,3 +300,19 @@ def test_one_clock_the_database_s_whatever_each_pc_says(pg_url, direct, caplog):
     assert direct.waiting()[0].label == "A003"
     for svc in (a, b, unsynced):
         svc.close()
+
+
+def test_the_counter_window_retries_a_press_under_its_request_id(pg_url, direct, proxy):
+    """What the counter window runs for "Gọi số tiếp": a reply lost after the COMMIT is retried under the
+    press's request id, so the citizen is called once and nobody is skipped."""
+    from counter_display.workers import idempotent
+    for _ in range(2):
+        direct.issue("HT")
+    counter = db.open_queue(proxy.url(pg_url))
+    counter.current(1)
+    press = idempotent(lambda svc, rid: svc.call_next(1, request_id=rid))
+    proxy.cut_after_next_commit()
+    assert press(counter).label == "A001"
+    assert [t.label for t in direct.waiting()] == ["A002"]
+    assert [e.kind for e in direct.events(0, limit=1000)].count("called") == 1
+    counter.close()
