@@ -53,3 +53,32 @@ def test_a_prefix_change_that_would_reuse_a_label_today_is_refused(open_queue, d
     db.init_db(db_url, catalogue=harmless, always_open=True).close()
     open_queue.invalidate_cache()
     assert {f.code: f.prefix for f in open_queue.fields()}["CT"] == "M"
+
+
+def test_upgrading_a_database_that_already_reused_a_label_keeps_both_tickets(db_url, clock):
+    """Migration 0004 on a database from before it, where a reused prefix gave A001 twice in one day."""
+    from alembic import command
+    from alembic.config import Config
+    from db.engine import make_engines
+    from db.models import Field
+    svc = db.init_db(db_url, clock=clock)
+    first = svc.issue("HT").ticket
+    engine, read_engine = make_engines(db_url, create=True, deadlines=False)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(db.MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0003_notify_trigger")
+    with engine.begin() as conn:
+        other = conn.execute(select(Field.id).where(Field.code == "CT")).scalar_one()
+        conn.execute(insert(Ticket.__table__).values(
+            office_id=1, field_id=other, number_field_id=other, service_day=first.service_day, number=1,
+            label=first.label, status="waiting", issued_at=first.issued_at, arrival_at=first.issued_at,
+            call_count=0, print_status="pending"))
+    engine.dispose()
+    read_engine.dispose()
+    db.migrate(db_url)
+    with svc.session(write=False) as s:
+        labels = sorted(s.scalars(select(Ticket.label)))
+    assert len(labels) == 2 and labels[0] == first.label and labels[1].startswith(first.label + "#")
+    svc.close()
