@@ -11,7 +11,8 @@ from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
-from .staff_model import ACTIONS, RESUME_LABEL, CounterData, describe_ticket, enabled_actions, load_counter_data
+from .staff_model import (ACTIONS, RESUME_LABEL, CounterData, clock_note, describe_ticket, enabled_actions,
+                          load_counter_data)
 from core.visitors.access import visitor_view
 from .workers import CommandWorker, FeedWorker, WorkerThread, idempotent
 
@@ -317,6 +318,9 @@ class StaffWindow(QWidget):
     # --- feed ----------------------------------------------------------------------------
     def apply_data(self, data: CounterData) -> None:
         previous = self.data.ticket if self.data else None
+        note = clock_note(data.clock_skew_s)
+        if note and (self.data is None or clock_note(self.data.clock_skew_s) != note):
+            self.show_message(note, error=True)
         self.data = data
         if data.ticket is not None and (previous is None or previous.id != data.ticket.id):
             self._load_visitor(data.ticket)

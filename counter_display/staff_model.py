@@ -30,6 +30,7 @@ class CounterData:
     counter: Any            # db.CounterInfo
     ticket: Any | None      # db.TicketInfo now at the counter (called or serving)
     waiting: tuple          # waiting TicketInfo of this counter's fields, in call order
+    clock_skew_s: float = 0.0   # database time minus this PC's time (db.QueueService.clock_skew_s)
 
 
 def load_counter_data(svc: Any, number: int) -> CounterData:
@@ -37,7 +38,21 @@ def load_counter_data(svc: Any, number: int) -> CounterData:
     if counter is None:
         from db import NotFound
         raise NotFound(f"Không có quầy số {number}", f"No counter number {number}")
-    return CounterData(counter, svc.current(number), tuple(svc.waiting(number)))
+    return CounterData(counter, svc.current(number), tuple(svc.waiting(number)),
+                       float(getattr(svc, "clock_skew_s", 0.0)))
+
+
+CLOCK_SKEW_WARN_S = 60.0
+
+
+def clock_note(skew_s: float) -> str:
+    """What the officer reads when this PC's clock is more than a minute off the database's ("" if not)."""
+    if abs(skew_s) <= CLOCK_SKEW_WARN_S:
+        return ""
+    minutes = round(abs(skew_s) / 60)
+    vi, en = ("chậm", "slow") if skew_s > 0 else ("nhanh", "fast")
+    return (f"Đồng hồ máy này {vi} {minutes} phút so với máy chủ — hàng đợi dùng giờ máy chủ; hãy báo kỹ thuật "
+            f"/ This PC's clock is {minutes} min {en}; the queue uses the server's time — tell IT")
 
 
 def enabled_actions(signed_in: bool, busy: bool, paused: bool, ticket: Any | None, waiting: int) -> frozenset[str]:

@@ -316,3 +316,13 @@ def test_the_counter_window_retries_a_press_under_its_request_id(pg_url, direct,
     assert [t.label for t in direct.waiting()] == ["A002"]
     assert [e.kind for e in direct.events(0, limit=1000)].count("called") == 1
     counter.close()
+
+
+def test_the_counter_window_is_told_when_its_pc_clock_is_off(pg_url, direct):
+    from counter_display.staff_model import clock_note, load_counter_data
+    slow = db.open_queue(pg_url, clock=db.DatabaseClock(direct._database_now, local=db.OffsetClock(-600)))
+    data = load_counter_data(slow, 1)
+    assert abs(data.clock_skew_s - 600) < 5
+    assert "chậm 10 phút" in clock_note(data.clock_skew_s) and "10 min slow" in clock_note(data.clock_skew_s)
+    assert clock_note(load_counter_data(direct, 1).clock_skew_s) == ""
+    slow.close()
