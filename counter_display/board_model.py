@@ -2,13 +2,19 @@
 
 The widget only paints this model. Events give the immediate change (a call flashes and is
 announced at once); a fresh Snapshot, fetched after events by the feed worker, corrects counts and
-estimates. Both carry event ids, so no event is applied twice and a stale snapshot is ignored.
+estimates.
+
+Events are applied by id *set*, never by "greater than the last": on PostgreSQL a call committed late
+arrives with an id below ones already applied, and it must still flash and be announced. An event is
+skipped only if it was applied already, or the first snapshot already includes it (its FeedPosition).
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
+
+from db.dto import FeedPosition
 
 CALL_KINDS = ("called", "recalled")
 CLEAR_KINDS = ("finished", "no_show", "transferred")
@@ -53,14 +59,16 @@ class BoardModel:
     counters: dict[int, CounterTile] = field(default_factory=dict)
     recent: list[Call] = field(default_factory=list)      # newest first
     fields: list[FieldLine] = field(default_factory=list)
-    last_event_id: int = 0
+    last_event_id: int = 0                                # the highest id applied (or the first snapshot's)
     connected: bool = True
     loaded: bool = False
+    applied: set[int] = field(default_factory=set)        # ids applied since the first snapshot
+    base: Any = None                                      # the first snapshot's FeedPosition
 
     def apply_snapshot(self, snapshot: Any) -> bool:
         """Replace the state with ``snapshot`` unless events newer than it were already applied."""
         if self.loaded and snapshot.last_event_id < self.last_event_id:
-            return False
+            return False  # older than events already applied: the next refresh corrects the counts
         self.office_name = snapshot.office.name(self.language)
         self.timezone = snapshot.office.timezone or self.timezone
         self.counters = {}
@@ -75,9 +83,10 @@ class BoardModel:
         self.fields = [FieldLine(f.code, f.name(self.language), f.waiting, f.estimated_wait_min, f.available)
                        for f in snapshot.fields]
         if not self.loaded:
-            # later snapshots never move the event id: events they already include (after an outage)
-            # still arrive from the feed and must still flash and be announced
+            # later snapshots never move the base: events they already include (after an outage) still
+            # arrive from the feed and must still flash and be announced
             self.last_event_id = snapshot.last_event_id
+            self.base = getattr(snapshot, "position", None) or FeedPosition(snapshot.last_event_id)
         self.loaded = True
         return True
 
@@ -87,12 +96,13 @@ class BoardModel:
         return self.counters[number]
 
     def apply_events(self, events: Iterable[Any], now: dt.datetime | None = None) -> list[Call]:
-        """Apply new events in id order; return the calls to flash, newest last."""
+        """Apply the events not applied yet, in id order (a late one too); return the calls to flash."""
         calls: list[Call] = []
         for event in sorted(events, key=lambda e: e.id):
-            if event.id <= self.last_event_id:
+            if event.id in self.applied or self._in_base(event):
                 continue
-            self.last_event_id = event.id
+            self.applied.add(event.id)
+            self.last_event_id = max(self.last_event_id, event.id)
             counter = int(event.counter_number) if event.counter_number is not None else None
             if event.kind in CALL_KINDS and counter is not None and event.ticket_label:
                 call = Call(event.ticket_label, counter, event.at, event.kind == "recalled", event.id)
@@ -115,6 +125,9 @@ class BoardModel:
                 self.fields = [replace(f, waiting=f.waiting + 1) if f.code == event.field_code else f
                                for f in self.fields]
         return calls
+
+    def _in_base(self, event: Any) -> bool:
+        return self.base is not None and self.base.includes(event.id, getattr(event, "txid", None))
 
     def to_announce(self, calls: Iterable[Call], now: dt.datetime) -> list[Call]:
         """Calls recent enough to be said aloud (a board catching up after an outage stays quiet)."""

@@ -14,10 +14,11 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QLab
 
 from bilingual import LocalizedError
 from gui import theme
-from .staff_model import ACTIONS, RESUME_LABEL, CounterData, describe_ticket, enabled_actions, load_counter_data
+from .staff_model import (ACTIONS, RESUME_LABEL, CounterData, clock_note, describe_ticket, enabled_actions,
+                          load_counter_data)
 from core.visitors.access import visitor_view
 from .texts import WORDS
-from .workers import CommandWorker, FeedWorker, WorkerThread
+from .workers import CommandWorker, FeedWorker, WorkerThread, idempotent
 
 LANG = "vi"   # the officer reads Vietnamese; WORDS.both() where the window has always shown English too
 
@@ -223,7 +224,7 @@ class StaffWindow(QWidget):
             return
         method = {"call_next": "call_next", "recall": "recall", "start": "start", "finish": "finish",
                   "no_show": "no_show"}[action]
-        self.run_action(action, lambda svc: getattr(svc, method)(n))
+        self.run_action(action, idempotent(lambda svc, rid: getattr(svc, method)(n, request_id=rid)))
 
     def _do_transfer(self) -> None:
         ticket = self.data.ticket if self.data else None
@@ -325,6 +326,9 @@ class StaffWindow(QWidget):
     # --- feed ----------------------------------------------------------------------------
     def apply_data(self, data: CounterData) -> None:
         previous = self.data.ticket if self.data else None
+        note = clock_note(data.clock_skew_s)
+        if note and (self.data is None or clock_note(self.data.clock_skew_s) != note):
+            self.show_message(note, error=True)
         self.data = data
         self._tick()
         if data.ticket is not None and (previous is None or previous.id != data.ticket.id):

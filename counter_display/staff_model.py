@@ -24,6 +24,7 @@ class CounterData:
     ticket: Any | None      # db.TicketInfo now at the counter (called or serving)
     waiting: tuple          # waiting TicketInfo of this counter's fields, in call order
     timezone: str = "Asia/Ho_Chi_Minh"   # the centre's zone (from the database): the clock shows it
+    clock_skew_s: float = 0.0   # database time minus this PC's time (db.QueueService.clock_skew_s)
 
 
 def load_counter_data(svc: Any, number: int) -> CounterData:
@@ -31,7 +32,19 @@ def load_counter_data(svc: Any, number: int) -> CounterData:
     if counter is None:
         from db import NotFound
         raise NotFound(f"Không có quầy số {number}", f"No counter number {number}")
-    return CounterData(counter, svc.current(number), tuple(svc.waiting(number)), svc.office_info().timezone)
+    return CounterData(counter, svc.current(number), tuple(svc.waiting(number)), svc.office_info().timezone,
+                       float(getattr(svc, "clock_skew_s", 0.0)))
+
+
+CLOCK_SKEW_WARN_S = 60.0
+
+
+def clock_note(skew_s: float) -> str:
+    """What the officer reads when this PC's clock is more than a minute off the database's ("" if not)."""
+    if abs(skew_s) <= CLOCK_SKEW_WARN_S:
+        return ""
+    minutes = round(abs(skew_s) / 60)
+    return WORDS.both("clock_slow" if skew_s > 0 else "clock_fast", m=minutes)
 
 
 def enabled_actions(signed_in: bool, busy: bool, paused: bool, ticket: Any | None, waiting: int) -> frozenset[str]:

@@ -26,6 +26,10 @@ WORDS = Catalogue("counter", {
                         "change-pin)", " — your PIN is too short: change it to at least 6 digits (kiosk-admin "
                         "officer change-pin)"),
     "hello": ("Xin chào {name}", "Hello {name}"),
+    "clock_slow": ("Đồng hồ máy này chậm {m} phút so với máy chủ — hàng đợi dùng giờ máy chủ; hãy báo kỹ thuật",
+                   "This PC's clock is {m} min slow; the queue uses the server's time — tell IT"),
+    "clock_fast": ("Đồng hồ máy này nhanh {m} phút so với máy chủ — hàng đợi dùng giờ máy chủ; hãy báo kỹ thuật",
+                   "This PC's clock is {m} min fast; the queue uses the server's time — tell IT"),
     "signed_out": ("Đã đăng xuất", "Signed out"),
     # counter window: the desk
     "cancel": ("Hủy", "Cancel"),

@@ -9,6 +9,7 @@ import logging
 import threading
 import time
 import traceback
+import uuid
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -61,7 +62,7 @@ class FeedWorker(QObject):
                         self.refreshed.emit(result)
                         need_refresh = False
                         if feed is None:
-                            feed = self.current_feed = svc.follow(since=getattr(result, "last_event_id", None))
+                            feed = self.current_feed = svc.follow(since=_position(result))
                     timeout = self.poll_timeout
                     if need_refresh:
                         timeout = min(timeout, max(0.0, refresh_at - time.monotonic()))
@@ -91,6 +92,32 @@ class FeedWorker(QObject):
                 except Exception:
                     log.debug("closing %r failed", closable, exc_info=True)
             self.finished.emit()
+
+
+def idempotent(command: Callable[[Any, str], Any], attempts: int = 3, within_s: float = 1.0):
+    """A counter command under one request id per press (``command(svc, request_id)``): a fast
+    ``Unavailable`` (a lost reply, a dropped connection) is retried under the same id, so the retry
+    returns what the first attempt did instead of doing it twice."""
+    request_id = str(uuid.uuid4())
+
+    def run(svc: Any) -> Any:
+        from db import Unavailable
+        started = time.monotonic()
+        for attempt in range(attempts):
+            try:
+                return command(svc, request_id)
+            except Unavailable:
+                if attempt == attempts - 1 or time.monotonic() - started > within_s:
+                    raise
+                log.warning("counter command %s: database unavailable, retrying under its request id", request_id)
+                time.sleep(0.2)
+    return run
+
+
+def _position(result: Any):
+    """Where the feed starts: right after what ``result`` (a Snapshot) shows, else from now."""
+    position = getattr(result, "position", None)
+    return position if position is not None else getattr(result, "last_event_id", None)
 
 
 class CommandWorker(QObject):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .catalogue import apply_catalogue, load_catalogue_file, parse_catalogue
-from .clock import Clock, FixedClock, SystemClock
+from .clock import Clock, DatabaseClock, FixedClock, OffsetClock, SystemClock
 from .dto import (CounterInfo, CounterState, Event, FieldInfo, IssuedTicket, OfficeInfo, OfficerInfo,
                   ProcedureInfo, Snapshot, TicketInfo, to_jsonable)
 from .errors import (CapReached, CatalogueError, InvalidState, NotFound, OfficeClosed, QueueError,
@@ -30,7 +30,7 @@ def migrate(url: str) -> None:
 
     from .engine import make_engines
 
-    engine, read_engine = make_engines(url)
+    engine, read_engine = make_engines(url, create=True, deadlines=False)
     try:
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS))
@@ -61,7 +61,7 @@ def open_queue(url: str, clock: Clock | None = None, office: str | None = None,
     return svc
 
 
-__all__ = ["init_db", "migrate", "open_queue", "QueueService", "EventFeed", "Clock", "FixedClock", "SystemClock",
+__all__ = ["init_db", "migrate", "open_queue", "QueueService", "EventFeed", "Clock", "DatabaseClock", "FixedClock", "OffsetClock", "SystemClock",
            "QueueError", "OfficeClosed", "CapReached", "NotFound", "InvalidState", "Unavailable",
            "CatalogueError", "AuthError", "LockedOut", "NotSignedIn", "WeakPin", "PRIORITY_REASONS", "STATUSES",
            "priority_label", "status_label", "TicketInfo", "IssuedTicket", "FieldInfo",

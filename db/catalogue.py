@@ -254,6 +254,7 @@ def apply_catalogue(session: Session, cat: Catalogue, always_open: bool = False)
             f.active = False
             f.prefix = f"~{f.id}"[:4]
     session.flush()
+    _refuse_colliding_prefixes(session, office, cat, existing)
     for order, item in enumerate(cat.fields):
         procs = item.pop("procedures")
         f = existing.get(item["code"]) or Field(office_id=office.id, code=item["code"])
@@ -291,3 +292,31 @@ def apply_catalogue(session: Session, cat: Catalogue, always_open: bool = False)
         session.add(c)
     session.flush()
     return office
+
+
+def _refuse_colliding_prefixes(session: Session, office: Office, cat: Catalogue, existing: dict) -> None:
+    """A label names one ticket per day: a field may not take a prefix that another field's tickets of
+    today already carry (A001 would be given twice)."""
+    import datetime as dt
+    import zoneinfo
+
+    from .models import Ticket
+    today = dt.datetime.now(zoneinfo.ZoneInfo(office.timezone)).date()
+    used = dict(session.execute(select(Ticket.label, Ticket.number_field_id).where(
+        Ticket.office_id == office.id, Ticket.service_day >= today)).all())
+    if not used:
+        return
+    for item in cat.fields:
+        f = existing.get(item["code"])
+        if f is not None and f.prefix == item["prefix"]:
+            continue
+        prefix = item["prefix"]
+        clash = [label for label, field_id in used.items()
+                 if label.startswith(prefix) and label[len(prefix):].isdigit()
+                 and (f is None or field_id != f.id)]
+        if clash:
+            raise CatalogueError(
+                f"Không đổi được tiền tố của lĩnh vực {item['code']} thành {prefix!r}: hôm nay đã cấp số "
+                f"{clash[0]} với tiền tố này. Hãy đổi sau khi hết ngày làm việc.",
+                f"Cannot give field {item['code']} the prefix {prefix!r}: {clash[0]} was already issued "
+                f"with it today. Change it after the end of the day.")

@@ -137,6 +137,25 @@ class OfficeInfo:
 
 
 @dataclass(frozen=True)
+class FeedPosition:
+    """Where a follower starts so that it gets exactly the events a snapshot does not include.
+
+    ``last_id``: the highest event id the snapshot saw. On SQLite ids commit in order, so that is all.
+    On PostgreSQL ids can commit out of order: ``horizon`` is the oldest transaction still running when the
+    snapshot was read (every event of an older transaction is in it), ``above`` the (id, txid) pairs of the
+    newer transactions it already saw."""
+    last_id: int
+    horizon: int | None = None
+    above: tuple[tuple[int, int], ...] = ()
+
+    def includes(self, event_id: int, txid: int | None) -> bool:
+        """Does the snapshot already reflect this event?"""
+        if self.horizon is None or txid is None:
+            return event_id <= self.last_id
+        return txid < self.horizon or any(i == event_id for i, _ in self.above)
+
+
+@dataclass(frozen=True)
 class Snapshot:
     office: OfficeInfo
     counters: tuple[CounterState, ...]
@@ -144,6 +163,7 @@ class Snapshot:
     fields: tuple[FieldInfo, ...]
     last_event_id: int
     at: dt.datetime
+    position: FeedPosition | None = None   # follow(since=snapshot.position) misses nothing, repeats nothing
 
 
 @dataclass(frozen=True)
@@ -156,3 +176,4 @@ class Event:
     counter_number: int | None
     field_code: str | None
     payload: dict
+    txid: int | None = None   # PostgreSQL: the writing transaction (FeedPosition.includes)

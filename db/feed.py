@@ -1,13 +1,22 @@
-"""Follow the events outbox from another process.
+"""Follow the events outbox from another process: every event exactly once, however slow a commit is.
 
-PostgreSQL: LISTEN/NOTIFY wakes the follower, which then reads events with id greater than the last it saw.
-SQLite: ``PRAGMA data_version`` (a cheap counter that moves when another connection commits) is polled
-every ``poll_ms``; new events are read when it moves.
+SQLite: one writer at a time, so event ids become visible in id order; ``PRAGMA data_version`` (a cheap
+counter that moves when another connection commits) is polled every ``poll_ms`` and events above the last
+id delivered are read when it moves.
+
+PostgreSQL: ids are taken before commit, so they can become visible out of order (id 11 before 10, or 10
+thirty seconds later if its COMMIT is slow). No timer can tell a slow commit from an aborted one, but the
+database can: every event row carries its transaction id (``txid``, migration 0004), and
+``pg_snapshot_xmin(pg_current_snapshot())`` is the oldest transaction still running. The follower keeps a
+*horizon*: every transaction older than it has finished, and all its events were delivered. Each read
+delivers everything visible at or above the horizon that was not delivered yet (low latency: a call is
+delivered the moment it commits) and then moves the horizon up to the current xmin, forgetting the ids
+below it. An event of a transaction still running is simply not visible yet and is delivered when it
+commits, however late. LISTEN/NOTIFY wakes the follower; a keep-alive notices a dead server.
 
 A lost connection never raises out of ``poll()``: ``connected`` turns False, later polls reconnect and
-catch up from the last id seen. On PostgreSQL ids can commit out of order (id 11 visible before 10), so
-the follower reads from the highest id below which it has seen everything and remembers what it already
-delivered above that; a hole that stays open for ``GAP_WAIT_S`` is an aborted transaction and is skipped.
+catch up from the horizon. On PostgreSQL every poll runs under the client deadline (db/deadline.py), so a
+silent network is noticed within ``timeout + PG_CLIENT_DEADLINE_S`` seconds.
 """
 from __future__ import annotations
 
@@ -18,24 +27,57 @@ import time
 
 from sqlalchemy.engine import make_url
 
-from .dto import Event
-from .engine import SQLITE_BUSY_TIMEOUT_S, is_sqlite, normalise_url
+from .deadline import Deadlines
+from .dto import Event, FeedPosition
+from .engine import PG_CONNECT_TIMEOUT_S, PG_KEEPALIVE, SQLITE_BUSY_TIMEOUT_S, is_sqlite, normalise_url, sqlite_path
+from .errors import QueueError
+from .faults import SqliteFile, reason_for
 from .service import NOTIFY_CHANNEL
 
-GAP_WAIT_S = 2.0
 BATCH = 1000
-_SELECT = ("SELECT e.id, e.kind, e.at, o.code, e.ticket_label, e.counter_number, e.field_code, e.payload "
-           "FROM events e JOIN offices o ON o.id = e.office_id WHERE e.id > {p} ORDER BY e.id LIMIT {n}")
+FEED_DEADLINE_S = 3.0       # beyond the poll's own wait
+_COLUMNS = "e.id, e.kind, e.at, o.code, e.ticket_label, e.counter_number, e.field_code, e.payload"
+_SQLITE_SELECT = (f"SELECT {_COLUMNS} FROM events e JOIN offices o ON o.id = e.office_id "
+                  f"WHERE e.id > ? ORDER BY e.id LIMIT {BATCH}")
+_PG_SELECT = (f"SELECT {_COLUMNS}, e.txid::text FROM events e JOIN offices o ON o.id = e.office_id "
+              "WHERE e.id > %s AND e.txid >= %s::text::xid8 AND (e.txid, e.id) > (%s::text::xid8, %s) "
+              f"ORDER BY e.txid, e.id LIMIT {BATCH}")
+_PG_HORIZON = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text"
+
+
+PG_POSITION = ("SELECT COALESCE(MAX(id), 0), pg_snapshot_xmin(pg_current_snapshot())::text, "
+               "COALESCE(string_agg(CASE WHEN txid >= pg_snapshot_xmin(pg_current_snapshot()) "
+               "THEN id || ':' || txid::text END, ','), '') FROM events")
+
+
+def position_from_row(row) -> FeedPosition:
+    """PG_POSITION's one row (run in the snapshot's own transaction) as a FeedPosition."""
+    last, horizon, above = row
+    pairs = tuple((int(a), int(b)) for a, b in (p.split(":") for p in above.split(",") if p))
+    return FeedPosition(int(last), int(horizon), pairs)
 
 
 class EventFeed:
-    def __init__(self, url: str, since: int | None = None, poll_ms: int = 100):
+    def __init__(self, url: str, since: int | FeedPosition | None = None, poll_ms: int = 100,
+                 deadlines: Deadlines | None = None):
+        from .engine import DEADLINES
         self.url = normalise_url(url)
         self.sqlite = is_sqlite(self.url)
         self.poll_s = max(0.005, poll_ms / 1000)
-        self._floor = since            # every id <= floor was delivered or given up on
-        self._seen: set[int] = set()   # delivered ids above the floor
-        self._gap_since: float | None = None
+        self._deadlines = deadlines or DEADLINES
+        self._file = SqliteFile(sqlite_path(self.url)) if self.sqlite else None
+        # SQLite: every id <= _min_id was delivered. PostgreSQL: only ids above _min_id are wanted (a
+        # plain ``since`` id), every transaction below _horizon is done and delivered, and _seen holds
+        # the ids delivered at or above the horizon (id -> txid).
+        self._min_id: int | None = None
+        self._horizon: int | None = None
+        self._seen: dict[int, int] = {}
+        self._last_id = 0
+        if isinstance(since, FeedPosition):
+            self._start(since)
+        elif since is not None:
+            self._min_id, self._last_id = int(since), int(since)
+            self._horizon = 0
         self._conn = None
         self._data_version: int | None = None
         self.connected = False
@@ -46,32 +88,44 @@ class EventFeed:
             except Exception as exc:
                 self._lost(exc)
 
+    def _start(self, pos: FeedPosition) -> None:
+        self._last_id = pos.last_id
+        if self.sqlite or pos.horizon is None:
+            self._min_id, self._horizon = pos.last_id, 0
+        else:
+            self._min_id, self._horizon = 0, pos.horizon
+            self._seen = {int(i): int(t) for i, t in pos.above}
+
     # -------------------------------------------------------------- public
     @property
     def last_id(self) -> int:
         """The highest event id delivered (or the starting point)."""
-        return max([self._floor or 0, *self._seen])
+        return self._last_id
+
+    @property
+    def position(self) -> FeedPosition:
+        """Where a new feed would carry on from this one."""
+        if self.sqlite:
+            return FeedPosition(self._min_id or 0)
+        return FeedPosition(self._last_id, self._horizon, tuple(self._seen.items()))
 
     def poll(self, timeout: float = 0.5) -> list[Event]:
         """New events, waiting up to ``timeout`` seconds for some to appear."""
         deadline = time.monotonic() + max(0.0, timeout)
         try:
-            self._connect()
-            events = self._read()
-            while not events and time.monotonic() < deadline:
-                if not self._wait(deadline - time.monotonic()):
-                    if self._seen or self._gap_since is not None:  # re-check a pending gap
-                        events = self._read()
-                    continue
+            with self._deadlines.operation(max(0.0, timeout) + FEED_DEADLINE_S):
+                self._connect()
                 events = self._read()
-            return events
-        except (sqlite3.Error, OSError) as exc:
+                while not events and time.monotonic() < deadline:
+                    if self._wait(deadline - time.monotonic()) or self._pending():
+                        events = self._read()
+                return events
+        except QueueError as exc:
             self._lost(exc)
-        except Exception as exc:  # psycopg errors: imported lazily, so matched by module
-            if type(exc).__module__.startswith("psycopg"):
-                self._lost(exc)
-            else:
+        except Exception as exc:
+            if reason_for(exc) is None:
                 raise
+            self._lost(exc)
         time.sleep(max(0.0, min(deadline - time.monotonic(), 0.5)))
         return []
 
@@ -97,22 +151,30 @@ class EventFeed:
 
     def _connect(self) -> None:
         if self._conn is not None:
+            if self._file is not None:
+                self._file.check()
+            else:
+                self._deadlines.attach(self._conn.pgconn.socket)   # this poll's deadline covers it
             return
         if self.sqlite:
-            path = make_url(self.url).database
-            conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=SQLITE_BUSY_TIMEOUT_S,
+            self._file.check()
+            conn = sqlite3.connect(f"file:{self._file.path}?mode=rw", uri=True, timeout=SQLITE_BUSY_TIMEOUT_S,
                                    isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA query_only=ON")
             self._data_version = None
+            if self._min_id is None:  # start from now
+                self._min_id = self._last_id = int(conn.execute(
+                    "SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0])
         else:
             import psycopg
             conninfo = make_url(self.url).set(drivername="postgresql").render_as_string(hide_password=False)
-            conn = psycopg.connect(conninfo, autocommit=True, connect_timeout=3)
+            conn = psycopg.connect(conninfo, autocommit=True, connect_timeout=PG_CONNECT_TIMEOUT_S,
+                                   **PG_KEEPALIVE)
+            self._deadlines.attach(conn.pgconn.socket)
             conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+            if self._horizon is None:  # start from now
+                self._start(position_from_row(conn.execute(PG_POSITION).fetchone()))
         self._conn = conn
-        if self._floor is None:  # start from now
-            row = conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()
-            self._floor = int(row[0])
         self.connected = True
         self.last_error = ""
 
@@ -123,6 +185,7 @@ class EventFeed:
         if self.sqlite:
             end = time.monotonic() + remaining
             while True:
+                self._file.check()
                 version = self._conn.execute("PRAGMA data_version").fetchone()[0]
                 if self._data_version is None:
                     self._data_version = version
@@ -140,45 +203,57 @@ class EventFeed:
             self._conn.execute("SELECT 1")
         return woke
 
+    def _pending(self) -> bool:
+        """PostgreSQL: ids seen above the horizon mean transactions were still running: read again."""
+        return not self.sqlite and bool(self._seen)
+
     # -------------------------------------------------------------- reading
     def _read(self) -> list[Event]:
-        if self.sqlite:  # taken before the read: a commit after it moves the version, so none is missed
-            self._data_version = self._conn.execute("PRAGMA data_version").fetchone()[0]
-        placeholder = "?" if self.sqlite else "%s"
-        rows = self._conn.execute(_SELECT.format(p=placeholder, n=BATCH), (self._floor,)).fetchall()
-        out = []
-        for row in rows:
-            if row[0] in self._seen:
-                continue
-            self._seen.add(row[0])
-            out.append(_event(row))
-        self._advance_floor()
+        if self.sqlite:
+            return self._read_sqlite()
+        horizon = int(self._conn.execute(_PG_HORIZON).fetchone()[0])  # before the rows: conservative
+        out: list[Event] = []
+        after = (self._horizon, 0)
+        while True:
+            rows = self._conn.execute(_PG_SELECT, (self._min_id, str(self._horizon), str(after[0]),
+                                                   after[1])).fetchall()
+            for row in rows:
+                eid, txid = int(row[0]), int(row[8])
+                after = (txid, eid)
+                if eid in self._seen:
+                    continue
+                self._seen[eid] = txid
+                out.append(_event(row[:8], txid))
+            if len(rows) < BATCH:
+                break
+        if horizon > self._horizon:
+            self._horizon = horizon
+            self._seen = {i: t for i, t in self._seen.items() if t >= horizon}
+        out.sort(key=lambda e: e.id)
+        if out:
+            self._last_id = max(self._last_id, out[-1].id)
         return out
 
-    def _advance_floor(self) -> None:
-        while self._seen:
-            nxt = self._floor + 1
-            if nxt in self._seen:
-                self._seen.discard(nxt)
-                self._floor = nxt
-                self._gap_since = None
-                continue
-            # a hole below ids already seen: wait for it a little, then give up on it
-            now = time.monotonic()
-            if self._gap_since is None:
-                self._gap_since = now
-            if now - self._gap_since < GAP_WAIT_S:
-                return
-            self._floor = nxt
-            self._gap_since = None
-        self._gap_since = None
+    def _read_sqlite(self) -> list[Event]:
+        # taken before the read: a commit after it moves the version, so none is missed
+        self._data_version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        out: list[Event] = []
+        while True:
+            rows = self._conn.execute(_SQLITE_SELECT, (self._min_id,)).fetchall()
+            for row in rows:
+                out.append(_event(row, None))
+                self._min_id = int(row[0])
+            if len(rows) < BATCH:
+                break
+        self._last_id = self._min_id
+        return out
 
 
-def _event(row) -> Event:
+def _event(row, txid: int | None) -> Event:
     eid, kind, at, office_code, label, counter, field, payload = row
     if isinstance(at, str):
         at = dt.datetime.fromisoformat(at)
     at = at.replace(tzinfo=dt.timezone.utc)
     if isinstance(payload, (str, bytes)):
         payload = json.loads(payload)
-    return Event(int(eid), kind, at, office_code, label, counter, field, dict(payload or {}))
+    return Event(int(eid), kind, at, office_code, label, counter, field, dict(payload or {}), txid)

@@ -19,6 +19,8 @@ NAMING_CONVENTION = {
 
 # Ticket statuses. "called" and "serving" mean the ticket is at a counter (at most one per counter).
 WAITING, CALLED, SERVING, DONE, NO_SHOW = "waiting", "called", "serving", "done", "no_show"
+# Still waiting, called or serving when the service day ended: closed by the end-of-day rule, never callable.
+NOT_SERVED = "not_served"
 AT_COUNTER = (CALLED, SERVING)
 
 
@@ -192,7 +194,10 @@ class Ticket(Base):
               sqlite_where=text("status IN ('called', 'serving')"),
               postgresql_where=text("status IN ('called', 'serving')")),
         Index("ix_tickets_waiting", "office_id", "field_id", "status", "arrival_at"),
-        Index("ix_tickets_label", "office_id", "service_day", "label"),
+        # A label names one ticket per office and day (migration 0004).
+        UniqueConstraint("office_id", "service_day", "label", name="uq_tickets_label"),
+        # The kiosk's UUID per tap: a retried issue() finds the ticket instead of making a second one.
+        UniqueConstraint("office_id", "request_id", name="uq_tickets_request"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
@@ -217,6 +222,7 @@ class Ticket(Base):
     print_status: Mapped[str] = mapped_column(String(32), default="pending")
     booking_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
     kiosk_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    request_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
     field: Mapped[Field] = relationship(foreign_keys=[field_id])
     procedure: Mapped[Procedure | None] = relationship()
@@ -236,9 +242,22 @@ class Event(Base):
     counter_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
     field_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    # PostgreSQL only: "txid xid8 DEFAULT pg_current_xact_id()" (migration 0004), read by db/feed.py.
+
+
+class CommandRequest(Base):
+    """A counter command carried out under a request id: its retry returns the same ticket (migration 0004)."""
+
+    __tablename__ = "command_requests"
+    request_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    op: Mapped[str] = mapped_column(String(32))
+    counter_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="SET NULL"), nullable=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
 __all__ = ["Base", "Office", "Field", "Procedure", "Counter", "Officer", "NumberSequence", "Visitor",
-           "SignInGuard", "IdAllocation",
+           "SignInGuard", "IdAllocation", "CommandRequest",
            "Ticket", "Event", "counter_fields", "UTCDateTime", "WAITING", "CALLED", "SERVING", "DONE",
-           "NO_SHOW", "AT_COUNTER"]
+           "NO_SHOW", "NOT_SERVED", "AT_COUNTER"]

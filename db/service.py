@@ -5,27 +5,29 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
+import uuid
 import zoneinfo
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
 
-from sqlalchemy import Connection, bindparam, case, func, insert, select
+from sqlalchemy import Connection, bindparam, case, func, insert, literal_column, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError, ProgrammingError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from . import dto
 from .auth import (AuthError, LockoutPolicy, NotSignedIn, check_new_pin, hash_pin, locked_out, must_change,
                    verify_pin)
 from .catalogue import DAYS
-from .clock import Clock, SystemClock
-from .engine import is_sqlite, make_engines, normalise_url
-from .errors import CapReached, InvalidState, NotFound, OfficeClosed, QueueError, Unavailable
+from .clock import Clock, DatabaseClock
+from .engine import DEADLINES, is_sqlite, make_engines, normalise_url, sqlite_path
+from .errors import CapReached, InvalidState, NotFound, OfficeClosed, QueueError
+from .faults import SqliteFile, database_errors
 from .vocabulary import PRIORITY_REASONS, WORDS, status_label
-from .models import (AT_COUNTER, CALLED, DONE, NO_SHOW, SERVING, WAITING, Counter, Event, Field, NumberSequence,
-                     Office, Officer, Procedure, SignInGuard, Ticket)
+from .models import (AT_COUNTER, CALLED, DONE, NO_SHOW, NOT_SERVED, SERVING, WAITING, CommandRequest, Counter, Event,
+                     Field, NumberSequence, Office, Officer, Procedure, SignInGuard, Ticket)
 
 NOTIFY_CHANNEL = "kiosk_events"
 HISTORY_TICKETS = 20          # recent finished tickets used for the average service time
@@ -49,19 +51,24 @@ class _CatalogueCache:
 class QueueService:
     def __init__(self, url: str, clock: Clock | None = None, office: str | None = None):
         self.url = normalise_url(url)
-        self.engine, self.read_engine = make_engines(self.url)
-        self.clock: Clock = clock or SystemClock()
+        with database_errors():
+            self.engine, self.read_engine = make_engines(self.url)
+            path = sqlite_path(self.url)
+            self._file = SqliteFile(path) if path else None  # deleted or replaced under us: Unavailable
+        self.is_postgres = not is_sqlite(self.url)
+        # One clock for the centre: the database's (db/clock.py); a test or benchmark may inject its own.
+        self.clock: Clock = clock or DatabaseClock(self._database_now if self.is_postgres else None)
         self.office_code = office or None
         self._office_id: int | None = None
-        self.is_postgres = not is_sqlite(self.url)
         self._cache: _CatalogueCache | None = None
         self._service_minutes: dict[int, tuple[float, float]] = {}
+        self._closed_through: dt.date | None = None   # the end-of-day rule ran for days before this one
 
     # ------------------------------------------------------------------ plumbing
     @contextmanager
     def session(self, write: bool = True) -> Iterator[Session]:
-        """One ORM transaction. Database trouble becomes ``Unavailable`` (safe to retry)."""
-        with _database_errors():
+        """One ORM transaction under the client deadline. Database trouble becomes ``Unavailable``."""
+        with self._guard():
             with Session(self.write_engine if write else self.read_engine, expire_on_commit=False) as s:
                 with s.begin():
                     yield s
@@ -69,9 +76,31 @@ class QueueService:
     @contextmanager
     def connection(self, write: bool = True) -> Iterator[Connection]:
         """One Core transaction, for the hot path (issuing) where ORM overhead would dominate."""
-        with _database_errors():
+        with self._guard():
             with (self.write_engine if write else self.read_engine).begin() as conn:
                 yield conn
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        with database_errors():
+            if self._file is not None:
+                self._file.check()
+            if self.is_postgres:
+                with DEADLINES.operation():
+                    yield
+            else:
+                yield
+
+    def _database_now(self) -> dt.datetime:
+        with database_errors(), DEADLINES.operation(), self.engine.connect() as conn:
+            now = conn.exec_driver_sql("SELECT clock_timestamp()").scalar_one()
+            conn.rollback()
+        return now if now.tzinfo else now.replace(tzinfo=dt.timezone.utc)
+
+    @property
+    def clock_skew_s(self) -> float:
+        """Database time minus this PC's time (seconds); more than 60 either way is logged."""
+        return float(getattr(self.clock, "skew_s", 0.0))
 
     @property
     def write_engine(self):
@@ -123,10 +152,13 @@ class QueueService:
                                  Ticket.label == (label or "").strip().upper())
         if lock and self.is_postgres:
             q = q.with_for_update(of=Ticket)
-        t = s.scalars(q).first()
-        if t is None:
+        found = s.scalars(q.limit(2)).all()   # today's only: yesterday's A001 is never acted on
+        if not found:
             raise NotFound(f"Không có số {label} trong ngày hôm nay", f"No ticket {label} today")
-        return t
+        if len(found) > 1:  # impossible since migration 0004 (unique per day); refused, never guessed
+            raise InvalidState(f"Có nhiều số {label} trong ngày hôm nay — hãy báo quản trị viên",
+                               f"More than one ticket {label} today — tell the administrator")
+        return found[0]
 
     def _current(self, s: Session, counter: Counter, lock: bool = True) -> Ticket | None:
         q = select(Ticket).where(Ticket.counter_id == counter.id, Ticket.status.in_(AT_COUNTER))
@@ -204,7 +236,45 @@ class QueueService:
 
     def issue(self, field: str, procedure: str | None = None, priority: str | None = None,
               visitor: int | None = None, booking: str | None = None, booked_at: dt.datetime | None = None,
-              kiosk: str | None = None) -> dto.IssuedTicket:
+              kiosk: str | None = None, request_id: str | None = None) -> dto.IssuedTicket:
+        """Issue a number. ``request_id`` (a UUID per tap) makes it safe to retry: a retry after a lost
+        reply returns the ticket the first attempt made, never a second one."""
+        if request_id is not None:
+            request_id = str(uuid.UUID(str(request_id)))
+            earlier = self._issued_for(request_id)
+            if earlier is not None:
+                return earlier
+        try:
+            return self._issue(field, procedure, priority, visitor, booking, booked_at, kiosk, request_id)
+        except IntegrityError as exc:
+            if request_id is not None and "request" in str(exc.orig):
+                earlier = self._issued_for(request_id)  # a concurrent retry of the same tap won
+                if earlier is not None:
+                    return earlier
+            if "label" in str(exc.orig):
+                raise InvalidState("Số này đã được cấp hôm nay cho lĩnh vực khác (tiền tố bị dùng lại)",
+                                   "This label was already given today (a prefix was reused)") from None
+            raise
+
+    def _issued_for(self, request_id: str) -> dto.IssuedTicket | None:
+        with self.session(write=False) as s:
+            office = self._office(s)
+            t = s.scalars(select(Ticket).where(Ticket.office_id == office.id, Ticket.request_id == request_id)
+                          .options(*_TICKET_LOADS)).first()
+            if t is None:
+                return None
+            info = self._info(t)
+            params = {"office_id": office.id, "field_id": t.field_id, "day": t.service_day, "ticket_id": t.id,
+                      "arrival": t.arrival_at}
+            ahead = int(s.execute(_AHEAD_NORMAL if t.priority_reason is None else _AHEAD_PRIORITY,
+                                  params).scalar_one()) if t.status == WAITING else 0
+            counters = [c for c in self._serving_counters(s, t.field, priority=True)
+                        if t.priority_reason is not None or not c.priority_only]
+            return dto.IssuedTicket(info, ahead, tuple(c.number for c in counters),
+                                    self._estimate(s, t.field, ahead, counters))
+
+    def _issue(self, field, procedure, priority, visitor, booking, booked_at, kiosk,
+               request_id) -> dto.IssuedTicket:
         if priority is not None and priority not in PRIORITY_REASONS:
             raise NotFound(f"Lý do ưu tiên không hợp lệ: {priority}", f"Unknown priority reason: {priority}")
         cat = self._catalogue()
@@ -239,7 +309,7 @@ class QueueService:
                 "procedure_id": proc.id if proc else None, "service_day": day, "number": number, "label": label,
                 "priority_reason": priority, "status": WAITING, "issued_at": now, "arrival_at": arrival,
                 "call_count": 0, "visitor_id": visitor, "booking_code": booking, "kiosk_id": kiosk,
-                "print_status": "pending"}).scalar_one()
+                "print_status": "pending", "request_id": request_id}).scalar_one()
             info = dto.TicketInfo(
                 id=ticket_id, label=label, field_code=f.code, field_name_vi=f.name_vi, field_name_en=f.name_en,
                 procedure_code=proc.code if proc else None, procedure_name_vi=proc.name_vi if proc else None,
@@ -297,29 +367,81 @@ class QueueService:
         open_counters = max(1, sum(1 for c in counters if not c.paused))
         return math.ceil(ahead * self._avg_service_minutes(s, f) / open_counters)
 
+    # ------------------------------------------------------------------ end of day
+    def close_past_days(self) -> int:
+        """The end-of-day rule: tickets of earlier service days still waiting, called or being served are
+        closed as 'not served' (counted in the day_closed event), so they are never called tomorrow and no
+        counter stays stuck on one. Runs by itself before the first call of a day; safe to run again."""
+        with self.session() as s:
+            return self._close_past_days(s, self._office(s))
+
+    def _close_past_days(self, s: Session, office: Office) -> int:
+        today = self._local_now(office).date()
+        if self._closed_through == today:
+            return 0
+        rows = s.scalars(select(Ticket).where(Ticket.office_id == office.id, Ticket.service_day < today,
+                                              Ticket.status.in_((WAITING, CALLED, SERVING)))
+                         .options(*_TICKET_LOADS)).all()
+        by_day: dict[str, dict[str, int]] = {}
+        for t in rows:
+            day = by_day.setdefault(t.service_day.isoformat(), {})
+            day[t.status] = day.get(t.status, 0) + 1
+            t.status, t.finished_at = NOT_SERVED, t.finished_at or self.clock.now()
+        for day, counts in sorted(by_day.items()):
+            self._event(s, office, "day_closed", day=day, not_served=sum(counts.values()), **counts)
+        self._closed_through = today
+        return len(rows)
+
     # ------------------------------------------------------------------ calling
-    def call_next(self, counter: int, actor: str | None = None) -> dto.TicketInfo | None:
+    def _replayed(self, s: Session, request_id: str | None) -> tuple[bool, dto.TicketInfo | None]:
+        """A counter command retried with the request id it already ran under: (True, its ticket now)."""
+        if request_id is None:
+            return False, None
+        row = s.get(CommandRequest, str(uuid.UUID(str(request_id))))
+        if row is None:
+            return False, None
+        t = s.get(Ticket, row.ticket_id) if row.ticket_id is not None else None
+        return True, (self._info(t) if t is not None else None)
+
+    def _remember(self, s: Session, office: Office, request_id: str | None, op: str, c: Counter,
+                  t: Ticket | None) -> None:
+        if request_id is not None:
+            s.add(CommandRequest(request_id=str(uuid.UUID(str(request_id))), office_id=office.id, op=op,
+                                 counter_number=c.number, ticket_id=t.id if t is not None else None,
+                                 at=self.clock.now()))
+
+    def call_next(self, counter: int, actor: str | None = None, request_id: str | None = None) -> dto.TicketInfo | None:
         """Finish what the counter holds and claim the next waiting ticket of its fields (or None)."""
         with self.session() as s:
             office = self._office(s)
             c = self._counter(s, office, counter)
             self._acting(s, c, actor)
+            replayed, earlier = self._replayed(s, request_id)
+            if replayed:
+                return earlier
+            self._close_past_days(s, office)
             if c.paused:
                 raise InvalidState(f"Quầy {c.number} đang tạm dừng — bấm 'Tiếp tục' trước",
                                    f"Counter {c.number} is paused — resume it first")
             self._close_current(s, office, c)
             t = self._pick_next(s, office, c)
             if t is None:
+                self._remember(s, office, request_id, "call_next", c, None)
                 return None
             self._mark_called(s, office, c, t)
+            self._remember(s, office, request_id, "call_next", c, t)
             return self._info(t)
 
-    def call_ticket(self, counter: int, label: str, actor: str | None = None) -> dto.TicketInfo:
+    def call_ticket(self, counter: int, label: str, actor: str | None = None, request_id: str | None = None) -> dto.TicketInfo:
         """Call a chosen ticket (waiting, or a no-show who came back) to this counter."""
         with self.session() as s:
             office = self._office(s)
             c = self._counter(s, office, counter)
             self._acting(s, c, actor)
+            replayed, earlier = self._replayed(s, request_id)
+            if replayed:
+                return earlier
+            self._close_past_days(s, office)
             if c.paused:
                 raise InvalidState(f"Quầy {c.number} đang tạm dừng", f"Counter {c.number} is paused")
             t = self._ticket(s, office, label)
@@ -332,6 +454,7 @@ class QueueService:
                                    f"Counter {c.number} does not serve {t.field.name_en} — transfer it first")
             self._close_current(s, office, c)
             self._mark_called(s, office, c, t)
+            self._remember(s, office, request_id, "call_ticket", c, t)
             return self._info(t)
 
     def _close_current(self, s: Session, office: Office, c: Counter) -> None:
@@ -373,45 +496,61 @@ class QueueService:
         t.call_count = (t.call_count or 0) + 1
         self._event(s, office, "called", t, counter=c)
 
-    def recall(self, counter: int, actor: str | None = None) -> dto.TicketInfo:
+    def recall(self, counter: int, actor: str | None = None, request_id: str | None = None) -> dto.TicketInfo:
         with self.session() as s:
             office = self._office(s)
             c = self._counter(s, office, counter)
             self._acting(s, c, actor)
+            replayed, earlier = self._replayed(s, request_id)
+            if replayed:
+                return earlier
             t = self._require_current(s, c, (CALLED,))
             t.call_count += 1
             self._event(s, office, "recalled", t, counter=c)
+            self._remember(s, office, request_id, "recall", c, t)
             return self._info(t)
 
-    def start(self, counter: int, actor: str | None = None) -> dto.TicketInfo:
+    def start(self, counter: int, actor: str | None = None, request_id: str | None = None) -> dto.TicketInfo:
         with self.session() as s:
             office = self._office(s)
             c = self._counter(s, office, counter)
             self._acting(s, c, actor)
+            replayed, earlier = self._replayed(s, request_id)
+            if replayed:
+                return earlier
             t = self._require_current(s, c, (CALLED,))
             t.status, t.started_at = SERVING, self.clock.now()
             self._event(s, office, "started", t, counter=c)
+            self._remember(s, office, request_id, "start", c, t)
             return self._info(t)
 
-    def finish(self, counter: int, actor: str | None = None) -> dto.TicketInfo:
+    def finish(self, counter: int, actor: str | None = None, request_id: str | None = None) -> dto.TicketInfo:
         with self.session() as s:
             office = self._office(s)
             c = self._counter(s, office, counter)
             self._acting(s, c, actor)
+            replayed, earlier = self._replayed(s, request_id)
+            if replayed:
+                return earlier
             t = self._require_current(s, c, AT_COUNTER)
             t.status, t.finished_at = DONE, self.clock.now()
             self._service_minutes.pop(t.field_id, None)
             self._event(s, office, "finished", t, counter=c)
+            self._remember(s, office, request_id, "finish", c, t)
             return self._info(t)
 
-    def no_show(self, counter: int, actor: str | None = None) -> dto.TicketInfo:
+    def no_show(self, counter: int, actor: str | None = None, request_id: str | None = None) -> dto.TicketInfo:
         with self.session() as s:
             office = self._office(s)
             c = self._counter(s, office, counter)
             self._acting(s, c, actor)
+            replayed, earlier = self._replayed(s, request_id)
+            if replayed:
+                return earlier
             t = self._require_current(s, c, (CALLED,))
             t.status, t.finished_at = NO_SHOW, self.clock.now()
             self._event(s, office, "no_show", t, counter=c)
+            self._remember(s, office, request_id, "no_show", c, t)
             return self._info(t)
 
     def reactivate(self, label: str, counter: int | None = None, actor: str | None = None) -> dto.TicketInfo:
@@ -702,11 +841,20 @@ class QueueService:
             return tuple(self._info(t) for t in s.scalars(q.options(*_TICKET_LOADS)).all())
 
     def snapshot(self) -> dto.Snapshot:
-        """Everything a screen shows, read in one transaction."""
-        with self.session(write=False) as s:
+        """Everything a screen shows, read in one transaction (one snapshot of the database, with the
+        feed position that carries on from exactly it)."""
+        with self._guard(), Session(self.read_engine.execution_options(isolation_level="REPEATABLE READ")
+                                    if self.is_postgres else self.read_engine, expire_on_commit=False) as s, \
+                s.begin():
+            if self.is_postgres:
+                from .feed import PG_POSITION, position_from_row
+                position = position_from_row(s.connection().exec_driver_sql(PG_POSITION).one())
+                last_id = position.last_id
+            else:
+                last_id = int(s.scalar(select(func.max(Event.id))) or 0)
+                position = dto.FeedPosition(last_id)
             office = self._office(s)
             day = self._local_now(office).date()
-            last_id = int(s.scalar(select(func.max(Event.id))) or 0)
             counters = s.scalars(select(Counter).where(Counter.office_id == office.id, Counter.active.is_(True))
                                  .options(selectinload(Counter.fields), selectinload(Counter.officer))
                                  .order_by(Counter.number)).all()
@@ -721,15 +869,16 @@ class QueueService:
                 counters=tuple(dto.CounterState(_counter_info(c), self._info(current[c.id]) if c.id in current
                                                 else None) for c in counters),
                 recent_calls=tuple(self._info(t) for t in recent),
-                fields=self._fields(s, office), last_event_id=last_id, at=self.clock.now())
+                fields=self._fields(s, office), last_event_id=last_id, at=self.clock.now(), position=position)
 
     def events(self, since: int = 0, limit: int = 1000) -> tuple[dto.Event, ...]:
         with self.session(write=False) as s:
             office = self._office(s)
-            rows = s.scalars(select(Event).where(Event.id > since).order_by(Event.id).limit(limit)).all()
-            return tuple(_event_info(e, office.code) for e in rows)
+            txid = literal_column("txid::text") if self.is_postgres else literal_column("NULL")
+            rows = s.execute(select(Event, txid).where(Event.id > since).order_by(Event.id).limit(limit)).all()
+            return tuple(_event_info(e, office.code, t) for e, t in rows)
 
-    def follow(self, since: int | None = None, poll_ms: int = 100):
+    def follow(self, since: "int | dto.FeedPosition | None" = None, poll_ms: int = 100):
         from .feed import EventFeed
         return EventFeed(self.url, since=since, poll_ms=poll_ms)
 
@@ -793,35 +942,6 @@ def _counter_info(c: Counter) -> dto.CounterInfo:
                            c.paused, c.officer.name if c.officer else None)
 
 
-def _event_info(e: Event, office_code: str) -> dto.Event:
+def _event_info(e: Event, office_code: str, txid: str | None = None) -> dto.Event:
     return dto.Event(e.id, e.kind, e.at, office_code, e.ticket_label, e.counter_number, e.field_code,
-                     dict(e.payload or {}))
-
-
-@contextmanager
-def _database_errors() -> Iterator[None]:
-    try:
-        yield
-    except QueueError:
-        raise
-    except (OperationalError, InterfaceError) as exc:
-        raise _unavailable(exc) from exc
-    except ProgrammingError as exc:  # PostgreSQL: a missing table means init was not run
-        if "does not exist" in str(exc.orig):
-            raise _unavailable(exc) from exc
-        raise
-    except DBAPIError as exc:
-        if exc.connection_invalidated:
-            raise _unavailable(exc) from exc
-        raise
-
-
-def _unavailable(exc: Exception) -> Unavailable:
-    msg = str(getattr(exc, "orig", exc)).lower()
-    if "no such table" in msg or ("does not exist" in msg and "relation" in msg):
-        return Unavailable("Cơ sở dữ liệu chưa được khởi tạo — hãy chạy 'kiosk-admin init'",
-                           "The database is not set up — run 'kiosk-admin init'")
-    if "locked" in msg:
-        return Unavailable("Cơ sở dữ liệu đang bận, vui lòng thử lại", "The database is busy, please retry")
-    return Unavailable("Không kết nối được cơ sở dữ liệu, vui lòng thử lại sau",
-                       "Cannot reach the database, please retry later")
+                     dict(e.payload or {}), int(txid) if txid is not None else None)

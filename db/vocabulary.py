@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from bilingual import Catalogue
 
-from .models import CALLED, DONE, NO_SHOW, SERVING, WAITING
+from .models import CALLED, DONE, NO_SHOW, NOT_SERVED, SERVING, WAITING
 
 # Priority reasons a kiosk offers and the queue accepts, in the order the kiosk shows them.
 PRIORITY_REASONS: tuple[str, ...] = ("elderly", "disability", "pregnant", "merit")
 
 # Ticket statuses, in the order a ticket passes through them.
-STATUSES: tuple[str, ...] = (WAITING, CALLED, SERVING, DONE, NO_SHOW)
+STATUSES: tuple[str, ...] = (WAITING, CALLED, SERVING, DONE, NO_SHOW, NOT_SERVED)
 
 WORDS = Catalogue("queue", {
     "priority_elderly": ("Người cao tuổi", "Elderly person"),
@@ -30,6 +30,7 @@ WORDS = Catalogue("queue", {
     "status_serving": ("Đang phục vụ", "Being served"),
     "status_done": ("Đã xong", "Done"),
     "status_no_show": ("Vắng mặt", "No-show"),
+    "status_not_served": ("Hết ngày — chưa được phục vụ", "Day ended — not served"),
     # why no number can be taken now (the office) or in one field (QueueService)
     "closed_today": ("Hôm nay trung tâm không làm việc", "The centre is closed today"),
     "closed_cutoff": ("Đã ngừng cấp số từ {stop} (buổi làm việc kết thúc lúc {end})",

@@ -10,9 +10,10 @@ the thread that uses it). Results come back as signals, delivered on the GUI thr
 """
 from __future__ import annotations
 
-import itertools
 import logging
 import threading
+import time
+import uuid
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -26,7 +27,9 @@ from .i18n import priority_label
 
 log = logging.getLogger(__name__)
 
-_request_ids = itertools.count(1)
+ISSUE_ATTEMPTS = 3          # one tap: the first try and two retries under the same request id
+ISSUE_RETRY_PAUSE_S = 0.3
+ISSUE_RETRY_WITHIN_S = 1.0  # only a fast failure is retried: a silent network shows "unavailable" in < 5 s
 
 
 @dataclass(frozen=True)
@@ -36,11 +39,12 @@ class TicketRequest:
     priority: str | None = None       # a db.PRIORITY_REASONS code
     visitor: int | None = None        # a consenting returning visitor (face recognition)
     language: str = "vi"              # the language the citizen chose: the ticket is printed in it
-    request_id: int = 0               # 0 -> a fresh id; the worker never serves one id twice
+    request_id: str = ""              # "" -> a fresh UUID per tap; stored with the ticket, so a retry
+                                      # after a lost reply returns the same number (never a second one)
 
     def __post_init__(self) -> None:
         if not self.request_id:
-            object.__setattr__(self, "request_id", next(_request_ids))
+            object.__setattr__(self, "request_id", str(uuid.uuid4()))
 
 
 @dataclass(frozen=True)
@@ -149,9 +153,7 @@ class KioskWorker(QObject):
             return
         self._served.add(request.request_id)
         try:
-            svc = self._service()
-            issued = svc.issue(request.field_code, procedure=request.procedure, priority=request.priority,
-                               visitor=request.visitor, kiosk=self.cfg.kiosk_id)
+            svc, issued = self._issue_with_retries(request)
             office = self._office or svc.office_info()
         except QueueError as exc:
             if isinstance(exc, Unavailable):
@@ -165,6 +167,25 @@ class KioskWorker(QObject):
             return
         self.issued.emit(IssueResult(request, issued))
         self._print(svc, office, request, issued)
+
+    def _issue_with_retries(self, request: TicketRequest):
+        """Issue under the tap's request id; when the database is unavailable (a lost reply, a dropped
+        connection) try again with a fresh connection and the same id before giving up."""
+        started = time.monotonic()
+        for attempt in range(ISSUE_ATTEMPTS):
+            svc = self._service()
+            try:
+                return svc, svc.issue(request.field_code, procedure=request.procedure, priority=request.priority,
+                                      visitor=request.visitor, kiosk=self.cfg.kiosk_id,
+                                      request_id=request.request_id)
+            except Unavailable:
+                self._drop_service()
+                if attempt == ISSUE_ATTEMPTS - 1 or time.monotonic() - started > ISSUE_RETRY_WITHIN_S:
+                    raise
+                log.warning("issue %s: database unavailable, retrying with the same request id",
+                            request.request_id)
+                time.sleep(ISSUE_RETRY_PAUSE_S)
+        raise AssertionError("unreachable")
 
     def _print(self, svc, office: OfficeInfo, request: TicketRequest, issued: IssuedTicket) -> None:
         try:

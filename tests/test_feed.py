@@ -93,30 +93,3 @@ def test_sqlite_follower_reconnects_and_catches_up(open_queue):
     assert feed.connected
 
 
-def _move_event(svc, old_id: int, new_id: int) -> None:
-    from sqlalchemy import update
-    from db.models import Event
-    with svc.session() as s:
-        s.execute(update(Event).where(Event.id == old_id).values(id=new_id))
-
-
-def test_a_hole_in_ids_is_waited_for_then_skipped(open_queue, monkeypatch):
-    """PostgreSQL ids can commit out of order: the follower must not lose the late one, and must not
-    wait forever for an id that an aborted transaction used up."""
-    feed = open_queue.follow(since=0)
-    for _ in range(3):
-        open_queue.issue("HT")
-    _move_event(open_queue, 2, -2)          # event 2 "not committed yet"
-    assert [e.id for e in feed.poll(0)] == [1, 3]
-    assert feed._floor == 1                 # reads from below the hole
-    _move_event(open_queue, -2, 2)          # ...now it commits
-    assert [e.id for e in feed.poll(0)] == [2]
-    assert feed._floor == 3 and feed.poll(0) == []
-
-    monkeypatch.setattr(db.feed, "GAP_WAIT_S", 0.0)
-    open_queue.issue("HT")
-    open_queue.issue("HT")
-    _move_event(open_queue, 4, -4)          # event 4 never commits
-    assert [e.id for e in feed.poll(0)] == [5]
-    assert feed._floor == 5
-    feed.close()

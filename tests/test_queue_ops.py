@@ -278,6 +278,7 @@ def test_unreachable_database_is_reported_as_unavailable(tmp_path):
     fresh = db.open_queue(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
     with pytest.raises(db.Unavailable, match="kiosk-admin init"):
         fresh.fields()
+    assert not (tmp_path / "empty.sqlite3").exists()  # only init creates a database
 
 
 def test_init_is_idempotent(db_url, clock):

@@ -186,7 +186,7 @@ def test_migration_0005_chains_old_entries_and_remembers_old_ids(queue_and_store
     svc, store = queue_and_store
     old = store.create_visitor(store.record_consent(True, "kiosk-1"))
     store.forget(old, actor="kiosk-1")
-    _migrate(db_url, "0003_notify_trigger", downgrade=True)      # a register from before this revision
+    _migrate(db_url, "0004_reliability", downgrade=True)         # a register from before this revision
     with svc.engine.begin() as conn:
         conn.execute(text("DELETE FROM privacy_audit WHERE action = 'consent'"))   # no trigger back then
         assert "prev_hash" not in {c["name"] for c in inspect(conn).get_columns("privacy_audit")}

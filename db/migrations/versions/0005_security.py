@@ -12,8 +12,8 @@ from alembic import op
 from db.models import UTCDateTime
 from db.privacy_models import APPEND_ONLY_SQL, GENESIS_HASH, audit_hash
 
-revision = "0005"
-down_revision = "0003_notify_trigger"
+revision = "0005_security"
+down_revision = "0004_reliability"
 branch_labels = None
 depends_on = None
 
