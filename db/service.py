@@ -651,7 +651,7 @@ class QueueService:
     def _policy(self, office: Office) -> LockoutPolicy:
         return LockoutPolicy(office.sign_in_max_failures or 5, office.sign_in_lockout_minutes or 5)
 
-    def _guard(self, s: Session, office: Office, scope: str, subject: str) -> SignInGuard:
+    def _sign_in_guard(self, s: Session, office: Office, scope: str, subject: str) -> SignInGuard:
         """The failure count of one officer name or counter, locked for this transaction on PostgreSQL."""
         ins = (pg_insert if self.is_postgres else sqlite_insert)(SignInGuard).values(
             office_id=office.id, scope=scope, subject=subject[:200], failures=0)
@@ -665,9 +665,9 @@ class QueueService:
         """Check a PIN under the guessing policy: (officer, None) or (None, the refusal). Failures are
         counted on the officer name and on the counter; the caller commits them before raising."""
         now, policy = self.clock.now(), self._policy(office)
-        guards = [self._guard(s, office, "officer", name)]
+        guards = [self._sign_in_guard(s, office, "officer", name)]
         if c is not None:
-            guards.append(self._guard(s, office, "counter", str(c.number)))
+            guards.append(self._sign_in_guard(s, office, "counter", str(c.number)))
         blocked = [g for g in guards if g.blocked_until is not None and g.blocked_until > now]
         if blocked:   # no PIN is checked, not even the right one
             g = max(blocked, key=lambda g: g.blocked_until)
