@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from .board_model import BoardModel, Call
 from .voice import Announcer, call_caption
-from .workers import FeedWorker, WorkerThread
+from gui.worker import WorkerThread
+from .workers import FeedWorker
 
 BG = QColor("#0a1a33")
 PANEL = QColor("#13284d")
@@ -220,7 +221,7 @@ class BoardWindow(QWidget):
             worker.refreshed.connect(self.apply_snapshot)
             worker.events.connect(self.apply_events)
             worker.connection_changed.connect(self.set_connected)
-            self.feed = WorkerThread(worker, worker.run)
+            self.feed = WorkerThread(worker, "feed", run=worker.run)
 
     # --- feed ------------------------------------------------------------------------------
     def apply_snapshot(self, snapshot: Any) -> None:

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QLab
 
 from .staff_model import ACTIONS, RESUME_LABEL, CounterData, describe_ticket, enabled_actions, load_counter_data
 from core.visitors.access import visitor_view
-from .workers import CommandWorker, FeedWorker, WorkerThread
+from gui.worker import WorkerThread
+from .workers import CommandWorker, FeedWorker
 
 STYLE = """
 QWidget { background: #f4f6fa; color: #0b1a33; font-family: 'DejaVu Sans'; font-size: 20px; }
@@ -61,7 +62,7 @@ class StaffWindow(QWidget):
 
         self.commands = CommandWorker(open_service)
         self.commands.done.connect(self._command_done)
-        self.command_thread = WorkerThread(self.commands)
+        self.command_thread = WorkerThread(self.commands, "counter-commands")
 
         self.fault_label = _label("", "fault", wrap=True)   # printer faults: seen even when signed out
         self.fault_label.hide()
@@ -88,7 +89,7 @@ class StaffWindow(QWidget):
             worker.refreshed.connect(self.apply_data)
             worker.events.connect(self.apply_events)
             worker.connection_changed.connect(self._connection)
-            self.feed = WorkerThread(worker, worker.run)
+            self.feed = WorkerThread(worker, "feed", run=worker.run)
         self.submit("officers", lambda svc: svc.officers())
         self._render()
 

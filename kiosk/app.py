@@ -74,8 +74,38 @@ def service_opener(cfg: AppConfig, clock=None) -> Callable[[], object]:
     return open_service
 
 
-def create_window(cfg: AppConfig, clock=None, **window_options):
-    """The kiosk window with its worker thread started (call window.shutdown() or close() to stop)."""
+def visitor_flow_builder(cfg: AppConfig) -> Callable[[], object]:
+    """What the visitor worker thread calls to make the FaceFlow: the store on its own (write, read)
+    engines, the key file, every template loaded and decrypted — never on the GUI thread."""
+    def build():
+        from core.visitors.flow import FaceFlow
+        from core.visitors.recognition import Recognizer
+        from core.visitors.store import VisitorStore
+        store = VisitorStore.open(cfg.resolved_db_url, cfg.resolved_key_file)
+        try:
+            return FaceFlow(store, Recognizer(store), cfg.kiosk_id, cfg.retention_months)
+        except Exception:
+            store.close()
+            raise
+    return build
+
+
+def camera_worker(cfg: AppConfig, camera: Callable[[], object] | None = None,
+                  encoder: Callable[[object], object] | None = None):
+    """The camera loop (kiosk/face_worker.py): the configured camera and the real face encoder, or the
+    fakes given (tests, benchmarks, the demo)."""
+    from core.visitors.recognition import Recognizer, open_camera
+    from .face_worker import FaceWorker, encoder_for
+    return FaceWorker(camera or (lambda: open_camera(cfg.camera, threaded=True)),
+                      encoder or encoder_for(Recognizer()))
+
+
+def create_window(cfg: AppConfig, clock=None, camera: Callable[[], object] | None = None,
+                  encoder: Callable[[object], object] | None = None, print_fn=None, **window_options):
+    """The kiosk's composition root: the window with its queue worker started and, with
+    ``cfg.face_enabled``, face recognition (call window.shutdown() or close() to stop every thread).
+
+    ``camera`` / ``encoder`` / ``print_fn`` replace the real camera, face encoder and printer."""
     from gui.qt_compat import protect_none
     from gui.theme import load_fonts
     from .ui.window import KioskWindow
@@ -83,8 +113,14 @@ def create_window(cfg: AppConfig, clock=None, **window_options):
 
     protect_none()                    # PySide6 6.12.0 + Python 3.11 would otherwise abort within hours
     load_fonts()
-    backend = KioskBackend(service_opener(cfg, clock), cfg)
-    return KioskWindow(cfg, backend, clock=clock, **window_options)
+    backend = (KioskBackend(service_opener(cfg, clock), cfg) if print_fn is None
+               else KioskBackend(service_opener(cfg, clock), cfg, print_fn=print_fn))
+    window = KioskWindow(cfg, backend, clock=clock, **window_options)
+    if cfg.face_enabled:              # face recognition of consenting visitors: nothing of it exists otherwise
+        from .ui.face_screens import attach_face
+        window.face = attach_face(window, build=visitor_flow_builder(cfg),
+                                  camera=camera_worker(cfg, camera, encoder))
+    return window
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +27,8 @@ from core.visitors.texts import face_tr
 from core.visitors.store import CONSENT_VERSION, VisitorStore, consent_text
 from gui import theme
 from kiosk.ui.face_screens import attach_face
-from tests.test_kiosk_app import kiosk_config, start_kiosk, tap, wait_home, wait_printed  # noqa: F401 - fixture
+from tests.test_kiosk_app import kiosk_config, start_kiosk, wait_home, wait_printed  # noqa: F401 - fixture
+from tests.test_kiosk_app import tap as tap_widget
 from tests.test_kiosk_screens import check_for_elderly_eyes
 
 AN = "001099012345|012345678|Nguyễn Văn An|15031999|Nam|Số 12 phố Quang Trung, Phường Hà Đông, Hà Nội|20052021"
@@ -82,11 +84,11 @@ def kiosk(qtbot, tmp_path, clock, db, store):
         w = create_window(kiosk_config(tmp_path, db, language=lang), clock=clock, retry_ms=100)
         windows.append(w)
         flow = FaceFlow(store, recognizer or Recognizer(store), "kiosk-1", retention_months=12)
-        w.face = attach_face(w, flow=flow)            # what KioskWindow does when cfg.face_enabled
-        w._retranslate()
+        w.face = attach_face(w, flow=flow)            # what kiosk/app.py does when cfg.face_enabled
         w.resize(1080, 1920)
         w.show()
         wait_home(qtbot, w)
+        settle(w)
         return w, flow
 
     yield start
@@ -94,9 +96,27 @@ def kiosk(qtbot, tmp_path, clock, db, store):
         w.shutdown()
 
 
+def settle(w, timeout_s: float = 15.0) -> None:
+    """Wait until the visitor worker thread has answered every call the face screens made (in order)."""
+    face = getattr(w, "face", None)
+    end = time.monotonic() + timeout_s
+    while face is not None and face.jobs.pending:
+        QApplication.processEvents()
+        time.sleep(0.001)
+        assert time.monotonic() < end, "the visitor worker did not answer"
+    QApplication.processEvents()
+
+
 def see(w, encodings) -> None:
     for e in encodings:
         w.face._face(e)                               # the camera worker's signal, delivered on the GUI thread
+        settle(w)                                     # the frame is judged on the visitor worker thread
+
+
+def tap(qtbot, widget) -> None:
+    """A touch, then the answers of the visitor worker it asked for."""
+    tap_widget(qtbot, widget)
+    settle(widget.window())
 
 
 def visible_texts(w) -> str:
@@ -122,11 +142,13 @@ def scanner_types(widget, text: str) -> None:
             QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key_unknown, Qt.NoModifier, ch))
     for kind in (QEvent.KeyPress, QEvent.KeyRelease):
         QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key_Return, Qt.NoModifier, "\r"))
+    settle(widget.window())
 
 
 def take_ticket(qtbot, w, code: str = "HT") -> None:
     tap(qtbot, w.home.tiles[code])
     wait_printed(qtbot, w)
+    settle(w)                                          # the visit is recorded on the visitor worker
 
 
 # ------------------------------------------------------------------------------ Qt-free flow
@@ -242,7 +264,7 @@ def test_second_factor_birth_date_right_wrong_and_not_me(qtbot, kiosk, store):
     assert w.current() is w.home and w.visitor == an
     assert w.face.banner.text.text() == "Chào mừng bác An quay lại"
 
-    w.next_citizen()                                    # wrong year: treated as unknown, no visitor
+    w.next_citizen()                                    # wrong date: treated as unknown, no visitor
     see(w, frames_of(face(1), 2, seed=3))
     tap(qtbot, next(b for b in w.face.birth_date.date_buttons if b.text() not in ("15/03/1999", "02/02/1985")))  # a decoy
     assert w.current() is w.home and w.visitor is None and not w.face.banner.isVisible()
@@ -259,6 +281,7 @@ def open_consent(qtbot, w, stranger: np.ndarray) -> None:
     see(w, frames_of(stranger, LOOK_FRAMES))
     take_ticket(qtbot, w)
     w.next_citizen()                                    # "Xong" on the ticket, or its timer
+    settle(w)                                           # "may we offer?" is answered by the visitor worker
     assert w.current() is w.face.offer
     shot(w, "offer")
     tap(qtbot, w.face.offer.more_button)
