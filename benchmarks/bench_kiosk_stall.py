@@ -208,7 +208,14 @@ def main() -> None:
     gaps: list[float] = []
     beat = QElapsedTimer()
     heart = QTimer(interval=5)
-    heart.timeout.connect(lambda: gaps.append(beat.restart()))
+    marks: list[tuple[float, float, str]] = []          # (gap, seconds since start, screen) of long gaps
+
+    def tick() -> None:
+        gap = beat.restart()
+        gaps.append(gap)
+        if gap > 50:
+            marks.append((gap, time.perf_counter() - started, type(w.current()).__name__))
+    heart.timeout.connect(tick)
     counts = {"tickets": 0, "greeted": 0, "registered": 0, "offers": 0}
     state = {"phase": None, "took": False, "since": time.monotonic(), "screen": None, "n": 0}
     face = w.face
@@ -261,10 +268,10 @@ def main() -> None:
         proc = mp.get_context("spawn").Process(target=writer, args=(url, stop_at, ops))
         proc.start()
         time.sleep(1.0)                          # the writer is writing before the kiosk starts
+    started = time.perf_counter()
     beat.start()
     heart.start()
     driver.start()
-    started = time.perf_counter()
     while time.perf_counter() - started < args.seconds:
         app.processEvents()
         time.sleep(0.0005)
@@ -283,6 +290,7 @@ def main() -> None:
           f"median {statistics.median(gaps):.0f} ms; {over} gaps over 50 ms (5 ms timer, n={len(gaps)})")
     print("screens:", " ".join(seen[:40]))
     print("ten longest (ms):", [round(g) for g in gaps[-10:]])
+    print("gaps over 50 ms (ms @ s, screen):", ", ".join(f"{g:.0f}@{t:.1f}s {n}" for g, t, n in marks))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import threading
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
@@ -77,10 +78,16 @@ class _Runner(QObject):
     def __init__(self, on_close: Callable[[], None] | None):
         super().__init__()
         self._on_close = on_close
+        self.stopping = threading.Event()
         self._run.connect(self._execute)          # queued: the runner lives in the worker thread
+
+    def stop(self) -> None:
+        self.stopping.set()                       # jobs still queued are dropped
 
     @Slot(object, object)
     def _execute(self, token: int, fn: Callable[[], Any]) -> None:
+        if self.stopping.is_set():
+            return
         try:
             result, error = fn(), None
         except Exception as exc:  # noqa: BLE001 - reported to the caller's ``failed``

@@ -339,7 +339,7 @@ class MessageScreen(FaceScreen):
 
 # ------------------------------------------------------------------------------ the controller
 OFFER_WAIT_MS = 1_500        # "faster next time?" needs the worker's answer; without it by then, no offer
-RETRY_BUILD_MS = 5_000       # the visitor store could not be opened for a passing reason: try again
+RETRY_BUILD_MS = 3_000       # the visitor store could not be opened for a passing reason: try again
 MAX_FRAMES_IN_FLIGHT = 2     # camera frames waiting for the visitor worker; more are skipped
 
 
@@ -403,21 +403,14 @@ class FaceController(QObject):
         window.backend.issued.connect(self._issued)
         window.stack.currentChanged.connect(self._screen_changed)
         self.set_language(window.lang)
-        if flow is not None:
-            self._start()
-        elif self._build is not None:
-            window.backend.refreshed.connect(self._start_once)   # the database exists from then on
+        if self._build is not None:
+            self._start()             # a database not there yet (first start) is retried, like any outage
 
     # -- set-up and failure ----------------------------------------------------------------
     def _run(self, call: Callable[[FaceFlow], Any], done: Callable[[Any], None] | None = None,
              failed: Callable[[Exception], None] | None = None) -> None:
         """``call(flow)`` on the worker thread; ``done(result)`` / ``failed(error)`` back here."""
         self.jobs.submit(lambda: call(self.flow), done, failed or self._failed)
-
-    @Slot(object)
-    def _start_once(self, _data=None) -> None:
-        self.window.backend.refreshed.disconnect(self._start_once)
-        self._start()
 
     def _start(self) -> None:
         def build() -> None:
@@ -441,8 +434,8 @@ class FaceController(QObject):
 
     def _build_failed(self, exc: Exception) -> None:
         if is_transient_error(exc) and self.enabled:
-            log.warning("visitor store not ready (%s: %s); trying again in %d s", exc.__class__.__name__, exc,
-                        RETRY_BUILD_MS // 1000)
+            log.warning("visitor store not ready (%s: %s); trying again in %.0f s", exc.__class__.__name__, exc,
+                        RETRY_BUILD_MS / 1000)
             QTimer.singleShot(RETRY_BUILD_MS, self, self._start)
             return
         self.disable(f"{exc.__class__.__name__}: {exc}")   # e.g. key file unreadable: no recognition
@@ -644,9 +637,10 @@ class FaceController(QObject):
         if self.consent_id is None or self.window.current() is not self.scan:
             return
         citizen, consent_id = self._citizen, self.consent_id
+        scanned = [payload]                       # handed to the job, which takes it out: kept nowhere
 
         def register(flow: FaceFlow) -> tuple[Registration, str | None]:
-            result = flow.register(payload, consent_id)
+            result = flow.register(scanned.pop(), consent_id)
             return result, flow.store.greeting_name(result.visitor_id) if result.ok else None
 
         def done(answer: tuple[Registration, str | None]) -> None:
@@ -666,7 +660,6 @@ class FaceController(QObject):
                 reason = STORE_FAILED[1] if self.window.lang == "en" else STORE_FAILED[0]
                 self.scan.show_error(face_tr(self.window.lang, "scan_error", reason=reason))
         self._run(register, done, failed)
-        del payload                               # the payload lives only in the job that parses it
 
     # -- deletion ---------------------------------------------------------------------------
     @Slot(bool)
