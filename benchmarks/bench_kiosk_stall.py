@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import faulthandler
 import inspect
 import json
 import multiprocessing as mp
@@ -149,6 +150,8 @@ def main() -> None:
     ap.add_argument("--templates", type=int, default=3)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--no-writer", action="store_true")
+    ap.add_argument("--trace", metavar="FILE", help="dump every thread's stack into FILE when the GUI thread "
+                                                    "misses 60 ms (faulthandler: works while another thread holds the GIL)")
     args = ap.parse_args()
 
     import numpy as np
@@ -210,7 +213,11 @@ def main() -> None:
     heart = QTimer(interval=5)
     marks: list[tuple[float, float, str]] = []          # (gap, seconds since start, screen) of long gaps
 
+    trace = open(args.trace, "w") if args.trace else None
+
     def tick() -> None:
+        if trace is not None:
+            faulthandler.dump_traceback_later(0.06, file=trace)
         gap = beat.restart()
         gaps.append(gap)
         if gap > 50:
@@ -277,6 +284,8 @@ def main() -> None:
         time.sleep(0.0005)
     heart.stop()
     driver.stop()
+    if trace is not None:
+        faulthandler.cancel_dump_traceback_later()
     w.shutdown()
     if proc is not None:
         proc.join(30)

@@ -113,11 +113,15 @@ def create_window(cfg: AppConfig, clock=None, camera: Callable[[], object] | Non
 
     protect_none()                    # PySide6 6.12.0 + Python 3.11 would otherwise abort within hours
     load_fonts()
+    import printer
+    printer.preload()                 # before the window shows: done at the first ticket it froze the screen
     backend = (KioskBackend(service_opener(cfg, clock), cfg) if print_fn is None
                else KioskBackend(service_opener(cfg, clock), cfg, print_fn=print_fn))
     window = KioskWindow(cfg, backend, clock=clock, **window_options)
     if cfg.face_enabled:              # face recognition of consenting visitors: nothing of it exists otherwise
+        from .face_worker import preload
         from .ui.face_screens import attach_face
+        preload()
         window.face = attach_face(window, build=visitor_flow_builder(cfg),
                                   camera=camera_worker(cfg, camera, encoder))
     return window

@@ -28,6 +28,16 @@ READ_TIMEOUT_S = 0.5
 MAX_MISSED_READS = 40       # ~20 s without a single frame: the camera is gone
 
 
+def preload() -> None:
+    """Import OpenCV (the camera and the QR reader) now. A C extension's import holds the GIL for ~0.1 s:
+    done by the camera thread at its first QR scan it would freeze the screen; before the window is shown
+    nobody sees it."""
+    try:
+        import cv2  # noqa: F401, PLC0415
+    except ImportError:                                  # no OpenCV: the camera reports itself unavailable
+        pass
+
+
 def encoder_for(recognizer) -> Callable[[np.ndarray], np.ndarray | None]:
     """One frame -> the encoding of its face, or None (no face, blurred, not frontal...)."""
     def encode(frame: np.ndarray) -> np.ndarray | None:
