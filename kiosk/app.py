@@ -17,6 +17,8 @@ from core.config import AppConfig, ConfigError, load_config
 
 log = logging.getLogger("kiosk")
 
+GUI_SWITCH_INTERVAL_S = 0.001
+
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="kiosk", description="Máy lấy số thứ tự / citizen ticket kiosk")
@@ -113,6 +115,10 @@ def create_window(cfg: AppConfig, clock=None, camera: Callable[[], object] | Non
 
     protect_none()                    # PySide6 6.12.0 + Python 3.11 would otherwise abort within hours
     load_fonts()
+    # Each Qt event the GUI thread hands to Python (slots, event filters, paint overrides) needs the GIL;
+    # while a worker thread is busy in Python it gets it only after the switch interval (5 ms by default),
+    # and one screen change is dozens of such events. 1 ms keeps the screen fluid while workers load.
+    sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
     import printer
     printer.preload()                 # before the window shows: done at the first ticket it froze the screen
     backend = (KioskBackend(service_opener(cfg, clock), cfg) if print_fn is None

@@ -432,7 +432,8 @@ class ThreadRecordingStore:
             self.calls.append((name, threading.get_ident()))
             if self._fail.get(name, 0) > 0:
                 self._fail[name] -= 1
-                raise OperationalError("SELECT visitors.id FROM visitors", {}, sqlite3.OperationalError("database is locked"))
+                raise OperationalError("SELECT visitors.id FROM visitors", {},
+                                       sqlite3.OperationalError("database is locked"))
             return target(*args, **kwargs)
         return call
 
