@@ -16,7 +16,8 @@ from gui import theme
 from .board_model import BoardModel, Call
 from .texts import WORDS
 from .voice import Announcer, call_caption
-from .workers import FeedWorker, WorkerThread
+from gui.worker import WorkerThread
+from .workers import FeedWorker
 
 _P = theme.BOARD
 BG = QColor(_P.background)
@@ -274,7 +275,7 @@ class BoardWindow(QWidget):
             worker.refreshed.connect(self.apply_snapshot)
             worker.events.connect(self.apply_events)
             worker.connection_changed.connect(self.set_connected)
-            self.feed = WorkerThread(worker, worker.run)
+            self.feed = WorkerThread(worker, "feed", run=worker.run)
 
     # --- feed ------------------------------------------------------------------------------
     def apply_snapshot(self, snapshot: Any) -> None:

@@ -17,8 +17,9 @@ from gui import theme
 from .staff_model import (ACTIONS, RESUME_LABEL, CounterData, clock_note, describe_ticket, enabled_actions,
                           load_counter_data)
 from core.visitors.access import visitor_view
+from gui.worker import WorkerThread
 from .texts import WORDS
-from .workers import CommandWorker, FeedWorker, WorkerThread, idempotent
+from .workers import CommandWorker, FeedWorker, idempotent
 
 LANG = "vi"   # the officer reads Vietnamese; WORDS.both() where the window has always shown English too
 
@@ -55,7 +56,7 @@ class StaffWindow(QWidget):
 
         self.commands = CommandWorker(open_service)
         self.commands.done.connect(self._command_done)
-        self.command_thread = WorkerThread(self.commands)
+        self.command_thread = WorkerThread(self.commands, "counter-commands")
 
         self.fault_label = _label("", "fault", wrap=True)   # printer faults: seen even when signed out
         self.fault_label.hide()
@@ -90,7 +91,7 @@ class StaffWindow(QWidget):
             worker.refreshed.connect(self.apply_data)
             worker.events.connect(self.apply_events)
             worker.connection_changed.connect(self._connection)
-            self.feed = WorkerThread(worker, worker.run)
+            self.feed = WorkerThread(worker, "feed", run=worker.run)
         self.submit("officers", lambda svc: svc.officers())
         self._render()
 

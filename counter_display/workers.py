@@ -1,7 +1,7 @@
-"""Long-lived QThread workers: follow the event feed; run queue commands one at a time.
+"""The counter window's and the board's workers: follow the event feed; run queue commands one at a time.
 
-Each worker opens its own QueueService inside its thread (a database connection stays with the thread
-that made it) and is stopped cleanly by ``stop()`` — a QThread left running aborts the process.
+Each runs on a ``gui.worker.WorkerThread`` and opens its own QueueService inside that thread (a database
+connection stays with the thread that made it); ``close()`` runs there when the thread ends.
 """
 from __future__ import annotations
 
@@ -147,35 +147,10 @@ class CommandWorker(QObject):
             result, error = None, exc
         self.done.emit(tag, result, error)
 
-    @Slot()
     def close(self) -> None:
+        """Called in the worker thread as it ends (WorkerThread)."""
         if self.svc is not None:
             try:
                 self.svc.close()
             finally:
                 self.svc = None
-
-
-class WorkerThread:
-    """Owns one QThread and the worker living in it; ``stop()`` is safe to call twice."""
-
-    def __init__(self, worker: QObject, run_slot: Callable[[], None] | None = None):
-        self.worker = worker
-        self.thread = QThread()
-        self.thread.setObjectName(type(worker).__name__)
-        worker.moveToThread(self.thread)
-        if run_slot is not None:
-            self.thread.started.connect(run_slot)
-        self.thread.start()
-
-    def stop(self, timeout_ms: int = 10000) -> None:
-        if not self.thread.isRunning():
-            return
-        if hasattr(self.worker, "stop"):
-            self.worker.stop()
-        if isinstance(self.worker, CommandWorker):
-            # close the service in its own thread, then leave the event loop
-            from PySide6.QtCore import QMetaObject, Qt
-            QMetaObject.invokeMethod(self.worker, "close", Qt.BlockingQueuedConnection)
-        self.thread.quit()
-        self.thread.wait(timeout_ms)

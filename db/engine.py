@@ -182,3 +182,19 @@ def _begin_immediate(dbapi_connection: sqlite3.Connection) -> None:
             if time.monotonic() > deadline:
                 raise Unavailable(*BUSY) from exc
             time.sleep(random.uniform(0.0005, 0.003))
+
+
+def is_transient_error(exc: BaseException) -> bool:
+    """True for trouble that passes by itself: SQLite busy/locked, a lost or refused connection, a PostgreSQL
+    lock or statement timeout — and the queue's ``Unavailable``. Retry later; never give up a feature for it."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, TimeoutError as PoolTimeout
+
+    from .errors import Unavailable
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, (Unavailable, OperationalError, InterfaceError, PoolTimeout, sqlite3.OperationalError)):
+            return True
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            return True
+        exc, seen = exc.__cause__, seen + 1
+    return False

@@ -40,14 +40,32 @@ def choose_screen(spec: str, screens: list[QScreen] | None = None,
     return primary or (screens[0] if screens else None)
 
 
+def parse_geometry(text: str) -> QRect:
+    """'1080x1920+0+0' -> QRect(0, 0, 1080, 1920); ValueError with the expected form otherwise."""
+    try:
+        size, x, y = text.strip().split("+")
+        w, h = size.lower().split("x")
+        rect = QRect(int(x), int(y), int(w), int(h))
+    except ValueError:
+        raise ValueError(f"geometry must look like WIDTHxHEIGHT+X+Y (e.g. 1080x1920+0+0), not {text!r}") from None
+    if rect.width() <= 0 or rect.height() <= 0:
+        raise ValueError(f"geometry must have a positive size: {text!r}")
+    return rect
+
+
 class ScreenPlacement(QObject):
     """Keeps ``window`` on the whole of its screen (``full=True``) or in a normal window that fits it.
 
     ``kiosk=True`` adds the kiosk protections: no frame, always on top, no mouse cursor.
     """
 
-    def __init__(self, window: QWidget, spec: str = "", full: bool = True, kiosk: bool = False):
+    def __init__(self, window: QWidget, spec: str = "", full: bool = True, kiosk: bool = False,
+                 geometry: str = ""):
         super().__init__(window)
+        # an explicit "WxH+X+Y" (the demo places several programs side by side on one screen): a plain window there
+        self.fixed = parse_geometry(geometry) if geometry else None
+        full = full and self.fixed is None
+        kiosk = kiosk and self.fixed is None
         self.window, self.spec, self.full, self.kiosk = window, spec, full, kiosk
         self.screen: QScreen | None = None
         self.applied = 0                      # how many times the geometry was (re)applied
@@ -64,6 +82,8 @@ class ScreenPlacement(QObject):
             window.setCursor(Qt.BlankCursor)
 
     def target(self) -> QRect:
+        if self.fixed is not None:
+            return self.fixed
         if self.screen is None:
             return QRect(0, 0, 1366, 768)
         return self.screen.geometry() if self.full else self.screen.availableGeometry()

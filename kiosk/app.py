@@ -19,6 +19,8 @@ from .i18n import WORDS
 
 log = logging.getLogger("kiosk")
 
+GUI_SWITCH_INTERVAL_S = 0.001
+
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="kiosk", description=WORDS.both("cli_description"))
@@ -28,6 +30,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                                                     "preview:///tmp/tickets")
     p.add_argument("--windowed", action="store_true", help="a normal window instead of full screen")
     p.add_argument("--screen", metavar="N|NAME", help="which monitor (index or name); default: the primary")
+    p.add_argument("--geometry", metavar="WxH+X+Y", help="a plain window at this place (the demo)")
+    p.add_argument("--selftest", action="store_true", help="show the window offscreen for a moment, then exit 0")
     return p.parse_args(argv)
 
 
@@ -77,8 +81,38 @@ def service_opener(cfg: AppConfig, clock=None) -> Callable[[], object]:
     return open_service
 
 
-def create_window(cfg: AppConfig, clock=None, **window_options):
-    """The kiosk window with its worker thread started (call window.shutdown() or close() to stop)."""
+def visitor_flow_builder(cfg: AppConfig) -> Callable[[], object]:
+    """What the visitor worker thread calls to make the FaceFlow: the store on its own (write, read)
+    engines, the key file, every template loaded and decrypted — never on the GUI thread."""
+    def build():
+        from core.visitors.flow import FaceFlow
+        from core.visitors.recognition import Recognizer
+        from core.visitors.store import VisitorStore
+        store = VisitorStore.open(cfg.resolved_db_url, cfg.resolved_key_file)
+        try:
+            return FaceFlow(store, Recognizer(store), cfg.kiosk_id, cfg.retention_months)
+        except Exception:
+            store.close()
+            raise
+    return build
+
+
+def camera_worker(cfg: AppConfig, camera: Callable[[], object] | None = None,
+                  encoder: Callable[[object], object] | None = None):
+    """The camera loop (kiosk/face_worker.py): the configured camera and the real face encoder, or the
+    fakes given (tests, benchmarks, the demo)."""
+    from core.visitors.recognition import Recognizer, open_camera
+    from .face_worker import FaceWorker, encoder_for
+    return FaceWorker(camera or (lambda: open_camera(cfg.camera, threaded=True)),
+                      encoder or encoder_for(Recognizer()))
+
+
+def create_window(cfg: AppConfig, clock=None, camera: Callable[[], object] | None = None,
+                  encoder: Callable[[object], object] | None = None, print_fn=None, **window_options):
+    """The kiosk's composition root: the window with its queue worker started and, with
+    ``cfg.face_enabled``, face recognition (call window.shutdown() or close() to stop every thread).
+
+    ``camera`` / ``encoder`` / ``print_fn`` replace the real camera, face encoder and printer."""
     from gui.qt_compat import protect_none
     from gui.theme import load_fonts
     from .ui.window import KioskWindow
@@ -86,12 +120,27 @@ def create_window(cfg: AppConfig, clock=None, **window_options):
 
     protect_none()                    # PySide6 6.12.0 + Python 3.11 would otherwise abort within hours
     load_fonts()
-    backend = KioskBackend(service_opener(cfg, clock), cfg)
-    return KioskWindow(cfg, backend, clock=clock, **window_options)
+    # Each Qt event the GUI thread hands to Python (slots, event filters, paint overrides) needs the GIL;
+    # while a worker thread is busy in Python it gets it only after the switch interval (5 ms by default),
+    # and one screen change is dozens of such events. 1 ms keeps the screen fluid while workers load.
+    sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
+    import printer
+    printer.preload()                 # before the window shows: done at the first ticket it froze the screen
+    backend = (KioskBackend(service_opener(cfg, clock), cfg) if print_fn is None
+               else KioskBackend(service_opener(cfg, clock), cfg, print_fn=print_fn))
+    window = KioskWindow(cfg, backend, clock=clock, **window_options)
+    if cfg.face_enabled:              # face recognition of consenting visitors: nothing of it exists otherwise
+        from .face_worker import preload
+        from .ui.face_screens import attach_face
+        preload()
+        window.face = attach_face(window, build=visitor_flow_builder(cfg),
+                                  camera=camera_worker(cfg, camera, encoder))
+    return window
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from core.logs import setup_logging
+    setup_logging("kiosk")
     args = parse_args(argv)
     try:
         cfg = make_config(args)
@@ -102,10 +151,19 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from gui import uidump
-    from gui.screen import ScreenPlacement
+    from gui.qt_logs import install_qt_logging
+    from gui.screen import ScreenPlacement, parse_geometry
+    from gui.snapshot import install_snapshots
 
+    if args.geometry:
+        try:
+            parse_geometry(args.geometry)
+        except ValueError as exc:
+            print(f"kiosk: {exc}", file=sys.stderr)
+            return 2
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("kiosk")
+    install_qt_logging()
     window = create_window(cfg)
     window.admin_exit.connect(app.quit)
     app.aboutToQuit.connect(window.shutdown)
@@ -119,9 +177,13 @@ def main(argv: list[str] | None = None) -> int:
     wake.timeout.connect(lambda: None)
     wake.start()
     # the whole screen, with or without a window manager; frameless, on top, no cursor when full screen
-    window.placement = ScreenPlacement(window, cfg.screen, full=cfg.fullscreen, kiosk=cfg.fullscreen)
+    window.placement = ScreenPlacement(window, cfg.screen, full=cfg.fullscreen, kiosk=cfg.fullscreen,
+                                       geometry=args.geometry or "")
     window.placement.show()
     uidump.install(window, extra=window.ui_state)
+    install_snapshots(window, "kiosk")
+    if args.selftest:                 # kiosk-admin selftest: the window came up; leave
+        QTimer.singleShot(1500, lambda: app.exit(0))
     log.info("kiosk ready: db=%s printer=%s", cfg.resolved_db_url, cfg.resolved_printer)
     return app.exec()
 

@@ -4,7 +4,7 @@
     worker.face.connect(...)          # np.ndarray (128-d) or None (no usable face in this frame)
     worker.qr_seen.connect(...)       # str: a QR payload, only while ``set_scanning(True)``
     worker.unavailable.connect(...)   # str: camera unplugged / face models missing (staff-facing)
-    worker.start(); ...; worker.stop()
+    thread = WorkerThread(worker, "face-camera", run=worker.run); ...; thread.stop()   # gui.worker
 
 Only encodings and QR text leave the thread; frames are dropped at once (no photo is kept anywhere).
 """
@@ -15,7 +15,7 @@ import threading
 from typing import Any, Callable
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from core.visitors.cccd import read_qr_from_image
 from core.visitors.recognition.camera import ThreadedCamera
@@ -28,6 +28,16 @@ READ_TIMEOUT_S = 0.5
 MAX_MISSED_READS = 40       # ~20 s without a single frame: the camera is gone
 
 
+def preload() -> None:
+    """Import OpenCV (the camera and the QR reader) now. A C extension's import holds the GIL for ~0.1 s:
+    done by the camera thread at its first QR scan it would freeze the screen; before the window is shown
+    nobody sees it."""
+    try:
+        import cv2  # noqa: F401, PLC0415
+    except ImportError:                                  # no OpenCV: the camera reports itself unavailable
+        pass
+
+
 def encoder_for(recognizer) -> Callable[[np.ndarray], np.ndarray | None]:
     """One frame -> the encoding of its face, or None (no face, blurred, not frontal...)."""
     def encode(frame: np.ndarray) -> np.ndarray | None:
@@ -36,13 +46,16 @@ def encoder_for(recognizer) -> Callable[[np.ndarray], np.ndarray | None]:
     return encode
 
 
-class _Loop(QObject):
+class FaceWorker(QObject):
+    """The camera loop, run on a ``gui.worker.WorkerThread`` (``run=worker.run``); ``stop()`` ends it and
+    the camera is closed in that thread."""
+
     face = Signal(object)
     qr_seen = Signal(str)
     unavailable = Signal(str)
 
     def __init__(self, open_camera: Callable[[], Any], encode: Callable[[np.ndarray], np.ndarray | None],
-                 period_s: float):
+                 period_s: float = FRAME_PERIOD_S):
         super().__init__()
         self.open_camera, self.encode, self.period_s = open_camera, encode, period_s
         self.stopping = threading.Event()
@@ -85,6 +98,14 @@ class _Loop(QObject):
             except Exception:  # noqa: BLE001
                 log.exception("closing the camera failed")
 
+    def set_scanning(self, on: bool) -> None:
+        """Look for a CCCD QR code in the frames (only on the scan screen). Safe from any thread."""
+        (self.scanning.set if on else self.scanning.clear)()
+
+    def stop(self) -> None:
+        """Ask the loop to end (it returns within one frame period). Safe from any thread."""
+        self.stopping.set()
+
     def _handle(self, frame: np.ndarray) -> None:
         if self.scanning.is_set():
             payload = read_qr_from_image(frame)
@@ -97,31 +118,3 @@ def _read(camera) -> np.ndarray | None:
     if isinstance(camera, ThreadedCamera):
         return camera.read(timeout=READ_TIMEOUT_S)
     return camera.read()
-
-
-class FaceWorker(QObject):
-    """Owns the camera thread. ``stop()`` returns once the thread has ended and the camera is closed."""
-
-    def __init__(self, open_camera: Callable[[], Any], encode: Callable[[np.ndarray], np.ndarray | None],
-                 period_s: float = FRAME_PERIOD_S, parent: QObject | None = None):
-        super().__init__(parent)
-        self.thread = QThread()
-        self.thread.setObjectName("face-camera")
-        self.loop = _Loop(open_camera, encode, period_s)
-        self.loop.moveToThread(self.thread)
-        self.thread.started.connect(self.loop.run)
-        self.loop.unavailable.connect(self.thread.quit)
-        self.face, self.qr_seen, self.unavailable = self.loop.face, self.loop.qr_seen, self.loop.unavailable
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def set_scanning(self, on: bool) -> None:
-        """Look for a CCCD QR code in the frames (only on the scan screen)."""
-        (self.loop.scanning.set if on else self.loop.scanning.clear)()
-
-    def stop(self) -> None:
-        self.loop.stopping.set()
-        if self.thread.isRunning():
-            self.thread.quit()
-            self.thread.wait()

@@ -1,6 +1,6 @@
 """The kiosk's one background worker: every queue and printer call runs here, never on the GUI thread.
 
-    backend = KioskBackend(open_service, cfg)      # starts its QThread
+    backend = KioskBackend(open_service, cfg)      # starts its worker thread (gui.worker.WorkerThread)
     backend.refreshed.connect(...)                 # HomeData (office + fields)
     backend.refresh(); backend.issue(TicketRequest(...))
     backend.stop()                                 # on quit: the thread ends before the app does
@@ -23,6 +23,7 @@ from db import FieldInfo, IssuedTicket, OfficeInfo, QueueError, Unavailable
 from printer import PrintResult, PrintStatus, Ticket, print_ticket
 
 from core.config import AppConfig
+from gui.worker import WorkerThread
 from .i18n import priority_label
 
 log = logging.getLogger(__name__)
@@ -111,7 +112,7 @@ class KioskWorker(QObject):
         self._svc = None
         self._office: OfficeInfo | None = None
         self._served: set[int] = set()
-        self._lock = threading.Lock()   # close() may come from the GUI thread after the thread ended
+        self._lock = threading.Lock()
 
     def _service(self):
         if self._svc is None:
@@ -204,6 +205,7 @@ class KioskWorker(QObject):
         self.printed.emit(PrintOutcome(request, issued, result, staff_told))
 
     def close(self) -> None:
+        """Runs in the worker thread as it ends (WorkerThread)."""
         self._drop_service()
 
 
@@ -215,7 +217,7 @@ def _as_unavailable(exc: Exception) -> Unavailable:
 
 
 class KioskBackend(QObject):
-    """Owns the worker thread. Calls from the GUI thread return at once; results arrive as signals."""
+    """The window's side of the queue worker: calls return at once; results arrive as signals."""
 
     _refresh_requested = Signal()
     _issue_requested = Signal(object)
@@ -223,10 +225,7 @@ class KioskBackend(QObject):
     def __init__(self, open_service: Callable[[], Any], cfg: AppConfig, parent: QObject | None = None,
                  print_fn: Callable[..., PrintResult] = print_ticket):
         super().__init__(parent)
-        self.thread = QThread()
-        self.thread.setObjectName("kiosk-worker")
         self.worker = KioskWorker(open_service, cfg, print_fn)
-        self.worker.moveToThread(self.thread)
         self._refresh_requested.connect(self.worker.refresh)
         self._issue_requested.connect(self.worker.issue)
         self.refreshed, self.unavailable = self.worker.refreshed, self.worker.unavailable
@@ -235,7 +234,11 @@ class KioskBackend(QObject):
         self._refresh_pending = False
         self.refreshed.connect(self._refresh_done)
         self.unavailable.connect(self._refresh_done)
-        self.thread.start()
+        self.worker_thread = WorkerThread(self.worker, "kiosk-queue")
+
+    @property
+    def thread(self) -> QThread:
+        return self.worker_thread.thread
 
     def refresh(self) -> None:
         """Ask for fresh office data; requests made while one is pending are merged into it."""
@@ -251,8 +254,5 @@ class KioskBackend(QObject):
         self._issue_requested.emit(request)
 
     def stop(self) -> None:
-        """End the worker thread (after the call in progress) and close the database connections."""
-        if self.thread.isRunning():
-            self.thread.quit()
-            self.thread.wait()
-        self.worker.close()
+        """End the worker thread (after the call in progress); the database connections close in it."""
+        self.worker_thread.stop()

@@ -25,6 +25,13 @@ def encode_for_device(ticket: Ticket, device: Device, width: int = 576, layout: 
     return image, encode_image(image, device.spec.column_mode, device.spec.cut)
 
 
+def preload() -> None:
+    """Import python-escpos now instead of at the first ticket: its import parses a printer database in C,
+    holding Python's GIL for ~50–100 ms, which would freeze a GUI thread if done by a worker later."""
+    from ._escpos import escpos_printers
+    escpos_printers()
+
+
 def print_ticket(ticket: Ticket, device_url: str, width: int = 576, timeout: float = 2.0,
                  layout: TicketLayout | None = None) -> PrintResult:
     """Render, encode and print one ticket; returns what happened, never raises.
@@ -47,5 +54,5 @@ __all__ = [
     "Ticket", "TicketError", "TicketLayout", "PrintResult", "PrintStatus", "PrinterState",
     "render_ticket", "compose_ticket", "Composition", "TextLine", "encode_ticket", "encode_ticket_text",
     "encode_image", "encode_test_page", "encode_for_device", "open_device", "parse_device", "Device",
-    "DeviceSpec", "DeviceError", "print_ticket", "PAPER_WIDTHS",
+    "DeviceSpec", "DeviceError", "print_ticket", "preload", "PAPER_WIDTHS",
 ]

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sqlite3
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +16,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from db import init_db
@@ -26,7 +30,8 @@ from core.visitors.texts import face_tr
 from core.visitors.store import CONSENT_VERSION, VisitorStore, consent_text
 from gui import theme
 from kiosk.ui.face_screens import attach_face
-from tests.test_kiosk_app import kiosk_config, start_kiosk, tap, wait_home, wait_printed  # noqa: F401 - fixture
+from tests.test_kiosk_app import kiosk_config, start_kiosk, wait_home, wait_printed  # noqa: F401 - fixture
+from tests.test_kiosk_app import tap as tap_widget
 from tests.test_kiosk_screens import check_for_elderly_eyes
 
 AN = "001099012345|012345678|Nguyễn Văn An|15031999|Nam|Số 12 phố Quang Trung, Phường Hà Đông, Hà Nội|20052021"
@@ -58,9 +63,10 @@ def db(sqlite_url, clock):
 
 @pytest.fixture
 def store(db, tmp_path):
-    engine = make_engines(db)[0]
-    yield VisitorStore(engine, tmp_path / "keys" / "visitor.key", create_key=True)
-    engine.dispose()
+    write, read = make_engines(db)                     # as the kiosk opens it: reads never take the write lock
+    yield VisitorStore(write, tmp_path / "keys" / "visitor.key", read_engine=read, create_key=True)
+    write.dispose()
+    read.dispose()
 
 
 def enrol(store: VisitorStore, recognizer: Recognizer, payload: str, base: np.ndarray,
@@ -77,26 +83,48 @@ def kiosk(qtbot, tmp_path, clock, db, store):
     """start(recognizer=None) -> (window, flow): the real window with the face screens attached."""
     windows = []
 
-    def start(recognizer: Recognizer | None = None, lang: str = "vi"):
+    def start(recognizer: Recognizer | None = None, lang: str = "vi", build=None):
         from kiosk.app import create_window
         w = create_window(kiosk_config(tmp_path, db, language=lang), clock=clock, retry_ms=100)
         windows.append(w)
-        flow = FaceFlow(store, recognizer or Recognizer(store), "kiosk-1", retention_months=12)
-        w.face = attach_face(w, flow=flow)            # what KioskWindow does when cfg.face_enabled
-        w._retranslate()
+        if build is not None:                         # the flow is made on the visitor worker thread
+            w.face = attach_face(w, build=build)
+            qtbot.waitUntil(lambda: w.face.ready, timeout=15_000)
+        else:
+            flow = FaceFlow(store, recognizer or Recognizer(store), "kiosk-1", retention_months=12)
+            w.face = attach_face(w, flow=flow)        # what kiosk/app.py does when cfg.face_enabled
         w.resize(1080, 1920)
         w.show()
         wait_home(qtbot, w)
-        return w, flow
+        settle(w)
+        return w, getattr(w.face, "flow", None)
 
     yield start
     for w in windows:
         w.shutdown()
 
 
+def settle(w, timeout_s: float = 15.0) -> None:
+    """Wait until the visitor worker thread has answered every call the face screens made (in order)."""
+    face = getattr(w, "face", None)
+    end = time.monotonic() + timeout_s
+    while face is not None and face.jobs.pending:
+        QApplication.processEvents()
+        time.sleep(0.001)
+        assert time.monotonic() < end, "the visitor worker did not answer"
+    QApplication.processEvents()
+
+
 def see(w, encodings) -> None:
     for e in encodings:
         w.face._face(e)                               # the camera worker's signal, delivered on the GUI thread
+        settle(w)                                     # the frame is judged on the visitor worker thread
+
+
+def tap(qtbot, widget) -> None:
+    """A touch, then the answers of the visitor worker it asked for."""
+    tap_widget(qtbot, widget)
+    settle(widget.window())
 
 
 def visible_texts(w) -> str:
@@ -122,11 +150,13 @@ def scanner_types(widget, text: str) -> None:
             QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key_unknown, Qt.NoModifier, ch))
     for kind in (QEvent.KeyPress, QEvent.KeyRelease):
         QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key_Return, Qt.NoModifier, "\r"))
+    settle(widget.window())
 
 
 def take_ticket(qtbot, w, code: str = "HT") -> None:
     tap(qtbot, w.home.tiles[code])
     wait_printed(qtbot, w)
+    settle(w)                                          # the visit is recorded on the visitor worker
 
 
 # ------------------------------------------------------------------------------ Qt-free flow
@@ -242,7 +272,7 @@ def test_second_factor_birth_date_right_wrong_and_not_me(qtbot, kiosk, store):
     assert w.current() is w.home and w.visitor == an
     assert w.face.banner.text.text() == "Chào mừng bác An quay lại"
 
-    w.next_citizen()                                    # wrong year: treated as unknown, no visitor
+    w.next_citizen()                                    # wrong date: treated as unknown, no visitor
     see(w, frames_of(face(1), 2, seed=3))
     tap(qtbot, next(b for b in w.face.birth_date.date_buttons if b.text() not in ("15/03/1999", "02/02/1985")))  # a decoy
     assert w.current() is w.home and w.visitor is None and not w.face.banner.isVisible()
@@ -259,6 +289,7 @@ def open_consent(qtbot, w, stranger: np.ndarray) -> None:
     see(w, frames_of(stranger, LOOK_FRAMES))
     take_ticket(qtbot, w)
     w.next_citizen()                                    # "Xong" on the ticket, or its timer
+    settle(w)                                           # "may we offer?" is answered by the visitor worker
     assert w.current() is w.face.offer
     shot(w, "offer")
     tap(qtbot, w.face.offer.more_button)
@@ -381,3 +412,90 @@ def test_a_greeting_does_not_outlive_the_visitor(qtbot, kiosk, store):
     assert w.visitor is not None
     w._idle()                                            # nobody touched the screen for idle_seconds
     assert w.visitor is None and not w.face.banner.isVisible()
+
+
+# ------------------------------------------------------------------------------ threads and a busy database
+class ThreadRecordingStore:
+    """The real VisitorStore, noting which thread makes each call (and failing the first calls of a method
+    with SQLite's "database is locked" when asked)."""
+
+    def __init__(self, store: VisitorStore, fail: dict[str, int] | None = None):
+        self._store, self._fail = store, dict(fail or {})
+        self.calls: list[tuple[str, int]] = []
+
+    def __getattr__(self, name: str):
+        target = getattr(self._store, name)
+        if not callable(target):
+            return target
+
+        def call(*args, **kwargs):
+            self.calls.append((name, threading.get_ident()))
+            if self._fail.get(name, 0) > 0:
+                self._fail[name] -= 1
+                raise OperationalError("SELECT visitors.id FROM visitors", {},
+                                       sqlite3.OperationalError("database is locked"))
+            return target(*args, **kwargs)
+        return call
+
+
+def test_every_visitor_store_call_runs_off_the_gui_thread(qtbot, kiosk, store):
+    rec = Recognizer(store)
+    an = enrol(store, rec, AN, face(1))
+    recording = ThreadRecordingStore(store)
+    w, _ = kiosk(build=lambda: FaceFlow(recording, Recognizer(recording), "kiosk-1", 12))
+    see(w, frames_of(face(1), 2))                        # greeted: templates, candidates, greeting
+    assert w.visitor == an
+    take_ticket(qtbot, w, "HT")                          # record_visit + template refresh
+    tap(qtbot, w.face.banner.delete_button)
+    tap(qtbot, w.face.delete.yes)                        # forget (+ WAL checkpoint)
+    assert w.current() is w.face.message and store.greeting(an) is None
+    tap(qtbot, w.face.message.done_button)
+    stranger = face(6)
+    open_consent(qtbot, w, stranger)
+    tap(qtbot, w.face.consent.agree)                     # record_consent
+    see(w, frames_of(stranger, 3, seed=11))
+    scanner_types(w.face.scan.input, BINH)               # register_from_cccd, add_templates, greeting_name
+    assert w.current() is w.face.message
+
+    names = {name for name, _ in recording.calls}
+    assert {"templates_for", "recent_visitor_ids", "greeting", "record_visit", "forget", "record_consent",
+            "register_from_cccd", "add_templates"} <= names
+    gui = threading.get_ident()
+    on_gui = sorted({name for name, ident in recording.calls if ident == gui})
+    assert on_gui == [], f"visitor store called on the GUI thread: {on_gui}"
+
+
+def test_a_locked_database_during_a_frame_skips_the_frame_not_recognition(qtbot, kiosk, store, caplog):
+    rec = Recognizer(store)
+    an = enrol(store, rec, AN, face(1))
+    busy = ThreadRecordingStore(store, fail={"recent_visitor_ids": 2})    # two deciding frames meet the lock
+    with caplog.at_level(logging.WARNING, logger="kiosk.ui.face_screens"):
+        w, _ = kiosk(build=lambda: FaceFlow(busy, Recognizer(busy), "kiosk-1", 12))
+        see(w, frames_of(face(1), 2))
+        assert w.face.enabled and w.visitor is None       # those frames were skipped, nothing else
+        see(w, frames_of(face(1), 2, seed=5))
+    assert w.face.enabled and w.visitor == an             # recognition carried on once the database answered
+    assert w.face.banner.text.text() == "Chào mừng bác An quay lại"
+    busy_logs = [r for r in caplog.records if "visitor store busy" in r.getMessage()]
+    assert len(busy_logs) == 1 and "database is locked" in busy_logs[0].getMessage()
+    assert not any("face recognition off" in r.getMessage() for r in caplog.records)
+
+
+def test_frames_are_read_while_another_process_holds_the_write_lock(qtbot, kiosk, store, db, monkeypatch,
+                                                                  tmp_path):
+    """A real SQLite write lock held elsewhere (another kiosk issuing, a purge): the store the composition root
+    opens reads through the read engine (deferred BEGIN, WAL), so recognition neither waits nor fails."""
+    from kiosk.app import visitor_flow_builder
+    monkeypatch.setattr("db.engine.SQLITE_BUSY_TIMEOUT_S", 0.3)   # a write would give up after 0.3 s
+    an = enrol(store, Recognizer(store), AN, face(1))
+    cfg = kiosk_config(tmp_path, db, key_file=str(tmp_path / "keys" / "visitor.key"))
+    w, _ = kiosk(build=visitor_flow_builder(cfg))
+    holder = sqlite3.connect(db.removeprefix("sqlite:///"), isolation_level=None, timeout=5)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("UPDATE visitors SET last_field_code = last_field_code")
+    try:
+        see(w, frames_of(face(1), 2))
+        assert w.face.enabled and w.visitor == an
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()

@@ -11,6 +11,7 @@ import pytest
 import qrcode
 
 from core.visitors.recognition import FakeCamera, FolderCamera, Recognizer, open_camera
+from gui.worker import WorkerThread
 from kiosk.face_worker import FaceWorker, encoder_for
 
 AN = "001099012345|012345678|Nguyễn Văn An|15031999|Nam|Số 12 phố Quang Trung, Phường Hà Đông, Hà Nội|20052021"
@@ -31,48 +32,49 @@ def qr_frame(payload: str) -> np.ndarray:
 def workers():
     made = []
 
-    def make(open_cam, encode=None, period_s: float = 0.01) -> FaceWorker:
+    def make(open_cam, encode=None, period_s: float = 0.01) -> tuple[FaceWorker, WorkerThread]:
         w = FaceWorker(open_cam, encode or encoder_for(Recognizer()), period_s=period_s)
-        made.append(w)
-        return w
+        thread = WorkerThread(w, "face-camera", run=w.run, start=False)
+        made.append(thread)
+        return w, thread
 
     yield make
-    for w in made:
-        w.stop()
+    for thread in made:
+        thread.stop()
 
 
 def test_qr_codes_are_read_only_while_scanning_and_the_worker_stops_cleanly(qtbot, workers):
     camera = FakeCamera([qr_frame(AN)], loop=True)
-    worker = workers(lambda: camera)
+    worker, thread = workers(lambda: camera)
     seen: list[str] = []
     worker.qr_seen.connect(seen.append)
     faces = []
     worker.face.connect(faces.append)
-    worker.start()
+    thread.start()
     qtbot.waitUntil(lambda: len(faces) >= 3, timeout=WAIT_MS)
     assert seen == [] and all(f is None for f in faces)        # no face in a QR code; not scanning yet
     worker.set_scanning(True)
     with qtbot.waitSignal(worker.qr_seen, timeout=WAIT_MS) as got:
         pass
     assert got.args == [AN]
-    worker.stop()
-    assert not worker.thread.isRunning() and camera.closed
+    thread.stop()
+    assert not thread.is_running() and camera.closed
 
 
 def test_no_camera_reports_unavailable_and_ends_the_thread(qtbot, workers):
-    worker = workers(lambda: open_camera("", threaded=True))
+    worker, thread = workers(lambda: open_camera("", threaded=True))
     with qtbot.waitSignal(worker.unavailable, timeout=WAIT_MS) as got:
-        worker.start()
+        thread.start()
     assert "camera" in got.args[0]
-    qtbot.waitUntil(lambda: not worker.thread.isRunning(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not thread.is_running(), timeout=WAIT_MS)
 
 
 def test_a_camera_that_stops_sending_frames_is_reported(qtbot, workers, monkeypatch):
     monkeypatch.setattr("kiosk.face_worker.MAX_MISSED_READS", 3)
     camera = FakeCamera([])                                      # unplugged: read() gives nothing
-    worker = workers(lambda: camera)
+    worker, thread = workers(lambda: camera)
     with qtbot.waitSignal(worker.unavailable, timeout=WAIT_MS) as got:
-        worker.start()
+        thread.start()
     assert "no frames" in got.args[0]
     qtbot.waitUntil(lambda: camera.closed, timeout=WAIT_MS)
 
@@ -89,12 +91,12 @@ def test_real_photos_through_the_worker_give_the_same_encodings_as_the_core(qtbo
     for p in photos:
         shutil.copy(p, camera_dir / p.name)
     rec = Recognizer()
-    worker = workers(lambda: FolderCamera(camera_dir, loop=False), encode=encoder_for(rec))
+    worker, thread = workers(lambda: FolderCamera(camera_dir, loop=False), encode=encoder_for(rec))
     results = []
     worker.face.connect(results.append)
-    worker.start()
+    thread.start()
     qtbot.waitUntil(lambda: len(results) >= len(photos), timeout=60_000)
-    worker.stop()
+    thread.stop()
     expected = [s.encoding for s in rec.analyse(photos)]
     assert sum(e is not None for e in expected) >= 2, "sample photos without a detectable face"
     for got, want in zip(results, expected):
@@ -142,4 +144,4 @@ def test_the_configured_kiosk_greets_an_enrolled_visitor_seen_by_its_camera(qtbo
         assert w.home.ordered_fields()[0].code == "DD"
     finally:
         w.shutdown()
-    assert not w.face.worker.thread.isRunning()
+    assert not w.face.camera_thread.is_running() and not w.face.jobs.thread.is_running()

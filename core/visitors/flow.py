@@ -82,6 +82,12 @@ class FaceFlow:
         self.kiosk_id, self.retention_months = kiosk_id, retention_months
         self.person = _Person()
 
+    def close(self) -> None:
+        """Release the store's database connections (a store opened by ``VisitorStore.open``)."""
+        close = getattr(self.store, "close", None)
+        if callable(close):
+            close()
+
     # --- one person ---------------------------------------------------------------------------
     def reset(self) -> None:
         """The next citizen: forget everything about the previous one (in memory)."""

@@ -171,12 +171,41 @@ def _without_visitor(value: Any, visitor_id: int) -> Any:
 
 
 class VisitorStore:
-    """Everything personal about consenting visitors. ``source``: a QueueService (``.engine``) or an Engine."""
+    """Everything personal about consenting visitors.
 
-    def __init__(self, source: Any, key_file: str | os.PathLike, create_key: bool = False) -> None:
+    ``source``: a QueueService (its write ``.engine`` and ``.read_engine``) or an Engine; ``read_engine``
+    overrides where reads go. Writes use the write engine (on SQLite: ``BEGIN IMMEDIATE``, queued on the
+    database lock); reads use the read engine (plain ``BEGIN``: in WAL mode they never wait for a writer).
+    ``VisitorStore.open(url, key_file)`` makes its own engines, disposed by ``close()``.
+    """
+
+    def __init__(self, source: Any, key_file: str | os.PathLike, create_key: bool = False,
+                 read_engine: Engine | None = None) -> None:
         self.engine: Engine = getattr(source, "engine", source)
+        self.read_engine: Engine = read_engine or getattr(source, "read_engine", None) or self.engine
         self._cipher = Cipher(load_or_create_key(key_file, create=create_key))
         self._sqlite = self.engine.dialect.name == "sqlite"
+        self._owned: tuple[Engine, ...] = ()
+
+    @classmethod
+    def open(cls, url: str, key_file: str | os.PathLike, create_key: bool = True) -> "VisitorStore":
+        """A store on its own (write, read) engines for ``url`` (see db.engine.make_engines)."""
+        from db.engine import make_engines
+        write, read = make_engines(url)
+        try:
+            store = cls(write, key_file, create_key=create_key, read_engine=read)
+        except Exception:
+            write.dispose()
+            read.dispose()
+            raise
+        store._owned = (write, read) if read is not write else (write,)
+        return store
+
+    def close(self) -> None:
+        """Dispose the engines ``open()`` made (an engine passed in belongs to the caller)."""
+        for engine in self._owned:
+            engine.dispose()
+        self._owned = ()
 
     @contextmanager
     def _session(self) -> Iterator[Session]:
@@ -236,7 +265,7 @@ class VisitorStore:
         return rec
 
     def has_consent(self, visitor_id: int) -> bool:
-        with Session(self.engine) as s:
+        with Session(self.read_engine) as s:
             return s.scalar(select(func.count()).select_from(ConsentRecord).where(
                 ConsentRecord.visitor_id == visitor_id, ConsentRecord.granted.is_(True),
                 ConsentRecord.withdrawn_at.is_(None))) > 0
@@ -277,12 +306,12 @@ class VisitorStore:
             return visitor_id
 
     def find_by_id_number(self, id_number: str) -> int | None:
-        with Session(self.engine) as s:
+        with Session(self.read_engine) as s:
             return s.scalar(select(VisitorIdentity.visitor_id).where(
                 VisitorIdentity.id_number_hash == self._cipher.lookup_hash(id_number.strip())))
 
     def identity(self, visitor_id: int) -> Identity | None:
-        with Session(self.engine) as s:
+        with Session(self.read_engine) as s:
             row = s.get(VisitorIdentity, visitor_id)
             if row is None:
                 return None
@@ -319,13 +348,18 @@ class VisitorStore:
                                                                                    FaceTemplate.id)
         if visitor_ids is not None:
             query = query.where(FaceTemplate.visitor_id.in_(list(visitor_ids)))
-        with Session(self.engine) as s:
-            rows = s.execute(query).all()
-        if not rows:
+        labels: list[int] = []
+        parts: list[np.ndarray] = []
+        with Session(self.read_engine) as s:
+            # in chunks: one fetchall of every row is a single C call that holds the GIL (measured 150-270 ms
+            # at 30 000 templates), freezing the kiosk's GUI thread while a worker thread loads the gallery
+            for chunk in s.execute(query.execution_options(yield_per=500)).partitions():
+                labels.extend(vid for vid, _ in chunk)
+                parts.append(np.frombuffer(b"".join(self._cipher.open(blob, f"template:{vid}")
+                                                    for vid, blob in chunk), dtype=np.float32).reshape(-1, 128))
+        if not labels:
             return np.zeros((0, 128), dtype=np.float32), np.zeros(0, dtype=np.int64)
-        templates = np.vstack([np.frombuffer(self._cipher.open(blob, f"template:{vid}"), dtype=np.float32)
-                               for vid, blob in rows])
-        return templates, np.array([vid for vid, _ in rows], dtype=np.int64)
+        return np.concatenate(parts), np.array(labels, dtype=np.int64)
 
     # --- visits, greeting, second factor ------------------------------------------------------
     def record_visit(self, visitor_id: int, field_code: str | None) -> None:
@@ -336,12 +370,12 @@ class VisitorStore:
     def recent_visitor_ids(self, months: int) -> list[int]:
         """Visitors seen within ``months``: the narrowed 1:N search of this centre."""
         cutoff = _now() - dt.timedelta(days=30.44 * months)
-        with Session(self.engine) as s:
+        with Session(self.read_engine) as s:
             return list(s.scalars(select(Visitor.id).where(
                 func.coalesce(Visitor.last_seen_at, Visitor.created_at) >= cutoff)))
 
     def greeting(self, visitor_id: int) -> Greeting | None:
-        with Session(self.engine) as s:
+        with Session(self.read_engine) as s:
             visitor = s.get(Visitor, visitor_id)
             if visitor is None:
                 return None
@@ -465,6 +499,6 @@ class VisitorStore:
         return AuditCheck(not problems, count, tuple(problems))
 
     def audit_log(self, limit: int = 100) -> list[AuditEntry]:
-        with Session(self.engine) as s:
+        with Session(self.read_engine) as s:
             rows = s.scalars(select(PrivacyAuditEntry).order_by(PrivacyAuditEntry.id.desc()).limit(limit)).all()
             return [AuditEntry(r.at, r.action, r.actor, r.visitor_id, r.detail) for r in rows]

@@ -9,13 +9,15 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout
 
 from core.visitors.flow import FaceFlow, Outcome, Registration
 from core.visitors.texts import face_tr
 from core.visitors.store import consent_text
+from db.engine import is_transient_error
 from gui import theme
+from gui.worker import Jobs, WorkerThread
 from .screens import Screen
 from .widgets import button, label
 
@@ -336,18 +338,40 @@ class MessageScreen(FaceScreen):
 
 
 # ------------------------------------------------------------------------------ the controller
-class FaceController(QObject):
-    """Moves the window between the face screens; every decision is FaceFlow's (Qt-free)."""
+OFFER_WAIT_MS = 1_500        # "faster next time?" needs the worker's answer; without it by then, no offer
+RETRY_BUILD_MS = 3_000       # the visitor store could not be opened for a passing reason: try again
+MAX_FRAMES_IN_FLIGHT = 2     # camera frames waiting for the visitor worker; more are skipped
 
-    def __init__(self, window, flow: FaceFlow | None = None, worker=None,
-                 build: Callable[[], tuple[FaceFlow, Any]] | None = None):
+
+class FaceController(QObject):
+    """Moves the window between the face screens; every decision is FaceFlow's (Qt-free).
+
+    The FaceFlow, its VisitorStore and Recognizer live on one worker thread (``self.jobs``): every storage,
+    crypto and matching call runs there, in order; this object only renders the results on the GUI thread.
+
+    ``build``: makes the FaceFlow, called on the worker thread (opens the store, loads every template);
+    ``flow``: an already built one. ``camera``: a FaceWorker (kiosk/face_worker.py), run on its own thread
+    once the flow is ready. The composition root (kiosk/app.py) supplies them.
+    """
+
+    def __init__(self, window, flow: FaceFlow | None = None, camera=None,
+                 build: Callable[[], FaceFlow] | None = None):
         super().__init__(window)
         self.window, self.cfg = window, window.cfg
-        self.flow, self.worker = flow, worker
-        self._build = build or self._default_build
+        self.flow: FaceFlow | None = None      # used only inside jobs (the worker thread)
+        self.ready = False                     # the flow is built: frames are looked at
+        self.worker = camera
+        self.camera_thread: WorkerThread | None = None
+        self._build = (lambda: flow) if flow is not None else build
         self.enabled = True
         self.consent_id: int | None = None
         self.offered = False
+        self._citizen = 0                      # bumped by reset(): answers about an earlier person are dropped
+        self._offer_wait: int | None = None    # the citizen whose "may we offer?" question is out
+        self._frames_in_flight = 0
+        self._ticket_taken = False             # this citizen got a number (the offer comes only after one)
+        self._store_trouble = False            # a transient database error is being logged (once)
+        self.jobs = Jobs("kiosk-visitors", parent=self, on_close=self._close_flow)
 
         self.notice = CameraNotice()
         self.banner = GreetingBanner()
@@ -363,6 +387,7 @@ class FaceController(QObject):
         mine = (self.birth_date, self.offer, self.consent, self.scan, self.delete, self.message)
         for s in mine:
             window.stack.addWidget(s)
+            s.set_language(window.lang)
         window.screens = (*window.screens, *mine)     # the window retranslates them with its own
 
         self.banner.not_me.connect(self._not_me)
@@ -378,41 +403,59 @@ class FaceController(QObject):
         window.backend.issued.connect(self._issued)
         window.stack.currentChanged.connect(self._screen_changed)
         self.set_language(window.lang)
-        if self.flow is None:
-            window.backend.refreshed.connect(self._start_once)   # the database exists from then on
-        else:
-            self._start_worker()
+        if self._build is not None:
+            self._start()             # a database not there yet (first start) is retried, like any outage
 
     # -- set-up and failure ----------------------------------------------------------------
-    def _default_build(self) -> tuple[FaceFlow, Any]:
-        from db.engine import make_engines
-        from core.visitors.recognition import Recognizer, open_camera
-        from ..face_worker import FaceWorker, encoder_for
-        from core.visitors.store import VisitorStore
-        cfg = self.cfg
-        store = VisitorStore(make_engines(cfg.resolved_db_url)[0], cfg.resolved_key_file)
-        recognizer = Recognizer(store)
-        flow = FaceFlow(store, recognizer, cfg.kiosk_id, cfg.retention_months)
-        worker = FaceWorker(lambda: open_camera(cfg.camera, threaded=True), encoder_for(recognizer), parent=self)
-        return flow, worker
+    def _run(self, call: Callable[[FaceFlow], Any], done: Callable[[Any], None] | None = None,
+             failed: Callable[[Exception], None] | None = None) -> None:
+        """``call(flow)`` on the worker thread; ``done(result)`` / ``failed(error)`` back here."""
+        self.jobs.submit(lambda: call(self.flow), done, failed or self._failed)
 
-    @Slot(object)
-    def _start_once(self, _data=None) -> None:
-        self.window.backend.refreshed.disconnect(self._start_once)
-        try:
-            self.flow, self.worker = self._build()
-        except Exception as exc:  # noqa: BLE001 - e.g. key file unreadable: carry on without recognition
-            self.disable(f"{exc.__class__.__name__}: {exc}")
+    def _start(self) -> None:
+        def build() -> None:
+            self.flow = self._build()          # on the worker thread: key file, store, every template
+        self.jobs.submit(build, self._built, self._build_failed)
+
+    def _close_flow(self) -> None:             # on the worker thread, as it ends
+        if self.flow is not None:
+            self.flow.close()
+
+    def _built(self, _result=None) -> None:
+        if not self.enabled:
             return
-        self._start_worker()
-
-    def _start_worker(self) -> None:
+        self.ready = True
         if self.worker is None:
             return
         self.worker.face.connect(self._face)
         self.worker.qr_seen.connect(self._qr_seen)
         self.worker.unavailable.connect(self.disable)
-        self.worker.start()
+        self.camera_thread = WorkerThread(self.worker, "face-camera", run=self.worker.run)
+
+    def _build_failed(self, exc: Exception) -> None:
+        if is_transient_error(exc) and self.enabled:
+            log.warning("visitor store not ready (%s: %s); trying again in %.0f s", exc.__class__.__name__, exc,
+                        RETRY_BUILD_MS / 1000)
+            QTimer.singleShot(RETRY_BUILD_MS, self, self._start)
+            return
+        self.disable(f"{exc.__class__.__name__}: {exc}")   # e.g. key file unreadable: no recognition
+
+    def _failed(self, exc: Exception) -> None:
+        """A visitor-store call failed. Passing database trouble (busy, locked, reconnecting): log it once,
+        skip, keep recognising. Anything else: no recognition until restart, tickets as usual."""
+        if is_transient_error(exc):
+            if not self._store_trouble:
+                self._store_trouble = True
+                log.warning("visitor store busy (%s: %s): frames skipped until it answers again",
+                            exc.__class__.__name__, exc)
+            return
+        log.error("face recognition failed", exc_info=(type(exc), exc, exc.__traceback__))
+        self.disable(f"{exc.__class__.__name__}: {exc}")
+
+    def _answered(self) -> None:
+        if self._store_trouble:
+            self._store_trouble = False
+            log.info("visitor store answers again: recognition continues")
 
     @Slot(str)
     def disable(self, reason: str) -> None:
@@ -426,8 +469,10 @@ class FaceController(QObject):
             self.window.next_citizen()
 
     def stop(self) -> None:
-        if self.worker is not None:
-            self.worker.stop()
+        """Stop the camera and the visitor worker (the store's connections close in its thread)."""
+        if self.camera_thread is not None:
+            self.camera_thread.stop()
+        self.jobs.stop()
 
     def set_language(self, lang: str) -> None:
         self.notice.set_language(lang)
@@ -435,21 +480,41 @@ class FaceController(QObject):
 
     # -- hooks called by the window --------------------------------------------------------------
     def offer_before_next_citizen(self) -> bool:
-        """After the ticket: offer registration once, to an unrecognised person the camera saw."""
-        if not self.enabled or self.flow is None or self.offered or not self.flow.may_offer_registration():
+        """After the ticket: offer registration once, to an unrecognised person the camera saw.
+
+        Returns True while the worker is asked (its answer comes after every frame and the ticket's
+        record, in order); the window then stays where it is and next_citizen() is called again."""
+        if not self.enabled or not self.ready or self.offered:
             return False
+        if not self._ticket_taken or self.window.visitor is not None:
+            return False                          # surely no offer: no ticket yet, or a recognised visitor
         self.offered = True
-        self.window.show(self.offer)
+        citizen = self._offer_wait = self._citizen
+        self._run(lambda flow: flow.may_offer_registration(), lambda may: self._offer_answer(citizen, may),
+                  lambda exc: (self._failed(exc), self._offer_answer(citizen, False)))
+        QTimer.singleShot(OFFER_WAIT_MS, self, lambda: self._offer_answer(citizen, False))
         return True
 
+    def _offer_answer(self, citizen: int, may: bool) -> None:
+        if self._offer_wait != citizen or citizen != self._citizen:
+            return                                # answered already, or the next person is there
+        self._offer_wait = None
+        if may and self.enabled:
+            self.window.show(self.offer)
+        else:
+            self.window.next_citizen()
+
     def reset(self) -> None:
+        self._citizen += 1
+        self._ticket_taken = False
+        self._offer_wait = None
         self.offered, self.consent_id = False, None
         self.banner.name = None
         self.banner.hide()
         if self.worker is not None:
             self.worker.set_scanning(False)
-        if self.flow is not None:
-            self.flow.reset()
+        if self.ready:
+            self._run(lambda flow: flow.reset())
         self.set_language(self.window.lang)
 
     # -- recognition ---------------------------------------------------------------------------
@@ -458,16 +523,26 @@ class FaceController(QObject):
 
     @Slot(object)
     def _face(self, encoding) -> None:
-        if not self.enabled or self.flow is None:
+        if not self.enabled or not self.ready:
             return
-        try:                                      # decide only while the person looks at the home screen
-            outcome = self.flow.observe(encoding, decide=self._on_home())
-        except Exception as exc:  # noqa: BLE001 - the store failed: no recognition, tickets as usual
-            log.exception("face decision failed")
-            self.disable(f"{exc.__class__.__name__}: {exc}")
+        if self._frames_in_flight >= MAX_FRAMES_IN_FLIGHT:
+            log.debug("visitor worker busy: camera frame skipped")
             return
-        if outcome is not None:
-            self.show_outcome(outcome)
+        self._frames_in_flight += 1
+        citizen = self._citizen
+        decide = self._on_home()                  # decide only while the person looks at the home screen
+
+        def done(outcome) -> None:
+            self._frames_in_flight -= 1
+            self._answered()
+            if outcome is not None and citizen == self._citizen and self.enabled:
+                self.show_outcome(outcome)
+
+        def failed(exc: Exception) -> None:
+            self._frames_in_flight -= 1
+            self._failed(exc)                     # a locked database: this frame is skipped, not the feature
+
+        self._run(lambda flow: flow.observe(encoding, decide=decide), done, failed)
 
     def show_outcome(self, outcome: Outcome) -> None:
         if outcome.kind == "gone":
@@ -475,7 +550,7 @@ class FaceController(QObject):
             # id. Only the face part is cleared: a language or priority chosen by a touch stays.
             if self._on_home():
                 self._clear_greeting()
-                self.flow.reset()
+                self._run(lambda flow: flow.reset())
             return
         if outcome.kind == "greet" and outcome.greeting is not None:
             g = outcome.greeting
@@ -493,11 +568,21 @@ class FaceController(QObject):
 
     @Slot(object)
     def _birth_date(self, born) -> None:
-        self.show_outcome(self.flow.answer_birth_date(born))
+        citizen = self._citizen
+
+        def done(outcome: Outcome) -> None:
+            if citizen == self._citizen:
+                self.show_outcome(outcome)
+
+        def failed(exc: Exception) -> None:
+            self._failed(exc)
+            if citizen == self._citizen and self.window.current() is self.birth_date:
+                self.window.show_home()           # not recognised this time; the ticket works as usual
+        self._run(lambda flow: flow.answer_birth_date(born), done, failed)
 
     @Slot()
     def _not_me(self) -> None:
-        self.flow.not_me()
+        self._run(lambda flow: flow.not_me())
         self._clear_greeting()
 
     def _clear_greeting(self) -> None:
@@ -508,23 +593,34 @@ class FaceController(QObject):
 
     @Slot(object)
     def _issued(self, result) -> None:
-        if self.flow is None or not self.enabled:
+        if not self.ready or not self.enabled:
             return
-        try:
-            self.flow.after_ticket(result.request.field_code)
-        except Exception:  # noqa: BLE001 - the ticket stands whatever happens here
-            log.exception("recording the visit failed")
+        self._ticket_taken = True
+        field_code = result.request.field_code
+
+        def failed(exc: Exception) -> None:      # the ticket stands whatever happens here
+            log.error("recording the visit failed", exc_info=(type(exc), exc, exc.__traceback__))
+        self._run(lambda flow: flow.after_ticket(field_code), failed=failed)
 
     # -- consent and registration -----------------------------------------------------------------
     @Slot(bool)
     def _consent(self, granted: bool) -> None:
-        self.consent_id = self.flow.answer_consent(granted)
-        if granted:
-            self.scan.start()
-            self.window.show(self.scan)
-        else:
-            self.message.say("refused")
-            self.window.show(self.message)
+        citizen = self._citizen
+
+        def done(consent_id: int) -> None:
+            if citizen != self._citizen or self.window.current() is not self.consent:
+                return
+            self.consent_id = consent_id
+            if granted:
+                self.scan.start()
+                self.window.show(self.scan)
+            else:
+                self.message.say("refused")
+                self.window.show(self.message)
+
+        def failed(exc: Exception) -> None:       # nothing recorded: the consent screen stays, tap again
+            log.error("recording the consent answer failed", exc_info=(type(exc), exc, exc.__traceback__))
+        self._run(lambda flow: flow.answer_consent(granted), done, failed)
 
     @Slot(int)
     def _screen_changed(self, _index: int) -> None:
@@ -540,15 +636,30 @@ class FaceController(QObject):
     def _scanned(self, payload: str) -> None:
         if self.consent_id is None or self.window.current() is not self.scan:
             return
-        result: Registration = self.flow.register(payload, self.consent_id)
-        del payload
-        if not result.ok:
-            reason = result.message(self.window.lang)
-            self.scan.show_error(face_tr(self.window.lang, "scan_error", reason=reason))
-            return
-        name = self.flow.store.greeting_name(result.visitor_id)
-        self.message.say("registered", name=name) if name else self.message.say("registered_anonymous")
-        self.window.show(self.message)
+        citizen, consent_id = self._citizen, self.consent_id
+        scanned = [payload]                       # handed to the job, which takes it out: kept nowhere
+
+        def register(flow: FaceFlow) -> tuple[Registration, str | None]:
+            result = flow.register(scanned.pop(), consent_id)
+            return result, flow.store.greeting_name(result.visitor_id) if result.ok else None
+
+        def done(answer: tuple[Registration, str | None]) -> None:
+            result, name = answer
+            if citizen != self._citizen or self.window.current() is not self.scan:
+                return
+            if not result.ok:
+                reason = result.message(self.window.lang)
+                self.scan.show_error(face_tr(self.window.lang, "scan_error", reason=reason))
+                return
+            self.message.say("registered", name=name) if name else self.message.say("registered_anonymous")
+            self.window.show(self.message)
+
+        def failed(exc: Exception) -> None:
+            log.error("registration failed", exc_info=(type(exc), exc, exc.__traceback__))
+            if citizen == self._citizen and self.window.current() is self.scan:
+                reason = face_tr(self.window.lang, "register_store_failed")
+                self.scan.show_error(face_tr(self.window.lang, "scan_error", reason=reason))
+        self._run(register, done, failed)
 
     # -- deletion ---------------------------------------------------------------------------
     @Slot(bool)
@@ -556,10 +667,15 @@ class FaceController(QObject):
         if not confirmed:
             self.window.show_home()
             return
-        self.flow.forget()
-        self._clear_greeting()
-        self.message.say("deleted")
-        self.window.show(self.message)
+
+        def done(_existed) -> None:
+            self._clear_greeting()
+            self.message.say("deleted")
+            self.window.show(self.message)
+
+        def failed(exc: Exception) -> None:       # nothing was deleted: the question stays, tap again
+            log.error("deleting the visitor's data failed", exc_info=(type(exc), exc, exc.__traceback__))
+        self._run(lambda flow: flow.forget(), done, failed)
 
     @Slot()
     def _finish(self) -> None:
@@ -567,5 +683,6 @@ class FaceController(QObject):
 
 
 def attach_face(window, **options) -> FaceController:
-    """Plug face recognition into a KioskWindow (called when ``cfg.face_enabled``)."""
+    """Plug face recognition into a KioskWindow (the composition root, kiosk/app.py, does it when
+    ``cfg.face_enabled``; tests pass a ready ``flow``)."""
     return FaceController(window, **options)

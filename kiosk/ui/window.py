@@ -124,11 +124,8 @@ class KioskWindow(QWidget):
         if app is not None:
             app.installEventFilter(self)
 
-        # face recognition of consenting visitors (issue 6): nothing of it exists unless enabled
+        # face recognition of consenting visitors: attached by the composition root (kiosk/app.py)
         self.face = None
-        if cfg.face_enabled:
-            from .face_screens import attach_face
-            self.face = attach_face(self)
 
         self._retranslate()
         self._tick()

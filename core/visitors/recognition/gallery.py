@@ -90,6 +90,8 @@ class Gallery:
     def restricted(self, candidates: Iterable[int]) -> "Gallery":
         """A sub-gallery of the given visitors (e.g. seen at this centre recently)."""
         mask = np.isin(self._labels, np.fromiter(candidates, dtype=np.int64))
+        if mask.all():
+            return self                   # everyone is a candidate (the usual case): no 15 MB copy per frame
         return Gallery.from_arrays(self._templates[mask], self._labels[mask])
 
     def search(self, queries: np.ndarray) -> list[Neighbours]:
