@@ -7,8 +7,9 @@ each a separate process against one queue (SQLite in .demo/, or --db URL), with 
     bash scripts/demo.sh --db postgresql+psycopg://postgres@127.0.0.1/test
 
 With --simulate (the default) simulated citizens take tickets (some priority, some with a procedure) and
-simulated officers at counters 2–5 call, recall, finish and mark no-shows; counter 1 is yours (officer
-"Cán bộ Demo", PIN 246810). Tap the kiosk and use counter 1 at the same time.
+simulated officers at counters 3–5 call, recall, finish and mark no-shows (the board moves, the counters' lists
+change by themselves). Counters 1 and 2 are yours: officer "Cán bộ Demo", PIN 246810, and "Cán bộ Demo Hai",
+PIN 135790. Tap the kiosk and use the counters at the same time; the kiosk's admin PIN is 975310.
 """
 from __future__ import annotations
 
@@ -27,8 +28,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / ".demo"
 BIN = Path(sys.executable).parent
-DEMO_OFFICER, DEMO_PIN = "Cán bộ Demo", "246810"
-SIMULATED_COUNTERS = (2, 3, 4, 5)
+DEMO_OFFICER, DEMO_PIN = "Cán bộ Demo", "246810"          # counter 1
+DEMO_OFFICER_2, DEMO_PIN_2 = "Cán bộ Demo Hai", "135790"  # counter 2
+DEMO_ADMIN_PIN = "975310"                                 # leaves the kiosk (hold the clock 3 s)
+SIMULATED_COUNTERS = (3, 4, 5)
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,31 @@ class Simulation:
         return dict(self.counts)
 
 
+def compose_centre(out: Path, layout: dict[str, Rect]) -> Path | None:
+    """One picture of the whole centre (.demo/centre.png) from each window's newest screenshot, placed as on
+    the screen: what a reviewer without a display looks at."""
+    from PIL import Image
+    shots = out / "screenshots"
+    names = {"kiosk": "kiosk", "tickets": "tickets", "board": "board", "counter1": "staff-1", "counter2": "staff-2"}
+    width = max(r.x + r.w for r in layout.values())
+    height = max(r.y + r.h for r in layout.values())
+    canvas = Image.new("RGB", (width, height), (40, 40, 40))
+    placed = 0
+    for key, rect in layout.items():
+        files = sorted(shots.glob(f"{names[key]}-*.png"), key=lambda p: p.stat().st_mtime)
+        if not files:
+            continue
+        with Image.open(files[-1]) as img:
+            canvas.paste(img.convert("RGB").resize((rect.w, rect.h)), (rect.x, rect.y))
+        placed += 1
+    if not placed:
+        return None
+    target = out / "centre.png"
+    canvas.save(target)
+    print(f"Ảnh toàn cảnh / the whole centre: {target}")
+    return target
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seconds", type=float, default=0, help="stop after this long (0: until Ctrl+C)")
@@ -218,8 +246,10 @@ def main(argv: list[str] | None = None) -> int:
     from core.visitors.store import create_key_file
     if not (out / "visitor.key").exists():
         create_key_file(out / "visitor.key")   # as 'kiosk-admin init' does: the programs never make their own
-    if not any(o.name == DEMO_OFFICER for o in svc.officers()):
-        svc.add_officer(DEMO_OFFICER, DEMO_PIN)
+    for name, pin in ((DEMO_OFFICER, DEMO_PIN), (DEMO_OFFICER_2, DEMO_PIN_2)):
+        if not any(o.name == name for o in svc.officers()):
+            svc.add_officer(name, pin)
+    from db.auth import hash_pin
 
     headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     size = (1920, 1080) if headless else (screen_size() or (1920, 1080))
@@ -227,6 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     layout = centre_layout(int(size[0] / scale), int(size[1] / scale))
     env = {**os.environ, "KIOSK_DB_URL": url, "KIOSK_PRINTER": f"preview://{printed}",
            "KIOSK_KEY_FILE": str(out / "visitor.key"), "KIOSK_SNAPSHOT_DIR": str(shots),
+           "KIOSK_ADMIN_PIN_HASH": hash_pin(DEMO_ADMIN_PIN),
            "QT_LOGGING_RULES": os.environ.get("QT_LOGGING_RULES", "qt.multimedia*=false")}
     if scale < 1:
         env["QT_SCALE_FACTOR"] = str(scale)
@@ -235,7 +266,9 @@ def main(argv: list[str] | None = None) -> int:
         print("Không thấy màn hình: chạy ẩn (offscreen) / no screen found: running offscreen")
         args.seconds = args.seconds or 20
     print(f"CSDL / database: {url}\nPhiếu in (PNG) / printed tickets: {printed}\n"
-          f"Quầy 1: cán bộ '{DEMO_OFFICER}', PIN {DEMO_PIN} / counter 1: officer '{DEMO_OFFICER}', PIN {DEMO_PIN}")
+          f"Quầy 1 / counter 1: '{DEMO_OFFICER}', PIN {DEMO_PIN}\n"
+          f"Quầy 2 / counter 2: '{DEMO_OFFICER_2}', PIN {DEMO_PIN_2}\n"
+          f"Thoát máy lấy số / leave the kiosk: giữ đồng hồ 3 giây / hold the clock 3 s, PIN {DEMO_ADMIN_PIN}")
     (out / "layout.json").write_text(json.dumps({k: vars(r) for k, r in layout.items()} | {
         "screen": list(size), "scale": scale}, indent=1), encoding="utf-8")
 
@@ -280,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
             except subprocess.TimeoutExpired:
                 p.kill()
         svc.close()
+        compose_centre(out, layout)
     failed = [p.returncode for p in procs if p.returncode not in (0, -signal.SIGTERM, None)]
     return 1 if failed else 0
 

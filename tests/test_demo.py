@@ -49,3 +49,6 @@ def test_demo_runs_offscreen_with_simulated_citizens_and_officers(tmp_path):
     rects = [demo.Rect(**v) for k, v in layout.items() if k not in ("screen", "scale")]
     assert not any(a.overlaps(b) for a, b in itertools.combinations(rects, 2))
     assert len(printed) >= counts["printed"] >= 3, "every simulated ticket is printed to the preview folder"
+    from PIL import Image
+    with Image.open(tmp_path / "centre.png") as centre:
+        assert centre.size == tuple(layout["screen"])
