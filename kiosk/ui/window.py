@@ -144,7 +144,10 @@ class KioskWindow(QWidget):
             self.stack.setCurrentWidget(screen)
             if self.cfg.voice_guidance and screen.spoken_key:
                 self.spoken.emit(tr(self.lang, screen.spoken_key))
-        self.idle_timer.start()
+            self.idle_timer.start()       # a new screen: idle counts from now. Showing the same screen again
+                                          # (the 15 s home refresh) must not postpone the reset for ever
+        elif not self.idle_timer.isActive():
+            self.idle_timer.start()
 
     @Slot()
     def show_home(self) -> None:
@@ -315,9 +318,15 @@ class KioskWindow(QWidget):
             self.idle_timer.start()          # never leave a number that is still being printed
             return
         self.pin_pad.hide()
-        if (self.current() is not self.home or self.priority or self.lang != self.cfg.language
-                or self.visitor is not None):     # a greeting must not wait for the next person
+        if not self._is_fresh_home():             # a greeting, a priority, English must not wait for the next person
             self.next_citizen()
+
+    def _is_fresh_home(self) -> bool:
+        """What the next citizen must find: home (or the closed / unavailable screen), default language, no
+        priority, no greeting, no visitor."""
+        return (self.current() in (self.home, self.closed, self.unavailable) and self.priority is None
+                and self.lang == self.cfg.language and self.visitor is None and not self.home.greeting_name
+                and self.home.priority is None)
 
     @Slot()
     def show_pin_pad(self) -> None:
