@@ -131,6 +131,7 @@ class OfficeInfo:
     is_open: bool
     closed_reason_vi: str
     closed_reason_en: str
+    serving: bool = False     # inside an opening session: the counters serve (even after the issuing cut-off)
 
     def name(self, language: str = "vi") -> str:
         return self.name_en if language == "en" else self.name_vi

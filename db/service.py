@@ -209,6 +209,12 @@ class QueueService:
         today = ", ".join(f"{a}–{b}" for a, b in sessions)
         return WORDS.pair("closed_hours", today=today)
 
+    @staticmethod
+    def _in_session(office: Office, local: dt.datetime) -> bool:
+        """Inside an opening session (the counters serve), whether or not numbers are still issued."""
+        hhmm = local.strftime("%H:%M")
+        return any(start <= hhmm < end for start, end in office.hours.get(DAYS[local.weekday()], []))
+
     # ------------------------------------------------------------------ issuing
     def _catalogue(self) -> _CatalogueCache:
         """Office, fields and procedures as plain rows, cached per process for CATALOGUE_TTL_S: issuing is
@@ -773,10 +779,12 @@ class QueueService:
             return self._office_info(self._office(s))
 
     def _office_info(self, office: Office) -> dto.OfficeInfo:
-        closed = self._closed_reason(office, self._local_now(office))
+        local = self._local_now(office)
+        closed = self._closed_reason(office, local)
         return dto.OfficeInfo(office.code, office.name_vi, office.name_en, office.timezone, dict(office.hours),
                               office.issue_cutoff_minutes, office.priority_mode, office.interleave_after,
-                              closed is None, closed[0] if closed else "", closed[1] if closed else "")
+                              closed is None, closed[0] if closed else "", closed[1] if closed else "",
+                              serving=self._in_session(office, local))
 
     def fields(self) -> tuple[dto.FieldInfo, ...]:
         with self.session(write=False) as s:
@@ -801,6 +809,8 @@ class QueueService:
                 reason = WORDS.pair("field_cap_reached")
             if reason is None and not counters:
                 reason = WORDS.pair("field_no_counter")
+            if reason is None and all(c.paused for c in counters):
+                reason = WORDS.pair("field_counters_paused")    # no "about 8 min" while nobody serves
             procs = tuple(_procedure_info(p) for p in f.procedures if p.active)
             out.append(dto.FieldInfo(f.code, f.name_vi, f.name_en, f.prefix, f.icon, procs,
                                      tuple(c.number for c in counters), n_waiting,

@@ -38,6 +38,7 @@ WORDS = Catalogue("queue", {
     "closed_hours": ("Ngoài giờ làm việc. Giờ làm việc hôm nay: {today}", "Outside opening hours. Today's hours: {today}"),
     "field_cap_reached": ("Đã hết số hôm nay", "No numbers left today"),
     "field_no_counter": ("Chưa có quầy phục vụ", "No counter serves this field"),
+    "field_counters_paused": ("Các quầy đang tạm dừng — xin hỏi cán bộ", "The counters are paused — please ask staff"),
 }, dynamic_prefixes=("priority_", "status_"))
 
 

@@ -60,6 +60,8 @@ WORDS = Catalogue("kiosk", {
     "issue_failed": ("Chưa lấy được số", "Could not get a number"),
     # closed / unavailable
     "closed_title": ("Trung tâm đang ngoài giờ làm việc", "The centre is closed now"),
+    "cutoff_title": ("Đã ngừng cấp số hôm nay", "No more numbers today"),
+    "cutoff_title_session": ("Đã ngừng cấp số buổi này", "No more numbers this session"),
     "hours_title": ("Giờ làm việc", "Opening hours"),
     "closed_day": ("Nghỉ", "Closed"),
     "unavailable_title": ("Hệ thống đang tạm gián đoạn", "The system is briefly unavailable"),

@@ -11,6 +11,7 @@ the thread that uses it). Results come back as signals, delivered on the GUI thr
 from __future__ import annotations
 
 import logging
+import string
 import threading
 import time
 import uuid
@@ -23,10 +24,12 @@ from db import FieldInfo, IssuedTicket, OfficeInfo, QueueError, Unavailable
 from printer import PrintResult, PrintStatus, Ticket, print_ticket
 
 from core.config import AppConfig
+from core.logs import OncePerCause
 from gui.worker import WorkerThread
 from .i18n import priority_label
 
 log = logging.getLogger(__name__)
+log.addFilter(OncePerCause())      # retried every 3 s: one line per cause, not 1,200 an hour
 
 ISSUE_ATTEMPTS = 3          # one tap: the first try and two retries under the same request id
 ISSUE_RETRY_PAUSE_S = 0.3
@@ -74,18 +77,30 @@ class PrintOutcome:
     staff_told: bool                  # the fault reached the staff through the queue's event feed
 
 
+def ticket_qr(template: str, **values: str) -> str | None:
+    """The QR payload from the ``ticket_qr`` template, or None — no QR at all — when the template uses a
+    value this ticket does not have (a ticket without a procedure: "https://dvc.example/" would lead
+    nowhere) or cannot be filled."""
+    if not template:
+        return None
+    try:
+        used = {name.split(".")[0].split("[")[0] for _text, name, _spec, _conv in string.Formatter().parse(template)
+                if name}
+        if any(not values.get(name) for name in used):
+            return None
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError, AttributeError):
+        log.warning("ticket_qr template %r cannot be filled; printing without a QR code", template)
+        return None
+
+
 def build_ticket(cfg: AppConfig, office: OfficeInfo, issued: IssuedTicket, language: str) -> Ticket:
     """The printer's plain ticket data for an issued number, in the citizen's language."""
     t = issued.ticket
     en = language == "en"
     procedure = (t.procedure_name_en if en else t.procedure_name_vi) if t.procedure_code else None
-    qr = None
-    if cfg.ticket_qr:
-        try:
-            qr = cfg.ticket_qr.format(label=t.label, field_code=t.field_code,
-                                      procedure_code=t.procedure_code or "", national_code="")
-        except (KeyError, IndexError, ValueError):
-            log.warning("ticket_qr template %r cannot be filled; printing without a QR code", cfg.ticket_qr)
+    qr = ticket_qr(cfg.ticket_qr, label=t.label, field_code=t.field_code, procedure_code=t.procedure_code or "",
+                   national_code="")
     return Ticket(centre_name=office.name(language), label=t.label,
                   field_name=t.field_name_en if en else t.field_name_vi, procedure_name=procedure,
                   counters=[str(c) for c in issued.counters], waiting_ahead=issued.waiting_ahead,
@@ -113,6 +128,10 @@ class KioskWorker(QObject):
         self._office: OfficeInfo | None = None
         self._served: set[int] = set()
         self._lock = threading.Lock()
+        # the last issue failed on a database that reads but does not write (read-only, corrupt pages): until
+        # a write works again the kiosk stays on its "unavailable" screen instead of offering the home screen
+        # to the next citizen, who would meet the same failure
+        self.write_fault: QueueError | None = None
 
     def _service(self):
         if self._svc is None:
@@ -140,12 +159,30 @@ class KioskWorker(QObject):
             self.unavailable.emit(exc)
             return
         except Exception as exc:  # noqa: BLE001 - e.g. a corrupt file: show the calm screen, keep retrying
-            log.exception("refresh failed")
+            log.error("refresh failed: %s: %s", type(exc).__name__, exc, exc_info=True)
             self._drop_service()
             self.unavailable.emit(_as_unavailable(exc))
             return
+        if self.write_fault is not None:
+            try:
+                self._probe_write(svc)
+            except Exception as exc:  # noqa: BLE001 - still unwritable: stay on the calm screen
+                error = exc if isinstance(exc, QueueError) else _as_unavailable(exc)
+                self._drop_service()
+                self.unavailable.emit(error)
+                return
+            log.info("the database accepts writes again")
+            self.write_fault = None
         self._office = office
         self.refreshed.emit(HomeData(office, fields))
+
+    @staticmethod
+    def _probe_write(svc) -> None:
+        """Open a write transaction that changes nothing: a read-only file, a read-only server or a
+        query-only connection refuses it as soon as the statement starts."""
+        from sqlalchemy import text
+        with svc.connection() as conn:
+            conn.execute(text("UPDATE number_sequences SET last_number = last_number WHERE 1 = 0"))
 
     @Slot(object)
     def issue(self, request: TicketRequest) -> None:
@@ -159,12 +196,14 @@ class KioskWorker(QObject):
         except QueueError as exc:
             if isinstance(exc, Unavailable):
                 self._drop_service()
+                self.write_fault = exc
             self.issue_failed.emit(IssueFailure(request, exc))
             return
         except Exception as exc:  # noqa: BLE001
             log.exception("issue failed")
             self._drop_service()
-            self.issue_failed.emit(IssueFailure(request, _as_unavailable(exc)))
+            self.write_fault = _as_unavailable(exc)
+            self.issue_failed.emit(IssueFailure(request, self.write_fault))
             return
         self.issued.emit(IssueResult(request, issued))
         self._print(svc, office, request, issued)

@@ -50,3 +50,143 @@ def test_idle_clears_a_greeting_on_the_home_screen(qtbot, ready_db, kiosk):
     w.idle_timer.start()
     qtbot.waitUntil(lambda: w.home.greeting_name is None, timeout=WAIT_MS)
     assert not w.home.greeting.isVisibleTo(w)
+
+
+def _cap_one_catalogue(tmp_path):
+    from core.config import ASSETS_DIR
+    text = (ASSETS_DIR / "catalogue.toml").read_text(encoding="utf-8").replace("daily_cap = 400", "daily_cap = 1")
+    catalogue = tmp_path / "catalogue.toml"
+    catalogue.write_text(text, encoding="utf-8")
+    return catalogue
+
+
+def test_take_buttons_of_a_full_field_look_disabled_and_say_why(qtbot, tmp_path, sqlite_url, clock, kiosk):
+    from db import init_db
+    svc = init_db(sqlite_url, catalogue=_cap_one_catalogue(tmp_path), clock=clock)
+    svc.issue("CT")
+    svc.close()
+    w = kiosk(sqlite_url)
+    wait_home(qtbot, w)
+    tap(qtbot, w.home.tiles["CT"].info)
+    assert w.current() is w.procedures
+    buttons = [w.procedures.take_field] + [b for card in w.procedures.cards
+                                           for b in card.findChildren(type(w.procedures.take_field))]
+    assert len(buttons) > 1
+    for b in buttons:
+        assert not b.isEnabled()
+        assert b.text() == "Đã hết số hôm nay"        # the reason, in words, where "Lấy số" was
+    w.set_language("en")
+    assert w.procedures.take_field.text() == "No numbers left today"
+
+
+def test_after_the_cutoff_the_kiosk_says_numbers_stopped_not_that_the_centre_is_closed(qtbot, ready_db,
+                                                                                     clock, kiosk):
+    from tests.conftest import MONDAY_9AM
+    clock.set(MONDAY_9AM.replace(hour=16, minute=45))     # the afternoon session ends at 17:00, cut-off 30 min
+    w = kiosk(ready_db)
+    qtbot.waitUntil(lambda: w.current() is w.closed, timeout=WAIT_MS)
+    assert w.data.office.serving
+    assert w.closed.title.text() == tr("vi", "cutoff_title") == "Đã ngừng cấp số hôm nay"
+    assert "16:30" in w.closed.reason.text()
+    assert w.closed.title.text() != tr("vi", "closed_title")
+
+    clock.set(MONDAY_9AM.replace(hour=11, minute=15))     # the morning's cut-off: the afternoon still comes
+    w.backend.refresh()
+    qtbot.waitUntil(lambda: w.closed.title.text() == tr("vi", "cutoff_title_session"), timeout=WAIT_MS)
+
+    clock.set(MONDAY_9AM.replace(hour=19))                # the evening: really closed
+    w.backend.refresh()
+    qtbot.waitUntil(lambda: w.closed.title.text() == tr("vi", "closed_title"), timeout=WAIT_MS)
+
+
+def test_a_field_whose_counters_are_all_paused_is_not_offered_with_a_wait(qtbot, ready_db, clock, kiosk):
+    from db import open_queue
+    svc = open_queue(ready_db, clock=clock)
+    try:
+        svc.issue("HT")
+        [ht] = [f for f in svc.fields() if f.code == "HT"]
+        for number in ht.counters:
+            svc.pause(number, actor="admin:tests")
+        paused = [c.number for c in svc.counters() if c.paused]
+    finally:
+        svc.close()
+    assert paused
+    w = kiosk(ready_db)
+    wait_home(qtbot, w)
+    tile = w.home.tiles["HT"]
+    assert not tile.available
+    assert tile.waiting.text() == "Các quầy đang tạm dừng — xin hỏi cán bộ"
+    assert not tile.wait.isVisibleTo(w) and "phút" not in tile.wait.text()
+    assert not w.take_number("HT")
+    assert w.home.tiles["CT"].available                   # other fields are not affected
+
+
+def test_a_ticket_without_a_procedure_prints_no_qr_to_an_incomplete_url(ready_db, clock):
+    from core.config import AppConfig
+    from db import open_queue
+    from kiosk.worker import build_ticket
+    cfg = AppConfig(ticket_qr="https://dvc.example/tt/{procedure_code}?so={label}")
+    svc = open_queue(ready_db, clock=clock)
+    try:
+        office = svc.office_info()
+        issued = svc.issue("HT")
+        plain = build_ticket(cfg, office, issued, "vi")
+        with_procedure = build_ticket(cfg, office, svc.issue("HT", procedure="HT-KS"), "vi")
+    finally:
+        svc.close()
+    assert plain.qr_payload is None
+    assert with_procedure.qr_payload == "https://dvc.example/tt/HT-KS?so=A002"
+    # a template that needs nothing the ticket lacks still prints its QR
+    assert build_ticket(AppConfig(ticket_qr="https://dvc.example/so/{label}"), office, issued,
+                        "vi").qr_payload == "https://dvc.example/so/A001"
+
+
+def test_procedures_are_not_offered_for_a_field_without_procedures(qtbot, ready_db, kiosk):
+    w = kiosk(ready_db)
+    wait_home(qtbot, w)
+    empty = [f.code for f in w.data.fields if not f.procedures]
+    assert empty
+    for code in empty:
+        assert w.home.tiles[code].info.isHidden()
+        w.show_procedures(code)
+        assert w.current() is w.home                  # never an empty page
+    assert not w.home.tiles["HT"].info.isHidden()
+
+
+def test_a_read_only_database_keeps_the_kiosk_unavailable_and_is_logged_once(qtbot, ready_db, kiosk, caplog):
+    """Reads work, writes do not: the kiosk must not offer the home screen to each citizen in turn."""
+    import logging
+
+    from sqlalchemy import event
+    from sqlalchemy.pool import Pool
+
+    read_only = {"on": False}
+
+    def checkout(dbapi_conn, _record, _proxy):
+        dbapi_conn.execute(f"PRAGMA query_only={1 if read_only['on'] else 0}")
+
+    event.listen(Pool, "checkout", checkout)
+    try:
+        w = kiosk(ready_db)
+        wait_home(qtbot, w)
+        caplog.set_level(logging.INFO)
+        read_only["on"] = True
+        screens = []
+        w.stack.currentChanged.connect(lambda _i: screens.append(w.current()))
+        tap(qtbot, w.home.tiles["HT"])
+        qtbot.waitUntil(lambda: w.current() is w.unavailable, timeout=WAIT_MS)
+        failures = []
+        w.backend.unavailable.connect(failures.append)
+        qtbot.waitUntil(lambda: len(failures) >= 5, timeout=WAIT_MS)     # retried, every 100 ms here
+        assert w.current() is w.unavailable and w.home not in screens
+        assert "chỉ đọc" in failures[-1].message_vi
+        logged = [r for r in caplog.records if "queue unavailable" in r.getMessage()]
+        assert len(logged) == 1 and "read" in logged[0].getMessage().lower()
+
+        read_only["on"] = False                       # the technician fixes the file
+        wait_home(qtbot, w)
+        tap(qtbot, w.home.tiles["HT"])
+        qtbot.waitUntil(lambda: w.ticket.issued is not None, timeout=WAIT_MS)
+        assert w.ticket.number.text() == "A001"
+    finally:
+        event.remove(Pool, "checkout", checkout)

@@ -105,8 +105,6 @@ def test_every_screen_fits_and_is_readable(qtbot, tmp_path, sqlite_url, clock, s
             w.set_priority(None)
             w.show_procedures("HT")
             shot("procedures")
-            w.show_procedures("TP")
-            shot("procedures_none")
             w.show_home()
 
             assert w.take_number("HT", "HT-KS")

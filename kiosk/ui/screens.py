@@ -192,7 +192,7 @@ class HomeScreen(Screen):
             wait = self.t("estimated_wait", m=f.estimated_wait_min) if f.estimated_wait_min else ""
             reason = f.unavailable_reason_en if self.lang == "en" else f.unavailable_reason_vi
             tile.show_field(f.name(self.lang), f.icon, waiting, wait, self.t("procedures_button"), f.available,
-                            reason or self.t("not_available"))
+                            reason or self.t("not_available"), has_info=bool(f.procedures))
         self._layout_tiles()
 
     def _layout_tiles(self) -> None:
@@ -318,6 +318,23 @@ class ProceduresScreen(Screen):
         self.render()
         self.scroll.verticalScrollBar().setValue(0)
 
+    def update_field(self, field: FieldInfo) -> None:
+        """Fresh data for the field on screen (the refresh): redrawn only when something changed, so the
+        citizen's scroll position stays."""
+        if field != self.field:
+            position = self.scroll.verticalScrollBar().value()
+            self.field = field
+            self.render()
+            self.scroll.verticalScrollBar().setValue(position)
+
+    def take_text(self, key: str) -> str:
+        """A "Lấy số" button's words: what it does, or — when it cannot act — why (full, cut-off, paused)."""
+        f = self.field
+        if f is None or f.available:
+            return self.t(key)
+        reason = f.unavailable_reason_en if self.lang == "en" else f.unavailable_reason_vi
+        return reason or self.t("not_available")
+
     def render(self) -> None:
         self.back_button.setText(self.t("back"))
         f = self.field
@@ -325,7 +342,7 @@ class ProceduresScreen(Screen):
             return
         en = self.lang == "en"
         self.title.setText(self.t("procedures_title", field=f.name(self.lang)))
-        self.take_field.setText(self.t("take_number"))          # the title names the field
+        self.take_field.setText(self.take_text("take_number"))  # the title names the field
         self.take_field.setEnabled(f.available)
         for card in self.cards:
             self.list_box.removeWidget(card)
@@ -349,7 +366,7 @@ class ProceduresScreen(Screen):
                 col.addWidget(label(f"•  {doc}"))
             col.addWidget(label(f"<b>{self.t('time_limit')}:</b> {p.time_limit_en if en else p.time_limit_vi}"))
             col.addWidget(label(f"<b>{self.t('fee')}:</b> {p.fee_en if en else p.fee_vi}"))
-            take = button(self.t("take_number_procedure"), kind="primary", name=f"take_{p.code}")
+            take = button(self.take_text("take_number_procedure"), kind="primary", name=f"take_{p.code}")
             take.setEnabled(f.available)
             take.clicked.connect(lambda _=False, c=p.code: self.take.emit(f.code, c))
             col.addWidget(take, 0, Qt.AlignRight)
@@ -506,6 +523,7 @@ class ClosedScreen(Screen):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.office: OfficeInfo | None = None
+        self.later_today = False
         self.title = label(px=56, bold=True, align=Qt.AlignCenter)
         self.reason = label(px=36, align=Qt.AlignCenter)
         self.hours_title = label(role="title", align=Qt.AlignCenter)
@@ -528,8 +546,9 @@ class ClosedScreen(Screen):
         box.addWidget(self.hours_card, 0, Qt.AlignCenter)
         box.addStretch(2)
 
-    def show_office(self, office: OfficeInfo) -> None:
-        self.office = office
+    def show_office(self, office: OfficeInfo, later_today: bool = False) -> None:
+        """``later_today``: another session opens later today (after the morning's cut-off)."""
+        self.office, self.later_today = office, later_today
         self.render()
 
     def set_compact(self, short: bool, narrow: bool) -> None:
@@ -545,8 +564,15 @@ class ClosedScreen(Screen):
         self.hours.setContentsMargins(*((20, 12, 20, 12) if short or narrow else (40, 24, 40, 24)))
         self.render()
 
+    def title_key(self) -> str:
+        """After the issuing cut-off the counters still serve: the centre is not "closed"."""
+        o = self.office
+        if o is None or not o.serving:
+            return "closed_title"
+        return "cutoff_title_session" if self.later_today else "cutoff_title"
+
     def render(self) -> None:
-        self.title.setText(self.t("closed_title"))
+        self.title.setText(self.t(self.title_key()))
         self.hours_title.setText(self.t("hours_title"))
         o = self.office
         if o is None:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QApplication, QFrame, QGridLayout, QLayout, QStac
 from db import QueueError, Unavailable
 
 from core.config import AppConfig
-from ..i18n import tr
+from ..i18n import WEEKDAYS, tr
 from ..worker import HomeData, IssueFailure, IssueResult, KioskBackend, PrintOutcome, TicketRequest
 from gui import theme
 from .screens import (ClosedScreen, HomeScreen, PriorityScreen, ProceduresScreen, Screen, TicketScreen,
@@ -50,6 +50,7 @@ class KioskWindow(QWidget):
         self.visitor: int | None = None       # set by the face-recognition flow for a consenting visitor
         self._request: TicketRequest | None = None
         self._may_close = not cfg.fullscreen
+        self._fault: str | None = None        # the database fault last logged (logged once per cause)
 
         # header
         self.header = QFrame()
@@ -155,7 +156,7 @@ class KioskWindow(QWidget):
         if not self.online:
             self.show(self.unavailable)
         elif self.data is not None and not self.data.office.is_open:
-            self.closed.show_office(self.data.office)
+            self.closed.show_office(self.data.office, self._later_session_today())
             self.show(self.closed)
         else:
             self.show(self.home)
@@ -178,10 +179,16 @@ class KioskWindow(QWidget):
         self.show_home()
         self.backend.refresh()
 
+    def _later_session_today(self) -> bool:
+        """Does another opening session start later today (the morning's cut-off, not the day's)?"""
+        now = self._now()
+        sessions = self.data.office.hours.get(WEEKDAYS[now.weekday()], []) if self.data else []
+        return any(start > now.strftime("%H:%M") for start, _end in sessions)
+
     @Slot(str)
     def show_procedures(self, code: str) -> None:
         field = self._field(code)
-        if field is not None and not self.issuing:
+        if field is not None and field.procedures and not self.issuing:   # nothing to read: no empty page
             self.procedures.show_field(field)
             self.show(self.procedures)
 
@@ -265,6 +272,9 @@ class KioskWindow(QWidget):
     @Slot(object)
     def _refreshed(self, data: HomeData) -> None:
         was_offline = not self.online
+        if self._fault is not None:
+            log.info("queue usable again (after: %s)", self._fault)
+            self._fault = None
         self.data = data
         self.online = True
         self.refresh_timer.setInterval(self.refresh_ms)
@@ -273,19 +283,22 @@ class KioskWindow(QWidget):
         if self.procedures.field is not None:
             field = self._field(self.procedures.field.code)
             if field is not None:
-                self.procedures.field = field
-                self.procedures.take_field.setEnabled(field.available)
+                self.procedures.update_field(field)    # a button that cannot act says why
         if self.issuing:
             return
         screen = self.current()
         if was_offline or screen in (self.home, self.closed, self.unavailable):
             self.show_home()
         if screen is self.closed:
-            self.closed.show_office(data.office)
+            self.closed.show_office(data.office, self._later_session_today())
 
     @Slot(object)
     def _unavailable(self, error: QueueError) -> None:
-        log.warning("queue unavailable: %s", error)
+        cause = error.__cause__
+        fault = f"{error}" + (f" (cause: {type(cause).__name__}: {cause})" if cause is not None else "")
+        if fault != self._fault:                  # once per cause, not every 3 s while it lasts
+            self._fault = fault
+            log.warning("queue unavailable: %s", fault)
         if not self.issuing:
             self._go_offline()
         else:
