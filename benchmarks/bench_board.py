@@ -44,9 +44,9 @@ def run(url: str, n: int) -> dict:
     from PySide6.QtMultimedia import QMediaPlayer
     from PySide6.QtWidgets import QApplication
 
-    from counter_display.audio_qt import QtPlayer
+    from gui.audio import QtPlayer
     from counter_display.board import BoardWindow
-    from counter_display.voice import Announcer, CallRenderer, ClipLibrary, VoiceOptions
+    from core.voice import Announcer, CallRenderer, ClipLibrary, VoiceOptions
     from db import open_queue
 
     app = QApplication.instance() or QApplication([])

@@ -72,8 +72,8 @@ def build_staff(cfg, counter: int):
 
 
 def build_announcer(cfg, app):
-    from .audio_qt import QtPlayer
-    from .voice import Announcer, CallRenderer, ClipLibrary, VoiceOptions
+    from gui.audio import QtPlayer
+    from core.voice import Announcer, CallRenderer, ClipLibrary, VoiceOptions
     library = ClipLibrary(cfg.resolved_sounds_dir)
     missing = library.missing()
     if missing:
@@ -108,7 +108,7 @@ def selftest(cfg, out: Path) -> int:
     WAV without playing it: what `kiosk-admin selftest` runs on an installed machine."""
     from PySide6.QtCore import QTimer
 
-    from .voice import ClipLibrary, VoiceOptions
+    from core.voice import ClipLibrary, VoiceOptions
     app = _start_qt()
     wav = out / "selftest-call.wav"
     wav.write_bytes(ClipLibrary(cfg.resolved_sounds_dir).call_wav("A023", 3, VoiceOptions.from_config(cfg)))

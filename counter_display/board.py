@@ -15,7 +15,7 @@ from gui import theme
 
 from .board_model import BoardModel, Call
 from .texts import WORDS
-from .voice import Announcer, call_caption
+from core.voice import Announcer, call_caption
 from gui.worker import WorkerThread
 from .workers import FeedWorker
 

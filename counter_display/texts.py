@@ -1,6 +1,6 @@
 """The words of the officer's counter window and the waiting-room board, Vietnamese and English: one
 ``bilingual.Catalogue`` (Qt-free). Priority reasons and ticket statuses come from ``db.vocabulary``; the
-spoken call sentence is the voice's own (counter_display/voice/sentence.py).
+spoken call sentence is the voice's own (core/voice/sentence.py).
 
     WORDS.text("vi", "counter_title", n=3)        -> "QUẦY 3"
     WORDS.both("sign_in_title")                   -> "Đăng nhập cán bộ / Officer sign-in"

@@ -103,7 +103,7 @@ def _board(qtbot, url, announcer=None, **kw):
 
 
 def _announcer(tmp_path):
-    from counter_display.voice import Announcer, CallRenderer, ClipLibrary, FakePlayer, VoiceOptions
+    from core.voice import Announcer, CallRenderer, ClipLibrary, FakePlayer, VoiceOptions
     player = FakePlayer()
     renderer = CallRenderer(ClipLibrary(Path(__file__).resolve().parent.parent / "assets" / "sounds" / "vi"),
                             VoiceOptions(repeat=0))

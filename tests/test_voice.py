@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
-from counter_display.voice import (ClipError, ClipLibrary, VoiceOptions, call_caption, call_sentence, call_tokens,
+from core.voice import (ClipError, ClipLibrary, VoiceOptions, call_caption, call_sentence, call_tokens,
                                    clip_file_names, label_words, number_to_words, read_wav, wav_bytes)
-from counter_display.voice import clips as clips_mod
+from core.voice import clips as clips_mod
 
 REPO = Path(__file__).resolve().parent.parent
 SOUNDS = REPO / "assets" / "sounds" / "vi"
@@ -168,7 +168,7 @@ def test_wav_bytes_round_trip():
 
 
 def test_cli_prints_the_sentence_and_writes_the_wav(tmp_path):
-    cmd = [sys.executable, "-m", "counter_display.voice", "--number", "1023", "--counter", "3", "--text"]
+    cmd = [sys.executable, "-m", "core.voice", "--number", "1023", "--counter", "3", "--text"]
     env = {"PATH": "/usr/bin:/bin", "KIOSK_CONFIG": ""}
     out = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, env=env, check=True).stdout
     assert out.strip() == "Mời công dân có số thứ tự một nghìn không trăm hai mươi ba đến quầy số ba"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from counter_display.voice import Announcer, CallRenderer, ClipLibrary, FakePlayer, VoiceOptions
+from core.voice import Announcer, CallRenderer, ClipLibrary, FakePlayer, VoiceOptions
 
 SOUNDS = Path(__file__).resolve().parent.parent / "assets" / "sounds" / "vi"
 

@@ -2,7 +2,7 @@
 
 The Announcer never cuts an announcement off: a new call waits until the player reports that the
 previous one finished. Players are asynchronous (``play`` returns at once and calls ``done`` later),
-which suits Qt Multimedia on the GUI thread (counter_display/audio_qt.py) and needs no thread here.
+which suits Qt Multimedia on the GUI thread (gui/audio.py) and needs no thread here.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""python -m counter_display.voice --number 1023 --counter 3 --text | --wav out.wav"""
+"""python -m core.voice --number 1023 --counter 3 --text | --wav out.wav"""
 from __future__ import annotations
 
 import argparse
@@ -10,7 +10,7 @@ from .sentence import VoiceOptions, call_sentence
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m counter_display.voice",
+    parser = argparse.ArgumentParser(prog="python -m core.voice",
                                      description="Say a call: print the sentence or write the WAV.")
     who = parser.add_mutually_exclusive_group(required=True)
     who.add_argument("--number", type=int, help="a ticket number, e.g. 1023")

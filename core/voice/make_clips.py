@@ -1,6 +1,6 @@
 """Regenerate the default clips in assets/sounds/vi with espeak-ng (Debian package ``espeak-ng``).
 
-    python -m counter_display.voice.make_clips [--out DIR] [--voice vi] [--speed 135]
+    python -m core.voice.make_clips [--out DIR] [--voice vi] [--speed 135]
 
 Each clip is spoken alone, trimmed of leading/trailing silence and saved as 16 kHz mono 16-bit WAV.
 The chime is synthesised (two bell tones). Replace any file with a real recording of the same name.

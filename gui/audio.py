@@ -1,6 +1,6 @@
-"""Playback through Qt Multimedia: the real Player for counter_display.voice.Announcer.
+"""Playback through Qt Multimedia: the real Player for core.voice.Announcer.
 
-``FakePlayer`` (counter_display.voice) stands beside it for tests and machines without a speaker.
+``FakePlayer`` (core.voice) stands beside it for tests and machines without a speaker.
 ``done`` is always called once per clip: at end of media, on an error, or — when no audio device
 reports anything — by a watchdog after the clip's length, so the queue never stalls.
 """

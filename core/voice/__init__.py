@@ -1,8 +1,8 @@
 """The voice of the waiting room: Vietnamese number words, the call sentence, clips → WAV, an announcer.
 
-Qt-free (checked by import-linter); playback through Qt lives in counter_display/audio_qt.py.
+Qt-free (checked by import-linter); playback through Qt lives in gui/audio.py.
 
-    >>> from counter_display.voice import call_sentence, number_to_words
+    >>> from core.voice import call_sentence, number_to_words
     >>> number_to_words(1023)
     'một nghìn không trăm hai mươi ba'
     >>> call_sentence("A023", 3)
