@@ -69,7 +69,7 @@ class AppConfig:
     voice_enabled: bool = True
     voice_dialect: str = "north"         # "north" (nghìn, linh) or "south" (ngàn, lẻ)
     voice_label_mode: str = "letter_number"  # "A, hai mươi ba" or "digits": "A không hai ba"
-    voice_repeat: int = 1                # times each call is repeated after the first
+    voice_repeat: int = 0                # times each call is repeated after the first (0: chime + sentence, ≤ 6 s)
     sounds_dir: str = ""                 # empty -> assets/sounds/vi
     feed_poll_ms: int = 100              # SQLite event feed polling period
 

@@ -87,7 +87,8 @@ class CallRenderer:
 
 
 class Announcer:
-    """Queue of calls → renderer → player, strictly one at a time, in order."""
+    """Queue of calls → renderer → player, strictly one at a time, in order; at most one waiting call per
+    counter (the newest)."""
 
     def __init__(self, player: Player, render: Callable[[str, int], Path],
                  options: VoiceOptions = VoiceOptions(), max_pending: int = 50,
@@ -112,6 +113,11 @@ class Announcer:
         with self._lock:
             if self.muted:
                 return None
+            # several counters calling at once must not pile up: a newer call from the same counter replaces
+            # its older call that has not been played yet (that person was called again, or skipped)
+            stale = [old for old in self._pending if old.counter == item.counter]
+            for old in stale:
+                self._pending.remove(old)
             if len(self._pending) >= self.max_pending:
                 self._pending.popleft()
             self._pending.append(item)

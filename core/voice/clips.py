@@ -14,6 +14,7 @@ import numpy as np
 
 from bilingual import LocalizedError
 
+from .guidance import GUIDANCE_FILES
 from .numbers import DIGITS, LETTER_NAMES
 from .sentence import PAUSE, PHRASE_CALL, PHRASE_COUNTER, VoiceOptions, call_tokens
 
@@ -22,8 +23,8 @@ CHIME = "<chime>"
 # Silences that join clips (milliseconds).
 GAP_WORD_MS = 40        # between two words
 GAP_PAUSE_MS = 220      # at a "," (after a letter in "A, hai mươi ba")
-GAP_PHRASE_MS = 150     # before and after a fixed phrase
-GAP_CHIME_MS = 300      # after the chime
+GAP_PHRASE_MS = 100     # before and after a fixed phrase
+GAP_CHIME_MS = 150      # after the chime
 GAP_REPEAT_MS = 900     # between repetitions
 
 # token -> file name (Telex spelling keeps names ASCII yet tells "mười" from "mươi").
@@ -34,7 +35,7 @@ WORD_FILES = {
     "nghìn": "nghifn", "ngàn": "ngafn", "triệu": "trieeju", "tỷ": "tyr",
 }
 assert set(DIGITS) <= set(WORD_FILES)
-PHRASE_FILES = {PHRASE_CALL: "phrase_call", PHRASE_COUNTER: "phrase_counter", CHIME: "chime"}
+PHRASE_FILES = {PHRASE_CALL: "phrase_call", PHRASE_COUNTER: "phrase_counter", CHIME: "chime", **GUIDANCE_FILES}
 LETTER_FILES = {letter: "letter_" + ("dd" if letter == "Đ" else letter.lower()) for letter in LETTER_NAMES}
 
 

@@ -1,6 +1,6 @@
 """Regenerate the default clips in assets/sounds/vi with espeak-ng (Debian package ``espeak-ng``).
 
-    python -m core.voice.make_clips [--out DIR] [--voice vi] [--speed 135]
+    python -m core.voice.make_clips [--out DIR] [--voice vi] [--speed 165]
 
 Each clip is spoken alone, trimmed of leading/trailing silence and saved as 16 kHz mono 16-bit WAV.
 The chime is synthesised (two bell tones). Replace any file with a real recording of the same name.
@@ -44,8 +44,8 @@ def chime(rate: int = SAMPLE_RATE) -> np.ndarray:
         t = np.arange(int(rate * seconds)) / rate
         tone = sum(a * np.sin(2 * np.pi * freq * k * t) for k, a in ((1, 1.0), (2, 0.35), (3, 0.12)))
         attack = np.minimum(1, t / 0.005)
-        return (tone * attack * np.exp(-t * 3.2)).astype(np.float32)
-    first, second = bell(659.25, 0.55), bell(523.25, 0.9)
+        return (tone * attack * np.exp(-t * 7.0)).astype(np.float32)
+    first, second = bell(659.25, 0.35), bell(523.25, 0.55)    # ~0.7 s: a call stays within 6 s
     out = np.zeros(len(first) // 2 + len(second), np.float32)
     out[: len(first)] += first
     out[len(first) // 2:] += second
@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--voice", default="vi", help="espeak-ng voice: vi, vi-vn-x-central, vi-vn-x-south")
-    parser.add_argument("--speed", type=int, default=135, help="words per minute")
+    parser.add_argument("--speed", type=int, default=165, help="words per minute")
     args = parser.parse_args(argv)
     if not shutil.which("espeak-ng"):
         print("Chưa cài espeak-ng (apt-get install espeak-ng) / espeak-ng is not installed", file=sys.stderr)

@@ -17,7 +17,7 @@ class VoiceOptions:
     dialect: str = "north"            # "north" (nghìn, linh) or "south" (ngàn, lẻ)
     label_mode: str = "letter_number"  # "A, hai mươi ba" or "digits": "A, không hai ba"
     four_as_tu: bool = False          # "hai mươi tư" instead of "hai mươi bốn"
-    repeat: int = 1                   # times the sentence is said again after the first
+    repeat: int = 0                   # times the sentence is said again after the first (0: a call ≤ 6 s)
 
     def __post_init__(self) -> None:
         if self.dialect not in GROUPS:
