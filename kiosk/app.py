@@ -107,12 +107,38 @@ def camera_worker(cfg: AppConfig, camera: Callable[[], object] | None = None,
                       encoder or encoder_for(Recognizer()))
 
 
+def attach_guidance(window, cfg: AppConfig, player=None):
+    """Spoken guidance (``voice_guidance``): the window's ``spoken`` sentences played from the board's clips
+    (core.voice), through Qt Multimedia unless a player is given."""
+    from core.voice import ClipLibrary
+    from core.voice.guidance import GuidanceSpeaker
+    if player is None:
+        from gui.audio import QtPlayer
+        player = QtPlayer(window)
+    library = ClipLibrary(cfg.resolved_sounds_dir)
+    missing = library.missing()
+    if missing:
+        log.error("voice guidance: %d sound files missing, e.g. %s", len(missing), missing[0])
+    speaker = GuidanceSpeaker(player, library)
+
+    def say(guidance) -> None:
+        try:
+            speaker.say(guidance)
+        except Exception:  # noqa: BLE001 - a missing clip must not disturb the citizen's ticket
+            log.exception("voice guidance %r failed", guidance.key)
+
+    window.spoken.connect(say)
+    return speaker
+
+
 def create_window(cfg: AppConfig, clock=None, camera: Callable[[], object] | None = None,
-                  encoder: Callable[[object], object] | None = None, print_fn=None, **window_options):
+                  encoder: Callable[[object], object] | None = None, print_fn=None, voice_player=None,
+                  **window_options):
     """The kiosk's composition root: the window with its queue worker started and, with
     ``cfg.face_enabled``, face recognition (call window.shutdown() or close() to stop every thread).
 
-    ``camera`` / ``encoder`` / ``print_fn`` replace the real camera, face encoder and printer."""
+    ``camera`` / ``encoder`` / ``print_fn`` / ``voice_player`` replace the real camera, face encoder, printer
+    and speaker."""
     from gui.qt_compat import protect_none
     from gui.theme import load_fonts
     from .ui.window import KioskWindow
@@ -129,6 +155,8 @@ def create_window(cfg: AppConfig, clock=None, camera: Callable[[], object] | Non
     backend = (KioskBackend(service_opener(cfg, clock), cfg) if print_fn is None
                else KioskBackend(service_opener(cfg, clock), cfg, print_fn=print_fn))
     window = KioskWindow(cfg, backend, clock=clock, **window_options)
+    if cfg.voice_guidance:
+        window.speaker = attach_guidance(window, cfg, voice_player)
     if cfg.face_enabled:              # face recognition of consenting visitors: nothing of it exists otherwise
         from .face_worker import preload
         from .ui.face_screens import attach_face

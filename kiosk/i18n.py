@@ -85,13 +85,6 @@ WORDS = Catalogue("kiosk", {
     "day_fri": ("Thứ Sáu", "Friday"),
     "day_sat": ("Thứ Bảy", "Saturday"),
     "day_sun": ("Chủ Nhật", "Sunday"),
-    # spoken guidance (read aloud when voice_guidance is on)
-    "say_home": ("Xin mời chạm vào lĩnh vực bạn cần để lấy số thứ tự.",
-                 "Please touch the service you need to get a number."),
-    "say_ticket": ("Mời bạn nhận phiếu và chú ý màn hình gọi số.",
-                   "Please take your ticket and watch the screen for your number."),
-    "say_print_failed": ("Máy in gặp sự cố. Vui lòng ghi nhớ số trên màn hình.",
-                         "The printer has a problem. Please remember the number on the screen."),
     # command line
     "cli_description": ("Máy lấy số thứ tự", "citizen ticket kiosk"),
 }, dynamic_prefixes=("lang_", "day_"))

@@ -6,7 +6,14 @@ import pytest
 
 from kiosk.app import create_window
 from kiosk.i18n import tr
-from tests.test_kiosk_app import WAIT_MS, kiosk_config, ready_db, tap, wait_home  # noqa: F401 - fixture
+from tests.test_kiosk_app import WAIT_MS, kiosk_config, tap, wait_home
+
+
+@pytest.fixture
+def ready_db(sqlite_url, clock):
+    from db import init_db
+    init_db(sqlite_url, clock=clock).close()
+    return sqlite_url
 
 
 @pytest.fixture
@@ -190,3 +197,45 @@ def test_a_read_only_database_keeps_the_kiosk_unavailable_and_is_logged_once(qtb
         assert w.ticket.number.text() == "A001"
     finally:
         event.remove(Pool, "checkout", checkout)
+
+
+def test_spoken_guidance_plays_clips_for_the_home_screen_and_reads_the_ticket_back(qtbot, ready_db, tmp_path,
+                                                                                  clock):
+    from core.voice import FakePlayer
+    from core.voice.clips import read_wav
+    player = FakePlayer(auto_finish=True)
+    w = create_window(kiosk_config(tmp_path, ready_db, voice_guidance=True), clock=clock, voice_player=player)
+    qtbot.addWidget(w)
+    try:
+        w.resize(1080, 1920)
+        w.show()
+        wait_home(qtbot, w)
+        tap(qtbot, w.home.tiles["HT"])
+        qtbot.waitUntil(lambda: w.ticket.state == w.ticket.PRINTED, timeout=WAIT_MS)
+        tap(qtbot, w.ticket.done_button)
+        qtbot.waitUntil(lambda: len(w.speaker.said) >= 2, timeout=WAIT_MS)
+        said = [g.text for g in w.speaker.said]
+        assert said[0].startswith("Số của bạn là A, một, mời bạn đến quầy số")   # A001 read back
+        assert said[0].endswith("Mời bạn nhận phiếu")
+        assert "chạm vào lĩnh vực" in said[1]                                     # home again
+        assert len(player.played) == 2 and all(len(read_wav(p)) > 8000 for p in player.played)
+        tap(qtbot, w.lang_buttons["en"])
+        w.show(w.priority_screen)
+        w.show_home()
+        assert len(player.played) == 2                    # no Vietnamese clips read to an English screen
+    finally:
+        w.shutdown()
+
+
+def test_spoken_guidance_is_off_by_default(qtbot, ready_db, tmp_path, clock):
+    w = create_window(kiosk_config(tmp_path, ready_db), clock=clock)
+    qtbot.addWidget(w)
+    try:
+        assert w.speaker is None
+        heard = []
+        w.spoken.connect(heard.append)
+        w.show(w.priority_screen)
+        w.show_home()
+        assert heard == []
+    finally:
+        w.shutdown()

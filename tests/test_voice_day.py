@@ -7,8 +7,7 @@ import tomllib
 from core.config import ASSETS_DIR, AppConfig
 from core.voice import Announcer, ClipLibrary, FakePlayer, VoiceOptions
 from core.voice.clips import SAMPLE_RATE, clip_file_names
-from core.voice.guidance import (GUIDANCE_FILES, GuidanceSpeaker, home_guidance, ticket_guidance,
-                                 ticket_tokens)
+from core.voice.guidance import GUIDANCE_FILES, GuidanceSpeaker, home_guidance, ticket_guidance, ticket_tokens
 from core.voice.sentence import tokens_text
 
 LIBRARY = ClipLibrary(ASSETS_DIR / "sounds" / "vi")

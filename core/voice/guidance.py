@@ -7,7 +7,10 @@ folder, so a centre can replace it with a recording of a real voice.
 """
 from __future__ import annotations
 
+import tempfile
+from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 
 from .numbers import label_words, number_words
 from .sentence import PAUSE, VoiceOptions, tokens_text
@@ -63,8 +66,6 @@ class GuidanceSpeaker:
     sentence wins: the screen it belongs to replaced the one the older sentence was about."""
 
     def __init__(self, player, library, keep: int = 16):
-        import tempfile
-        from collections import OrderedDict
         self.player, self.library, self.keep = player, library, keep
         self._dir = tempfile.TemporaryDirectory(prefix="kiosk-voice-")
         self._files: OrderedDict = OrderedDict()
@@ -72,9 +73,7 @@ class GuidanceSpeaker:
         self.said: list[Guidance] = []
 
     def say(self, guidance: Guidance) -> None:
-        from pathlib import Path
-
-        from .clips import wav_bytes
+        from .clips import wav_bytes  # noqa: PLC0415 - clips.py imports this module's phrases
         path = self._files.get(guidance.tokens)
         if path is None:
             path = Path(self._dir.name) / f"guide-{len(self.said)}-{abs(hash(guidance.tokens))}.wav"

@@ -20,8 +20,6 @@ from .widgets import FieldTile, SvgIcon, TapArea, button, label
 
 
 class Screen(QWidget):
-    spoken_key = ""                   # the i18n key read aloud when the screen appears (voice guidance)
-
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.lang = "vi"
@@ -58,7 +56,6 @@ def _two_lines(text: str) -> str:
 class HomeScreen(Screen):
     """One big tile per field, the priority entry, an optional greeting for a returning visitor."""
 
-    spoken_key = "say_home"
     field_chosen = Signal(str)
     info_requested = Signal(str)
     priority_requested = Signal()
@@ -380,7 +377,6 @@ class ProceduresScreen(Screen):
 class TicketScreen(Screen):
     """The number, huge; where to go; how long; the printer's progress — and what to do if it failed."""
 
-    spoken_key = "say_ticket"
     done = Signal()
 
     ISSUING, PRINTING, PRINTED, PRINT_FAILED, FAILED = range(5)

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (QApplication, QFrame, QGridLayout, QLayout, QStac
 from db import QueueError, Unavailable
 
 from core.config import AppConfig
+from core.voice import VoiceOptions
+from core.voice.guidance import Guidance, home_guidance, ticket_guidance
 from ..i18n import WEEKDAYS, tr
 from ..worker import HomeData, IssueFailure, IssueResult, KioskBackend, PrintOutcome, TicketRequest
 from gui import theme
@@ -32,7 +34,7 @@ RETRY_MS = 3_000          # the database is down: try again this often
 
 
 class KioskWindow(QWidget):
-    spoken = Signal(str)          # voice guidance hook: the sentence to read for the screen just shown
+    spoken = Signal(object)       # voice guidance (core.voice.Guidance): what to say for the screen just shown
     admin_exit = Signal()         # the admin PIN was entered: leave the kiosk
 
     def __init__(self, cfg: AppConfig, backend: KioskBackend, clock=None, refresh_ms: int = REFRESH_MS,
@@ -51,6 +53,8 @@ class KioskWindow(QWidget):
         self._request: TicketRequest | None = None
         self._may_close = not cfg.fullscreen
         self._fault: str | None = None        # the database fault last logged (logged once per cause)
+        self.voice_options = VoiceOptions.from_config(cfg)
+        self.speaker = None                   # core.voice.guidance.GuidanceSpeaker (kiosk/app.py, voice_guidance)
 
         # header
         self.header = QFrame()
@@ -143,8 +147,8 @@ class KioskWindow(QWidget):
             return super().show()
         if self.stack.currentWidget() is not screen:
             self.stack.setCurrentWidget(screen)
-            if self.cfg.voice_guidance and screen.spoken_key:
-                self.spoken.emit(tr(self.lang, screen.spoken_key))
+            if screen is self.home:
+                self._say(home_guidance())
             self.idle_timer.start()       # a new screen: idle counts from now. Showing the same screen again
                                           # (the 15 s home refresh) must not postpone the reset for ever
         elif not self.idle_timer.isActive():
@@ -191,6 +195,11 @@ class KioskWindow(QWidget):
         if field is not None and field.procedures and not self.issuing:   # nothing to read: no empty page
             self.procedures.show_field(field)
             self.show(self.procedures)
+
+    def _say(self, guidance: Guidance) -> None:
+        """Spoken guidance (``voice_guidance``): the clips are Vietnamese, so an English screen stays silent."""
+        if self.cfg.voice_guidance and self.lang == "vi":
+            self.spoken.emit(guidance)
 
     def set_priority(self, reason: str | None) -> None:
         self.priority = reason
@@ -248,11 +257,11 @@ class KioskWindow(QWidget):
         if not self._is_current(outcome.request):
             return
         self.ticket.show_printed(outcome)
+        self._say(ticket_guidance(outcome.issued.ticket.label, outcome.issued.counters, outcome.result.printed,
+                                  self.voice_options))
         if not outcome.result.printed:
             log.warning("ticket %s not printed: %s %s", outcome.issued.label, outcome.result.status.value,
                         outcome.result.detail)
-            if self.cfg.voice_guidance:
-                self.spoken.emit(tr(self.lang, "say_print_failed"))
         self.ticket_timer.start()
 
     @Slot(object)
@@ -423,4 +432,7 @@ class KioskWindow(QWidget):
             app.removeEventFilter(self)
         if self.face is not None:
             self.face.stop()
+        if self.speaker is not None:
+            self.speaker.close()
+            self.speaker = None
         self.backend.stop()
