@@ -133,19 +133,23 @@ class BoardView(QWidget):
     def _paint_hero(self, p: QPainter, area: QRectF, rows: list[float], pad: float) -> None:
         """The latest call, as large as the screen allows: the number, then its counter."""
         last = self.model.recent[0] if self.model.recent else None
-        flashing = last is not None and self.flash_until.get(last.counter, 0) > time.monotonic() and self.flash_on
+        ended = self.model.hero_ended        # finished or no-show: dimmed, and no longer an invitation
+        flashing = (last is not None and not ended and self.flash_until.get(last.counter, 0) > time.monotonic()
+                    and self.flash_on)
         p.fillRect(area, FLASH if flashing else PANEL)
-        fg = BG if flashing else TEXT
+        fg = BG if flashing else DIM if ended else TEXT
         caption_h, number_h, counter_h = rows
         spare = max(0.0, area.height() - sum(rows)) / 4
         y = area.y() + spare
         inner = area.adjusted(pad, 0, -pad, 0)
-        _fit(p, QRectF(inner.x(), y, inner.width(), caption_h), self.banner or self.t("welcome"),
-             caption_h * 0.62, True, color=fg, drawn=self.drawn, role="banner")
+        _fit(p, QRectF(inner.x(), y, inner.width(), caption_h),
+             self.t("welcome") if ended or not self.banner else self.banner,
+             caption_h * 0.62, True, color=TEXT if ended else fg, drawn=self.drawn, role="banner")
         y += caption_h + spare
         if last is not None:
             _fit(p, QRectF(inner.x(), y, inner.width(), number_h), last.label, number_h / LINE, True,
-                 color=BG if flashing else NUMBER, drawn=self.drawn, role="called_number")
+                 color=BG if flashing else DIM if ended else NUMBER, drawn=self.drawn,
+                 role="ended_number" if ended else "called_number")
             y += number_h + spare
             _fit(p, QRectF(inner.x(), y, inner.width(), counter_h), self.t("counter_title", n=last.counter), counter_h * 0.8 / LINE,
                  True, color=fg, drawn=self.drawn, role="called_counter")
@@ -196,9 +200,14 @@ class BoardView(QWidget):
         p.fillRect(area, PANEL)
         fields = self.model.fields
         title_h = min(area.height() / 5, line * 1.1)
+        loaded = self.model.loaded
         _fit(p, QRectF(area.x() + unit, area.y(), area.width() - 2 * unit, title_h),
-             self.t("waiting_total", n=self.model.waiting_total), title_h * 0.75, True, Qt.AlignLeft, DIM, self.drawn,
-             "waiting_title")
+             self.t("waiting_total", n=self.model.waiting_total if loaded else "…"), title_h * 0.75, True,
+             Qt.AlignLeft, DIM, self.drawn, "waiting_title")
+        if not loaded:                        # before the first snapshot it cannot know that nobody waits
+            _fit(p, QRectF(area.x() + unit, area.y() + title_h, area.width() - 2 * unit, line), self.t("loading"),
+                 line * 0.7, False, Qt.AlignLeft, DIM, self.drawn, "waiting_loading")
+            return
         # readable from afar: only fields with people waiting, most first, rows never below a readable size
         busy = sorted((f for f in fields if f.waiting), key=lambda f: -f.waiting)
         y = area.y() + title_h
@@ -211,8 +220,9 @@ class BoardView(QWidget):
             row = QRectF(area.x() + unit, y, area.width() - 2 * unit, line)
             _fit(p, QRectF(row.x(), y, row.width() * 0.55, line), f.name, line * 0.7, False, Qt.AlignLeft,
                  TEXT, self.drawn, "field_name")
+            # the count is always shown; a cap or paused counters is a note beside it, never instead of it
             detail = (self.t("field_waiting", n=f.waiting, m=f.estimated_wait_min) if f.available
-                      else self.t("not_available"))
+                      else self.t("field_waiting_note", n=f.waiting, note=f.note or self.t("not_available")))
             _fit(p, QRectF(row.x() + row.width() * 0.56, y, row.width() * 0.44, line), detail, line * 0.7,
                  True, Qt.AlignRight, NUMBER, self.drawn, "field_detail")
             y += line

@@ -47,6 +47,7 @@ class FieldLine:
     waiting: int
     estimated_wait_min: int
     available: bool
+    note: str = ""        # why no number can be taken now (the daily cap, paused counters): shown beside the count
 
 
 @dataclass
@@ -63,6 +64,7 @@ class BoardModel:
     connected: bool = True
     loaded: bool = False
     applied: set[int] = field(default_factory=set)        # ids applied since the first snapshot
+    ended: set[str] = field(default_factory=set)          # called labels whose call has ended (finished, no-show)
     base: Any = None                                      # the first snapshot's FeedPosition
 
     def apply_snapshot(self, snapshot: Any) -> bool:
@@ -80,8 +82,12 @@ class BoardModel:
                 field_codes=tuple(c.field_codes))
         self.recent = [Call(t.label, int(t.counter_number), t.called_at or snapshot.at)
                        for t in snapshot.recent_calls if t.counter_number is not None][: self.recent_limit]
-        self.fields = [FieldLine(f.code, f.name(self.language), f.waiting, f.estimated_wait_min, f.available)
+        en = self.language == "en"
+        self.fields = [FieldLine(f.code, f.name(self.language), f.waiting, f.estimated_wait_min, f.available,
+                                 "" if f.available else (f.unavailable_reason_en if en else f.unavailable_reason_vi))
                        for f in snapshot.fields]
+        self.ended = {t.label for t in snapshot.recent_calls if getattr(t, "status", "called") not in
+                      ("called", "serving")}
         if not self.loaded:
             # later snapshots never move the base: events they already include (after an outage) still
             # arrive from the feed and must still flash and be announced
@@ -110,6 +116,7 @@ class BoardModel:
                     if tile.label == call.label and tile.number != counter:
                         tile.label = None
                 self._tile(counter).label = call.label
+                self.ended.discard(call.label)
                 self.recent = [call] + [c for c in self.recent if c.label != call.label]
                 del self.recent[self.recent_limit:]
                 calls.append(call)
@@ -117,6 +124,8 @@ class BoardModel:
                 tile = self._tile(counter)
                 if tile.label == event.ticket_label:
                     tile.label = None
+                if event.ticket_label:
+                    self.ended.add(event.ticket_label)
             elif event.kind in ("counter_paused", "counter_resumed") and counter is not None:
                 self._tile(counter).paused = event.kind == "counter_paused"
             elif event.kind in ("signed_in", "signed_out") and counter is not None:
@@ -132,6 +141,11 @@ class BoardModel:
     def to_announce(self, calls: Iterable[Call], now: dt.datetime) -> list[Call]:
         """Calls recent enough to be said aloud (a board catching up after an outage stays quiet)."""
         return [c for c in calls if now - c.at <= self.announce_max_age]
+
+    @property
+    def hero_ended(self) -> bool:
+        """The latest call (the hero) has ended: the board must stop inviting that number."""
+        return bool(self.recent) and self.recent[0].label in self.ended
 
     @property
     def waiting_total(self) -> int:

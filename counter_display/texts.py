@@ -96,6 +96,7 @@ WORDS = Catalogue("counter", {
     "board_nobody_waiting": ("Không có ai đang chờ", "Nobody is waiting"),
     "field_waiting": ("{n} người · ~{m} phút", Plural("{n} person · ~{m} min", "{n} people · ~{m} min")),
     "not_available": ("Tạm ngừng", "Not available"),
+    "field_waiting_note": ("{n} người · {note}", Plural("{n} person · {note}", "{n} people · {note}")),
     # command line (counter_display/__main__.py)
     "cli_staff": ("cửa sổ quầy của cán bộ", "officer's counter window"),
     "cli_board": ("bảng gọi số phòng chờ", "waiting-room board"),

@@ -1,0 +1,110 @@
+"""The waiting-room board through a day (issue 12): counts at the daily cap, a finished call no longer
+invites, and "loading" until the board knows."""
+from __future__ import annotations
+
+import os
+
+from counter_display.board import BoardWindow
+from counter_display.texts import WORDS
+from db import init_db, open_queue
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _board(qtbot):
+    window = BoardWindow(lambda: None, follow=False)
+    qtbot.addWidget(window)
+    window.resize(1920, 1080)
+    window.show()
+    return window
+
+
+def _drawn(qtbot, window) -> dict[str, list[str]]:
+    window.view.grab()                 # paints now (offscreen windows are not exposed)
+    out: dict[str, list[str]] = {}
+    for d in window.view.drawn:
+        out.setdefault(d["role"], []).append(d["text"])
+    return out
+
+
+def _drain(feed, window):
+    for _ in range(20):
+        events = feed.poll(timeout=0.2)
+        if not events:
+            break
+        window.apply_events(events)
+
+
+def test_a_field_at_its_daily_cap_still_shows_how_many_wait(qtbot, tmp_path):
+    from core.config import ASSETS_DIR
+    text = (ASSETS_DIR / "catalogue.toml").read_text(encoding="utf-8").replace("daily_cap = 400", "daily_cap = 3")
+    catalogue = tmp_path / "catalogue.toml"
+    catalogue.write_text(text, encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'q.sqlite3'}"
+    svc = init_db(url, catalogue=catalogue, always_open=True)
+    try:
+        for _ in range(3):
+            svc.issue("CT")
+        snapshot = svc.snapshot()
+    finally:
+        svc.close()
+    [ct] = [f for f in snapshot.fields if f.code == "CT"]
+    assert not ct.available and ct.waiting == 3
+    window = _board(qtbot)
+    try:
+        window.apply_snapshot(snapshot)
+        drawn = _drawn(qtbot, window)
+        assert "3 người · Đã hết số hôm nay" in drawn["field_detail"]
+        assert WORDS.text("vi", "not_available") not in drawn["field_detail"]
+        assert drawn["waiting_title"] == ["ĐANG CHỜ: 3"]
+    finally:
+        window.shutdown()
+
+
+def test_the_hero_is_dimmed_and_stops_inviting_when_its_call_ends(qtbot, tmp_path):
+    url = f"sqlite:///{tmp_path / 'q.sqlite3'}"
+    init_db(url, always_open=True).close()
+    svc = open_queue(url, actor="admin:tests")
+    window = _board(qtbot)
+    try:
+        a = svc.issue("HT").ticket
+        b = svc.issue("HT").ticket
+        snapshot = svc.snapshot()
+        window.apply_snapshot(snapshot)
+        feed = svc.follow(since=snapshot.position)
+        svc.call_next(1)
+        _drain(feed, window)
+        drawn = _drawn(qtbot, window)
+        assert drawn["banner"] == [f"Mời công dân có số thứ tự {a.label} đến quầy số 1"]
+        assert drawn["called_number"] == [a.label]
+
+        svc.finish(1)
+        _drain(feed, window)
+        drawn = _drawn(qtbot, window)
+        assert drawn["banner"] == [WORDS.text("vi", "welcome")]       # no longer inviting A001
+        assert drawn["ended_number"] == [a.label] and "called_number" not in drawn
+
+        svc.call_next(1)                                               # the next call is a hero again
+        _drain(feed, window)
+        drawn = _drawn(qtbot, window)
+        assert drawn["called_number"] == [b.label] and b.label in drawn["banner"][0]
+        svc.no_show(1)
+        _drain(feed, window)
+        assert window.model.hero_ended and "ended_number" in _drawn(qtbot, window)
+
+        window.apply_snapshot(svc.snapshot())                          # a later snapshot agrees
+        assert window.model.hero_ended
+    finally:
+        window.shutdown()
+        svc.close()
+
+
+def test_before_the_first_snapshot_the_board_says_loading_not_nobody_waiting(qtbot):
+    window = _board(qtbot)
+    try:
+        drawn = _drawn(qtbot, window)
+        assert "waiting_none" not in drawn
+        assert drawn["waiting_loading"] == [WORDS.text("vi", "loading")]
+        assert "0" not in drawn["waiting_title"][0]
+    finally:
+        window.shutdown()
