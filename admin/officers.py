@@ -6,7 +6,7 @@ import getpass
 import sys
 from typing import Any
 
-from admin.common import open_service
+from admin.common import COUNTER, NAME, open_service
 from db.auth import check_new_pin, hash_pin
 
 
@@ -59,18 +59,18 @@ def add_commands(sub: Any) -> None:
     p = sub.add_parser("officer", help="cán bộ / officers")
     osub = p.add_subparsers(dest="officer_command", required=True)
     q = osub.add_parser("add", help="thêm cán bộ / add an officer")
-    q.add_argument("name")
+    q.add_argument("name", type=NAME)
     q.add_argument("--role", default="officer", choices=["officer", "supervisor", "admin"])
     q.add_argument("--pin", help="6–12 digits (else prompted, or read from stdin)")
     q.set_defaults(handler=cmd_officer_add)
     q = osub.add_parser("list", help="danh sách / list")
     q.set_defaults(handler=cmd_officer_list)
     q = osub.add_parser("change-pin", help="đổi mã PIN / change a PIN (old, then new)")
-    q.add_argument("name")
+    q.add_argument("name", type=NAME)
     q.set_defaults(handler=cmd_officer_change_pin)
     q = osub.add_parser("unlock", help="mở khóa đăng nhập / lift a sign-in lockout")
-    q.add_argument("name", nargs="?", help="the officer (else: every lockout, or --counter's)")
-    q.add_argument("--counter", type=int)
+    q.add_argument("name", nargs="?", type=NAME, help="the officer (else: every lockout, or --counter's)")
+    q.add_argument("--counter", type=COUNTER)
     q.set_defaults(handler=cmd_officer_unlock)
     q = osub.add_parser("hash-pin", help="băm mã PIN cho admin_pin_hash / hash a PIN for admin_pin_hash")
     q.add_argument("--pin", help="6–12 digits (else prompted, or read from stdin)")

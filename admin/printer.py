@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from admin.common import SECONDS
 from printer.__main__ import main as printer_main
 
 
@@ -14,12 +15,12 @@ def add_commands(subparsers: Any) -> None:
                             ("test-page", "in trang thử / print a test page")]:
         q = sub.add_parser(name, help=help_text)
         q.add_argument("--device", help="device URL (default: the configured printer)")
-        q.add_argument("--timeout", type=float, default=2.0)
+        q.add_argument("--timeout", type=SECONDS, default=2.0)
         q.set_defaults(handler=cmd_printer)
     q = sub.add_parser("send", help="gửi tệp lệnh in / send an ESC/POS file")
     q.add_argument("job")
     q.add_argument("--device", help="device URL (default: the configured printer)")
-    q.add_argument("--timeout", type=float, default=2.0)
+    q.add_argument("--timeout", type=SECONDS, default=2.0)
     q.set_defaults(handler=cmd_printer)
 
 

@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 import db
 
-from admin.common import EXIT_UNAVAILABLE, open_service, print_json, ticket_line
+from admin.common import CODE, COUNTER, EVENT_ID, EXIT_UNAVAILABLE, LABEL, NAME, open_service, print_json, ticket_line
 
 
 def cmd_init(args) -> int:
@@ -155,8 +155,8 @@ def add_commands(sub: Any) -> None:
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("issue", help="cấp số / issue a ticket")
-    p.add_argument("field", help="field code or prefix letter (e.g. HT or A)")
-    p.add_argument("--procedure")
+    p.add_argument("field", type=CODE, help="field code or prefix letter (e.g. HT or A)")
+    p.add_argument("--procedure", type=CODE)
     p.add_argument("--priority", choices=sorted(db.PRIORITY_REASONS))
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_issue)
@@ -165,28 +165,28 @@ def add_commands(sub: Any) -> None:
                           ("start", "bắt đầu / start"), ("finish", "hoàn thành / finish"),
                           ("no-show", "vắng mặt / no-show")]:
         p = sub.add_parser(op, help=help_text)
-        p.add_argument("counter", type=int)
+        p.add_argument("counter", type=COUNTER)
         p.add_argument("--json", action="store_true")
-        p.add_argument("--officer", help=OFFICER_HELP)
+        p.add_argument("--officer", type=NAME, help=OFFICER_HELP)
         if op == "call":
-            p.add_argument("--label", help="call this ticket instead of the next one")
+            p.add_argument("--label", type=LABEL, help="call this ticket instead of the next one")
         else:
             p.set_defaults(label=None)
         p.set_defaults(handler=_counter_op(op))
 
     p = sub.add_parser("reactivate", help="cho số vắng mặt chờ lại / a no-show waits again")
-    p.add_argument("label")
-    p.add_argument("--officer", help=OFFICER_HELP)
+    p.add_argument("label", type=LABEL)
+    p.add_argument("--officer", type=NAME, help=OFFICER_HELP)
     p.set_defaults(handler=cmd_reactivate)
     p = sub.add_parser("transfer", help="chuyển lĩnh vực / transfer to another field")
-    p.add_argument("label")
-    p.add_argument("field")
-    p.add_argument("--officer", help=OFFICER_HELP)
+    p.add_argument("label", type=LABEL)
+    p.add_argument("field", type=CODE)
+    p.add_argument("--officer", type=NAME, help=OFFICER_HELP)
     p.set_defaults(handler=cmd_transfer)
     for op in ("pause", "resume"):
         p = sub.add_parser(op, help="tạm dừng / tiếp tục quầy — pause / resume a counter")
-        p.add_argument("counter", type=int)
-        p.add_argument("--officer", help=OFFICER_HELP)
+        p.add_argument("counter", type=COUNTER)
+        p.add_argument("--officer", type=NAME, help=OFFICER_HELP)
         p.set_defaults(handler=cmd_pause)
 
     p = sub.add_parser("status", help="lĩnh vực, số chờ, quầy / fields, waiting, counters")
@@ -196,5 +196,5 @@ def add_commands(sub: Any) -> None:
     p = sub.add_parser("events", help="sự kiện / events (one JSON object per line with --json)")
     p.add_argument("--follow", action="store_true")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--since", type=int, help="last event id already seen (default: all, or now with --follow)")
+    p.add_argument("--since", type=EVENT_ID, help="last event id already seen (default: all, or now with --follow)")
     p.set_defaults(handler=cmd_events)

@@ -18,6 +18,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from admin.common import VISITOR_ID, bounded_int
+
 EXIT_REFUSED, EXIT_UNAVAILABLE = 2, 3
 
 
@@ -25,23 +27,23 @@ def add_commands(subparsers: Any) -> None:
     face = subparsers.add_parser("face", help="nhận diện khuôn mặt / face recognition")
     face_sub = face.add_subparsers(dest="face_command", required=True)
     p = face_sub.add_parser("enroll", help="thêm mẫu khuôn mặt / enrol face templates")
-    p.add_argument("--visitor", type=int, required=True)
+    p.add_argument("--visitor", type=VISITOR_ID, required=True)
     p.add_argument("images", nargs="+")
     p.set_defaults(handler=cmd_face_enroll)
     p = face_sub.add_parser("identify", help="nhận diện / identify (one result per image group)")
     p.add_argument("groups", nargs="+", help="a folder of frames, or image files joined with ','")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--min-frames", type=int, default=None, help="agreeing frames needed (default: rule)")
+    p.add_argument("--min-frames", type=bounded_int(1, 1000, "frames"), default=None, help="agreeing frames needed (default: rule)")
     p.set_defaults(handler=cmd_face_identify)
     p = face_sub.add_parser("forget", help="xóa dữ liệu của khách / delete a visitor's data")
-    p.add_argument("visitor", type=int)
+    p.add_argument("visitor", type=VISITOR_ID)
     p.add_argument("--actor", default=None)
     p.set_defaults(handler=cmd_face_forget)
 
     privacy = subparsers.add_parser("privacy", help="dữ liệu cá nhân / personal data")
     privacy_sub = privacy.add_subparsers(dest="privacy_command", required=True)
     p = privacy_sub.add_parser("purge", help="xóa dữ liệu quá hạn / purge expired visitors")
-    p.add_argument("--months", type=int, default=None, help="default: retention_months from the config")
+    p.add_argument("--months", type=bounded_int(1, 1200, "months"), default=None, help="default: retention_months from the config")
     p.set_defaults(handler=cmd_privacy_purge)
     p = privacy_sub.add_parser("verify-audit", help="kiểm tra nhật ký truy cập / verify the audit log's chain")
     p.set_defaults(handler=cmd_privacy_verify_audit)

@@ -51,7 +51,8 @@ def run(url: str, n: int) -> dict:
 
     app = QApplication.instance() or QApplication([])
     player = QtPlayer(app, watchdog_margin_s=0.0)
-    options = VoiceOptions(repeat=0)
+    from core.config import AppConfig
+    options = VoiceOptions.from_config(AppConfig())      # the defaults a centre gets (chime + sentence once)
     renderer = CallRenderer(ClipLibrary(Path(__file__).resolve().parent.parent / "assets/sounds/vi"), options)
     announcer = Announcer(player, renderer, options)
     window = BoardWindow(lambda: open_queue(url), announcer=announcer, poll_timeout=0.25)

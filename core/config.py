@@ -114,6 +114,23 @@ def _coerce(name: str, kind: Any, value: Any, origin: str) -> Any:
                           f"{origin}: invalid value for '{name}': {value!r}") from None
 
 
+def _check_db_url(url: str) -> None:
+    """A database URL the programs can use (SQLite or PostgreSQL, well formed), else a ConfigError."""
+    from sqlalchemy.engine import make_url  # noqa: PLC0415 - only when a URL is given
+    from sqlalchemy.exc import ArgumentError  # noqa: PLC0415
+    try:
+        u = make_url(url)
+        u.port                                  # noqa: B018 - parsed (and checked) here
+    except (ArgumentError, ValueError):
+        raise ConfigError(f"địa chỉ cơ sở dữ liệu không hợp lệ: {url[:80]!r} (ví dụ sqlite:///đường/dẫn.sqlite3 hoặc "
+                          f"postgresql://người_dùng@máy/csdl)",
+                          f"malformed database URL: {url[:80]!r} (e.g. sqlite:///path/to/file.sqlite3 or "
+                          f"postgresql://user@host/db)") from None
+    if u.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError(f"chỉ hỗ trợ SQLite hoặc PostgreSQL, không hỗ trợ {u.get_backend_name()!r}",
+                          f"only SQLite and PostgreSQL are supported, not {u.get_backend_name()!r}")
+
+
 def load_config(path: str | os.PathLike | None = None, env: Mapping[str, str] | None = None,
                 **overrides: Any) -> AppConfig:
     """Build the configuration from defaults, the file, the environment and ``overrides``."""
@@ -133,6 +150,15 @@ def load_config(path: str | os.PathLike | None = None, env: Mapping[str, str] | 
             raise ConfigError(f"{p}: không tìm thấy tệp cấu hình", f"{p}: config file not found") from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{p}: tệp cấu hình sai cú pháp: {exc}", f"{p}: malformed config: {exc}") from None
+        except UnicodeDecodeError:
+            raise ConfigError(f"{p}: tệp cấu hình không phải UTF-8 — hãy lưu lại với mã hóa UTF-8",
+                              f"{p}: the config file is not UTF-8 — save it again as UTF-8") from None
+        except IsADirectoryError:
+            raise ConfigError(f"{p}: là một thư mục, không phải tệp cấu hình",
+                              f"{p}: is a folder, not a config file") from None
+        except OSError as exc:
+            raise ConfigError(f"{p}: không đọc được tệp cấu hình ({exc.strerror or exc})",
+                              f"{p}: cannot read the config file ({exc.strerror or exc})") from None
         for key, value in data.items():
             if key not in known:
                 raise ConfigError(f"{p}: khóa không rõ '{key}'", f"{p}: unknown setting '{key}'")
@@ -150,6 +176,8 @@ def load_config(path: str | os.PathLike | None = None, env: Mapping[str, str] | 
             values[name] = _coerce(name, known[name], value, "override")
 
     cfg = AppConfig(**values)
+    if cfg.db_url:
+        _check_db_url(cfg.db_url)
     if cfg.language not in {"vi", "en"}:
         raise ConfigError(f"language phải là 'vi' hoặc 'en': {cfg.language!r}",
                           f"language must be 'vi' or 'en': {cfg.language!r}")

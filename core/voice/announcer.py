@@ -93,8 +93,10 @@ class Announcer:
     def __init__(self, player: Player, render: Callable[[str, int], Path],
                  options: VoiceOptions = VoiceOptions(), max_pending: int = 50,
                  on_start: Callable[[Announcement], None] | None = None,
-                 on_error: Callable[[Announcement, Exception], None] | None = None):
+                 on_error: Callable[[Announcement, Exception], None] | None = None,
+                 replace_per_counter: bool = True):
         self.player, self.render, self.options = player, render, options
+        self.replace_per_counter = replace_per_counter
         self.max_pending = max_pending
         self.on_start, self.on_error = on_start, on_error
         self.muted = False
@@ -115,7 +117,7 @@ class Announcer:
                 return None
             # several counters calling at once must not pile up: a newer call from the same counter replaces
             # its older call that has not been played yet (that person was called again, or skipped)
-            stale = [old for old in self._pending if old.counter == item.counter]
+            stale = [old for old in self._pending if old.counter == item.counter] if self.replace_per_counter else []
             for old in stale:
                 self._pending.remove(old)
             if len(self._pending) >= self.max_pending:
