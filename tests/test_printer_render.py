@@ -169,3 +169,30 @@ def test_test_page_shows_every_toned_vowel():
     comp = compose_test_page(576)
     text = comp.text("alphabet")
     assert all(ch in text for ch in TONED) and all(ch.upper() in text for ch in TONED)
+
+
+def test_a_3000_letter_unbroken_procedure_name_wraps_to_lines_that_fit_with_few_measurements():
+    from printer.layout import wrap
+
+    class Counting:                                                        # the real font, measurements counted
+        def __init__(self, fnt):
+            self.fnt, self.calls = fnt, 0
+
+        def getbbox(self, text, anchor=None):
+            self.calls += 1
+            return self.fnt.getbbox(text, anchor=anchor)
+
+    word = ("Đăngkýkhaisinhkếthợpnhậncha" * 120)[:3000]
+    fnt = Counting(font(False, 26))
+    out = wrap(word[:600], fnt, 360)
+    assert "".join(out) == word[:600] and len(out) > 5
+    for line, following in zip(out, out[1:]):                              # each line as full as it can be
+        left, _, right, _ = fnt.fnt.getbbox(line + following[0], anchor="ls")
+        assert right - min(left, 0) > 360
+    assert fnt.calls <= 30 * len(out)         # O(log n) per line; trying every cut measured it thousands of times
+
+    comp = compose_ticket(make_ticket(procedure_name=word), 384)           # the whole name (147 s before)
+    lines = [line for line in comp.lines if line.part == "procedure"]
+    assert "".join(line.text for line in lines).endswith(word)             # nothing lost, nothing clipped
+    margin = max(8, round(384 / 36))
+    assert all(margin <= line.box[0] and line.box[2] <= 384 - margin for line in lines)
