@@ -239,3 +239,33 @@ def test_spoken_guidance_is_off_by_default(qtbot, ready_db, tmp_path, clock):
         assert heard == []
     finally:
         w.shutdown()
+
+
+def test_the_full_screen_kiosk_leaves_on_sigterm(tmp_path, ready_db):
+    """systemd stop / a reboot: the full-screen kiosk (its close vetoed without the admin PIN) still leaves,
+    cleanly (exit 0). The 2 s figure is the real-display test's; here a generous bound only."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import REPO
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path), "KIOSK_CONFIG": ""}
+    out = tmp_path / "kiosk.out"
+    with out.open("w") as sink:
+        proc = subprocess.Popen([sys.executable, "-m", "kiosk.app", "--db", ready_db, "--printer",
+                                 f"preview://{tmp_path / 'printed'}"], cwd=REPO, env=env, stdout=sink,
+                                stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while "kiosk ready" not in out.read_text() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "kiosk ready" in out.read_text(), out.read_text()[-2000:]
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+        assert "Traceback" not in out.read_text()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
