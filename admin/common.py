@@ -38,7 +38,8 @@ def bounded_int(low: int, high: int, what: str):
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{what}: cần một số nguyên / an integer is needed: {text[:20]!r}") from None
+            raise argparse.ArgumentTypeError(
+                f"{what}: cần một số nguyên / an integer is needed: {text[:20]!r}") from None
         if not low <= value <= high:
             raise argparse.ArgumentTypeError(f"{what}: phải từ {low} đến {high} / must be {low}..{high}: {text[:20]}")
         return value
