@@ -1,4 +1,5 @@
-"""counter-display staff --counter N | counter-display board   (both: --config PATH --db URL)"""
+"""counter-display staff --counter N | counter-display board | counter-display rating --counter N
+(all: --config PATH --db URL)"""
 from __future__ import annotations
 
 import argparse
@@ -10,12 +11,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="counter-display", description="Counter window and waiting-room board")
     sub = parser.add_subparsers(dest="role", required=True)
     from .texts import WORDS   # Qt-free
-    for name, text in (("staff", WORDS.both("cli_staff")), ("board", WORDS.both("cli_board"))):
+    from .rating_model import WORDS as RATING_WORDS
+    for name, text in (("staff", WORDS.both("cli_staff")), ("board", WORDS.both("cli_board")),
+                       ("rating", RATING_WORDS.both("cli_rating"))):
         p = sub.add_parser(name, help=text)
         p.add_argument("--config", help="configuration file (TOML)")
         p.add_argument("--db", help="database URL (overrides the configuration)")
         p.add_argument("--windowed", action="store_true", help="do not go full screen")
-        if name == "staff":
+        if name in ("staff", "rating"):
             p.add_argument("--counter", type=int, required=True, help="counter number")
         else:
             p.add_argument("--mute", action="store_true", help="no sound")
@@ -59,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
         from core.visitors.access import open_visitor_store
         window = StaffWindow(open_service, args.counter,
                              open_visitor_store=lambda svc: open_visitor_store(svc, cfg.resolved_key_file))
+    elif args.role == "rating":
+        from .rating import RatingWindow
+        window = RatingWindow(open_service, args.counter)
     else:
         from .audio_qt import QtPlayer
         from .board import BoardWindow

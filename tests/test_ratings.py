@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 import db
 from db import rating
@@ -113,7 +114,7 @@ def test_two_taps_racing_make_one_rating(queue):
                      scale="three", value=3, reasons="", created_at=t.finished_at))
     with pytest.raises(db.InvalidState):
         queue.rate(done.id, 1)
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):
         with queue.session() as s:
             t = s.get(Ticket, done.id)
             s.add(Rating(office_id=t.office_id, ticket_id=t.id, counter_id=t.counter_id,
