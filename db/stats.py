@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from sqlalchemy import Float, Integer, and_, case, cast, extract, func, literal, literal_column, select
 from sqlalchemy.sql import ColumnElement
@@ -30,6 +31,7 @@ from sqlalchemy.sql import ColumnElement
 from . import rating
 from .errors import InvalidState, NotFound
 from .models import DONE, NO_SHOW, Counter, Field, Office, Officer, Procedure, Rating, Ticket
+from .vocabulary import priority_label
 
 VIEWS = ("day", "hour", "field", "procedure", "counter", "officer", "priority")
 DEFAULT_WAIT_THRESHOLD_MIN = 30
@@ -224,7 +226,6 @@ def _view_defs(q: _Query, lang: str):
 
 
 def _priority_name(reason: str, lang: str) -> str:
-    from .vocabulary import priority_label
     return priority_label(reason, lang) or reason
 
 

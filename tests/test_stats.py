@@ -111,7 +111,8 @@ def test_by_field_procedure_and_priority(office):
     procs = [(row.key, row.name, row.figures.issued) for row in r.views["procedure"]]
     assert procs == [("HT-KS", "Đăng ký khai sinh", 1), (None, "(không chọn thủ tục)", 6)]
     prio = [(row.key, row.name, row.figures.issued, row.figures.wait_mean_min) for row in r.views["priority"]]
-    assert prio == [("elderly", "Người cao tuổi", 1, approx(2)), (None, "Thường", 6, approx((8 + 4 + 1 + 20 + 45) / 5))]
+    assert prio == [("elderly", "Người cao tuổi", 1, approx(2)),
+                    (None, "Thường", 6, approx((8 + 4 + 1 + 20 + 45) / 5))]
 
 
 def test_by_counter_and_officer_with_satisfaction(office):
@@ -124,14 +125,16 @@ def test_by_counter_and_officer_with_satisfaction(office):
     assert set(by_name) == {"Lan", "Bình", "(chưa gọi)"}
     assert (by_name["Lan"].ratings, by_name["Lan"].score, by_name["Lan"].satisfied_pct) == (
         3, approx(200 / 3), approx(200 / 3))
-    assert (by_name["Bình"].ratings, by_name["Bình"].score, by_name["Bình"].satisfied_pct) == (1, approx(50), approx(100))
+    binh = by_name["Bình"]
+    assert (binh.ratings, binh.score, binh.satisfied_pct) == (1, approx(50), approx(100))
     assert (by_name["(chưa gọi)"].ratings, by_name["(chưa gọi)"].score) == (0, None)
 
 
 def test_satisfaction_distribution_and_reasons(office):
     r = stats.report(office, MON, TUE)
     assert [(lc.scale, lc.value, lc.label, lc.count, lc.share_pct) for lc in r.levels] == [
-        ("three", 3, "Rất hài lòng", 2, 50.0), ("three", 2, "Hài lòng", 1, 25.0), ("three", 1, "Không hài lòng", 1, 25.0)]
+        ("three", 3, "Rất hài lòng", 2, 50.0), ("three", 2, "Hài lòng", 1, 25.0),
+        ("three", 1, "Không hài lòng", 1, 25.0)]
     assert dict((code, n) for code, _label, n in r.reasons) == {
         "wait_long": 1, "attitude": 0, "guidance": 0, "late_result": 0, "other": 0}
 
