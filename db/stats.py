@@ -25,7 +25,24 @@ import zoneinfo
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
-from sqlalchemy import Float, Integer, and_, case, cast, extract, func, literal, literal_column, select
+from sqlalchemy import (
+    Column,
+    Date,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    case,
+    cast,
+    extract,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+)
 from sqlalchemy.sql import ColumnElement
 
 from . import rating
@@ -101,91 +118,114 @@ def _seconds(is_pg: bool, start: ColumnElement, end: ColumnElement) -> ColumnEle
     return (func.julianday(end) - func.julianday(start)) * 86400.0
 
 
-class _Query:
-    """The per-ticket expressions every view aggregates, for one dialect, office and period."""
+# One row per ticket of the period, every figure's ingredient computed once (the durations' date arithmetic
+# is most of the cost); each view then aggregates this narrow table. Temporary: gone with the transaction
+# (PostgreSQL) or dropped at the end (SQLite, whose temporary tables live as long as the connection).
+_meta = MetaData()
+_T = Table(
+    "stat_tickets", _meta,
+    Column("day", Date), Column("hour", Integer), Column("weekday", Integer), Column("field_id", Integer),
+    Column("procedure_id", Integer), Column("counter_id", Integer), Column("officer_id", Integer),
+    Column("prio", String(32)), Column("served", Integer), Column("no_show", Integer),
+    Column("transferred", Integer), Column("reactivated", Integer), Column("wait", Float),
+    Column("service", Float), Column("rated", Integer), Column("score", Float), Column("satisfied", Float),
+    prefixes=["TEMPORARY"], postgresql_on_commit="DROP")
+# the group column of each view in that table (None: the whole period)
+VIEW_KEYS = {"day": "day", "hour": "hour", "field": "field_id", "procedure": "procedure_id",
+             "counter": "counter_id", "officer": "officer_id", "priority": "prio"}
 
-    def __init__(self, is_pg: bool, office: Office, start: dt.date, end: dt.date, threshold_min: int):
-        self.is_pg = is_pg
-        self.office = office
-        self.threshold_s = threshold_min * 60.0
-        self.where = and_(Ticket.office_id == office.id, Ticket.service_day >= start, Ticket.service_day <= end)
-        first_call = func.coalesce(Ticket.first_called_at, Ticket.called_at)
-        self.wait = case((first_call.is_not(None), _seconds(is_pg, Ticket.issued_at, first_call)))
-        self.service = case((and_(Ticket.status == DONE, Ticket.called_at.is_not(None),
-                                  Ticket.finished_at.is_not(None)),
-                             _seconds(is_pg, func.coalesce(Ticket.started_at, Ticket.called_at), Ticket.finished_at)))
-        steps = case(*((Rating.scale == s.code, literal(float(s.n - 1))) for s in rating.SCALES.values()),
-                     else_=literal(2.0))
-        self.score = (cast(Rating.value, Float) - 1.0) * 100.0 / steps
-        satisfied_from = case(*((Rating.scale == s.code, literal(s.satisfied_from)) for s in rating.SCALES.values()),
-                              else_=literal(2))
-        self.satisfied = case((Rating.id.is_(None), None), (Rating.value >= satisfied_from, 100.0), else_=0.0)
-        tz = zoneinfo.ZoneInfo(office.timezone)
-        if is_pg:
-            local = func.timezone(office.timezone, func.timezone("UTC", Ticket.issued_at))
-            self.hour = cast(extract("hour", local), Integer)
-            self.weekday = cast(extract("isodow", Ticket.service_day) - 1, Integer)
-        else:  # SQLite has no time zones: the zone's offset at the period's start (Việt Nam keeps one all year)
-            offset = tz.utcoffset(dt.datetime.combine(start, dt.time(12)))
-            minutes = int(offset.total_seconds() // 60) if offset else 0
-            self.hour = cast(func.strftime("%H", Ticket.issued_at, f"{minutes:+d} minutes"), Integer)
-            self.weekday = (cast(func.strftime("%w", Ticket.service_day), Integer) + 6) % 7
 
-    def source(self, q):
-        return q.select_from(Ticket).outerjoin(Rating, Rating.ticket_id == Ticket.id).where(self.where)
+def _ticket_rows(is_pg: bool, office: Office, start: dt.date, end: dt.date):
+    """SELECT of the per-ticket ingredients, in the columns of ``stat_tickets``."""
+    first_call = func.coalesce(Ticket.first_called_at, Ticket.called_at)
+    wait = case((first_call.is_not(None), _seconds(is_pg, Ticket.issued_at, first_call)))
+    service = case((and_(Ticket.status == DONE, Ticket.called_at.is_not(None), Ticket.finished_at.is_not(None)),
+                    _seconds(is_pg, func.coalesce(Ticket.started_at, Ticket.called_at), Ticket.finished_at)))
+    steps = case(*((Rating.scale == sc.code, literal(float(sc.n - 1))) for sc in rating.SCALES.values()),
+                 else_=literal(2.0))
+    satisfied_from = case(*((Rating.scale == sc.code, literal(sc.satisfied_from)) for sc in rating.SCALES.values()),
+                          else_=literal(2))
+    flag = lambda cond: case((cond, 1), else_=0)  # noqa: E731
+    if is_pg:
+        local = func.timezone(office.timezone, func.timezone("UTC", Ticket.issued_at))
+        hour = cast(extract("hour", local), Integer)
+        weekday = cast(extract("isodow", Ticket.service_day) - 1, Integer)
+    else:  # SQLite has no time zones: the zone's offset at the period's start (Việt Nam keeps one all year)
+        offset = zoneinfo.ZoneInfo(office.timezone).utcoffset(dt.datetime.combine(start, dt.time(12)))
+        minutes = int(offset.total_seconds() // 60) if offset else 0
+        hour = cast(func.strftime("%H", Ticket.issued_at, f"{minutes:+d} minutes"), Integer)
+        weekday = (cast(func.strftime("%w", Ticket.service_day), Integer) + 6) % 7
+    return select(
+        Ticket.service_day, hour, weekday, Ticket.field_id, Ticket.procedure_id, Ticket.counter_id,
+        Ticket.officer_id, Ticket.priority_reason, flag(Ticket.status == DONE), flag(Ticket.status == NO_SHOW),
+        flag(Ticket.transfer_count > 0), flag(Ticket.reactivation_count > 0), wait, service,
+        flag(Rating.id.is_not(None)),
+        case((Rating.id.is_not(None), (cast(Rating.value, Float) - 1.0) * 100.0 / steps)),
+        case((Rating.id.is_(None), None), (Rating.value >= satisfied_from, 100.0), else_=0.0),
+    ).select_from(Ticket).outerjoin(Rating, Rating.ticket_id == Ticket.id).where(
+        Ticket.office_id == office.id, Ticket.service_day >= start, Ticket.service_day <= end)
 
-    def aggregates(self) -> list[ColumnElement]:
-        wait, service = self.wait, self.service
-        one = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731
-        cols = [
-            func.count().label("issued"),
-            one(Ticket.status == DONE).label("served"),
-            one(Ticket.status == NO_SHOW).label("no_show"),
-            one(Ticket.transfer_count > 0).label("transferred"),
-            one(Ticket.reactivation_count > 0).label("reactivated"),
-            func.avg(wait).label("wait_mean"),
-            func.avg(service).label("service_mean"),
-            one(wait > self.threshold_s).label("waited_over"),
-            one(Ticket.priority_reason.is_not(None)).label("priority"),
-            func.avg(case((Ticket.priority_reason.is_not(None), wait))).label("priority_wait_mean"),
-            func.count(Rating.id).label("ratings"),
-            func.avg(case((Rating.id.is_not(None), self.score))).label("score"),
-            func.avg(self.satisfied).label("satisfied"),
-        ]
-        if self.is_pg:
-            for name, expr in (("wait", wait), ("service", service)):
-                cols.append(func.percentile_cont(0.5).within_group(expr).label(f"{name}_median"))
-                cols.append(func.percentile_cont(0.9).within_group(expr).label(f"{name}_p90"))
-        return cols
 
-    def percentiles(self, keys: list[ColumnElement], measure: ColumnElement, joins) -> select:
-        """SQLite: percentile_cont(0.5) and (0.9) per group from ranks, interpolated linearly."""
-        names = [f"k{i}" for i in range(len(keys))]
-        ranked = joins(self.source(select(
-            *(k.label(n) for k, n in zip(keys, names, strict=True)), measure.label("v"),
-            func.row_number().over(partition_by=keys or None, order_by=measure).label("rn"),
-            func.count().over(partition_by=keys or None).label("n"),
-        )).where(measure.is_not(None))).subquery()
-        cols = []
-        for p, label in ((0.5, "median"), (0.9, "p90")):
-            pos = 1.0 + p * (ranked.c.n - 1)
-            lo = cast(pos, Integer)
-            frac = pos - lo
-            v_lo = func.max(case((ranked.c.rn == lo, ranked.c.v)))
-            v_hi = func.max(case((ranked.c.rn == lo + 1, ranked.c.v)))
-            cols.append((v_lo + frac * (func.coalesce(v_hi, v_lo) - v_lo)).label(label))
-        group = [ranked.c[n] for n in names]
-        return select(*group, *cols).group_by(*group, ranked.c.n)
+def _aggregates(is_pg: bool, threshold_s: float) -> list[ColumnElement]:
+    c = _T.c
+    cols = [
+        func.count().label("issued"), func.sum(c.served).label("served"), func.sum(c.no_show).label("no_show"),
+        func.sum(c.transferred).label("transferred"), func.sum(c.reactivated).label("reactivated"),
+        func.avg(c.wait).label("wait_mean"), func.avg(c.service).label("service_mean"),
+        func.sum(case((c.wait > threshold_s, 1), else_=0)).label("waited_over"),
+        func.count(c.prio).label("priority"), func.avg(case((c.prio.is_not(None), c.wait))).label("priority_wait_mean"),
+        func.sum(c.rated).label("ratings"), func.avg(c.score).label("score"), func.avg(c.satisfied).label("satisfied"),
+    ]
+    if is_pg:
+        for name in ("wait", "service"):
+            cols.append(func.percentile_cont(0.5).within_group(c[name]).label(f"{name}_median"))
+            cols.append(func.percentile_cont(0.9).within_group(c[name]).label(f"{name}_p90"))
+    return cols
+
+
+_NULL_KEY = {"prio": "''"}   # SQLite ranks: a group of "no value" needs a value to join on
+
+
+def _sqlite_percentiles(conn, measure: str, keys: dict[str, str | None]) -> dict[str, dict]:
+    """percentile_cont(0.5) and (0.9) of ``measure`` for every group of every view, on SQLite (which has no
+    percentile function): the values are sorted once into a temporary table (its rowid is then the rank), each
+    view numbers its groups' rows in that order with row_number(), and only the ranks that percentile_cont
+    reads (1 + p (n - 1), rounded down, and the next) are kept and interpolated."""
+    cols = [k for k in keys.values() if k]
+    conn.exec_driver_sql("DROP TABLE IF EXISTS temp.stat_sorted")
+    select_cols = ", ".join(f"COALESCE({k}, {_NULL_KEY.get(k, -1)}) AS {k}" for k in cols)
+    conn.exec_driver_sql(f"CREATE TEMP TABLE stat_sorted AS SELECT {select_cols}, {measure} AS v "
+                         f"FROM stat_tickets WHERE {measure} IS NOT NULL ORDER BY {measure}")
+    out: dict[str, dict] = {}
+    for view, key in keys.items():
+        k = key or "'all'"
+        rows = conn.exec_driver_sql(f"""
+            WITH g AS (SELECT {k} AS k, COUNT(*) AS n FROM stat_sorted GROUP BY {k}),
+                 t AS (SELECT k, n, p, 1 + p * (n - 1) AS pos, CAST(1 + p * (n - 1) AS INTEGER) AS lo
+                       FROM g, (SELECT 0.5 AS p UNION ALL SELECT 0.9)),
+                 r AS (SELECT {k} AS k, v, ROW_NUMBER() OVER (PARTITION BY {k} ORDER BY rowid) AS rn
+                       FROM stat_sorted)
+            SELECT t.k, t.p, MAX(CASE WHEN r.rn = t.lo THEN r.v END)
+                   + (t.pos - t.lo) * (COALESCE(MAX(CASE WHEN r.rn = t.lo + 1 THEN r.v END),
+                                                MAX(CASE WHEN r.rn = t.lo THEN r.v END))
+                                       - MAX(CASE WHEN r.rn = t.lo THEN r.v END))
+            FROM t JOIN r ON r.k = t.k AND r.rn IN (t.lo, t.lo + 1)
+            GROUP BY t.k, t.p""").all()
+        found: dict = {}
+        for gk, p, value in rows:
+            if key and gk == (-1 if key != "prio" else ""):
+                gk = None
+            found.setdefault(_normalise_key(gk) if key else (), {})[round(p, 1)] = value
+        out[view] = found
+    conn.exec_driver_sql("DROP TABLE temp.stat_sorted")
+    return out
 
 
 def _minutes(seconds) -> float | None:
     return None if seconds is None else float(seconds) / 60.0
 
 
-def _figures(row, pct: dict[str, tuple]) -> Figures:
-    m = row._mapping
-    wait = pct.get("wait") or (m.get("wait_median"), m.get("wait_p90"))
-    service = pct.get("service") or (m.get("service_median"), m.get("service_p90"))
+def _figures(m, wait: tuple, service: tuple) -> Figures:
     return Figures(
         issued=int(m["issued"] or 0), served=int(m["served"] or 0), no_show=int(m["no_show"] or 0),
         transferred=int(m["transferred"] or 0), reactivated=int(m["reactivated"] or 0),
@@ -197,36 +237,38 @@ def _figures(row, pct: dict[str, tuple]) -> Figures:
         satisfied_pct=None if m["satisfied"] is None else float(m["satisfied"]))
 
 
-def _no_join(q):
-    return q
+_NONE_NAMES = {"procedure": ("(không chọn thủ tục)", "(no procedure)"), "counter": ("(chưa gọi)", "(not called)"),
+               "officer": ("(chưa gọi)", "(not called)"), "priority": ("Thường", "Normal")}
 
 
-def _view_defs(q: _Query, lang: str):
-    """view -> (key expressions, joins, how a row is named from its key values)."""
+def _namer(s, office: Office, view: str, lang: str):
+    """(group key -> (sort key, shown key, name)) for a view: ids become codes, numbers and names."""
     en = lang == "en"
-    none = {"procedure": ("(không chọn thủ tục)", "(no procedure)"), "counter": ("(chưa gọi)", "(not called)"),
-            "officer": ("(chưa gọi)", "(not called)"), "priority": ("Thường", "Normal")}
-    pick = lambda pair: pair[1] if en else pair[0]  # noqa: E731
-    return {
-        "day": ([Ticket.service_day], _no_join, lambda k: k[0].strftime("%d/%m/%Y")),
-        "hour": ([q.hour], _no_join, lambda k: f"{k[0]:02d}:00–{k[0] + 1:02d}:00"),
-        "field": ([Field.code, Field.name_en if en else Field.name_vi],
-                  lambda s: s.outerjoin(Field, Field.id == Ticket.field_id), lambda k: k[1]),
-        "procedure": ([Procedure.code, Procedure.name_en if en else Procedure.name_vi],
-                      lambda s: s.outerjoin(Procedure, Procedure.id == Ticket.procedure_id),
-                      lambda k: k[1] if k[0] is not None else pick(none["procedure"])),
-        "counter": ([Counter.number], lambda s: s.outerjoin(Counter, Counter.id == Ticket.counter_id),
-                    lambda k: (f"Counter {k[0]}" if en else f"Quầy {k[0]}") if k[0] is not None
-                    else pick(none["counter"])),
-        "officer": ([Officer.name], lambda s: s.outerjoin(Officer, Officer.id == Ticket.officer_id),
-                    lambda k: k[0] if k[0] is not None else pick(none["officer"])),
-        "priority": ([Ticket.priority_reason], _no_join,
-                     lambda k: _priority_name(k[0], lang) if k[0] is not None else pick(none["priority"])),
-    }
+    none_name = _NONE_NAMES.get(view, ("—", "—"))[1 if en else 0]
+    if view == "day":
+        return lambda k: ((k,), k, k.strftime("%d/%m/%Y"))
+    if view == "hour":
+        return lambda k: ((k,), k, f"{k:02d}:00–{k + 1:02d}:00")
+    if view == "priority":
+        return lambda k: ((k is None, k or ""), k, (priority_label(k, lang) or k) if k else none_name)
+    if view == "field":
+        rows = {f.id: (f.code, f.name_en if en else f.name_vi)
+                for f in s.scalars(select(Field).where(Field.office_id == office.id))}
+    elif view == "procedure":
+        rows = {p.id: (p.code, p.name_en if en else p.name_vi) for p in s.scalars(
+            select(Procedure).join(Field, Field.id == Procedure.field_id).where(Field.office_id == office.id))}
+    elif view == "counter":
+        rows = {c.id: (c.number, f"Counter {c.number}" if en else f"Quầy {c.number}")
+                for c in s.scalars(select(Counter).where(Counter.office_id == office.id))}
+    else:
+        rows = {o.id: (o.name, o.name) for o in s.scalars(select(Officer).where(Officer.office_id == office.id))}
 
-
-def _priority_name(reason: str, lang: str) -> str:
-    return priority_label(reason, lang) or reason
+    def name(k):
+        if k is None or k not in rows:
+            return (True, 0), None, none_name
+        code, shown = rows[k]
+        return (False, code), code, shown
+    return name
 
 
 def _normalise_key(value):
@@ -251,6 +293,7 @@ def report(svc, start: dt.date, end: dt.date, office: str | None = None,
                            f"The period is too long (at most {MAX_DAYS} days)")
     if wait_threshold_min < 0:
         raise InvalidState("Ngưỡng thời gian chờ không được âm", "The waiting threshold cannot be negative")
+    is_pg = svc.is_postgres
     with svc.session(write=False) as s:
         if office:
             o = s.scalars(select(Office).where(Office.code == office)).first()
@@ -258,52 +301,64 @@ def report(svc, start: dt.date, end: dt.date, office: str | None = None,
                 raise NotFound(f"Không có trung tâm mã '{office}'", f"No office with code '{office}'")
         else:
             o = svc._office(s)
-        q = _Query(svc.is_postgres, o, start, end, wait_threshold_min)
         conn = s.connection()
+        if not is_pg:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS temp.stat_tickets")
+        _T.create(conn)
+        try:
+            conn.execute(insert(_T).from_select([c.name for c in _T.c], _ticket_rows(is_pg, o, start, end)))
+            if is_pg:
+                conn.exec_driver_sql("ANALYZE stat_tickets")
+            aggregates = _aggregates(is_pg, wait_threshold_min * 60.0)
+            keys = {"summary": None} | {v: VIEW_KEYS[v] for v in views}
+            pct = {} if is_pg else {m: _sqlite_percentiles(conn, m, keys) for m in ("wait", "service")}
 
-        def grouped(keys, joins):
-            stmt = joins(q.source(select(*(k.label(f"k{i}") for i, k in enumerate(keys)), *q.aggregates())))
-            if keys:   # by output names: PostgreSQL would not match expressions holding bound parameters
-                stmt = stmt.group_by(*(literal_column(f"k{i}") for i in range(len(keys))))
-            rows = conn.execute(stmt).all()
-            pct: dict[tuple, dict[str, tuple]] = {}
-            if not q.is_pg:
-                for name, measure in (("wait", q.wait), ("service", q.service)):
-                    for r in conn.execute(q.percentiles(keys, measure, joins)).all():
-                        key = tuple(_normalise_key(v) for v in r[:len(keys)])
-                        pct.setdefault(key, {})[name] = (r[-2], r[-1])
-            out = []
-            for r in rows:
-                key = tuple(_normalise_key(v) for v in r[:len(keys)])
-                out.append((key, _figures(r, pct.get(key, {"wait": (None, None), "service": (None, None)})
-                                          if not q.is_pg else {})))
-            return out
+            def grouped(view: str, key: str | None) -> list[tuple]:
+                stmt = select(*([_T.c[key].label("k")] if key else []), *aggregates).select_from(_T)
+                if key:
+                    stmt = stmt.group_by(_T.c[key])
+                out = []
+                for row in conn.execute(stmt).all():
+                    m = row._mapping
+                    k = _normalise_key(m["k"]) if key else ()
+                    if is_pg:
+                        wait, service = (m["wait_median"], m["wait_p90"]), (m["service_median"], m["service_p90"])
+                    else:
+                        w, sv = pct["wait"][view].get(k, {}), pct["service"][view].get(k, {})
+                        wait, service = (w.get(0.5), w.get(0.9)), (sv.get(0.5), sv.get(0.9))
+                    out.append((k, _figures(m, wait, service)))
+                return out
 
-        (_, summary), = grouped([], _no_join) or [((), Figures())]
-        defs = _view_defs(q, lang)
-        result: dict[str, tuple[Row, ...]] = {}
-        for view in views:
-            keys, joins, name = defs[view]
-            rows = grouped(keys, joins)
-            rows.sort(key=lambda kf: tuple((v is None, v if v is not None else 0) for v in kf[0]))
-            result[view] = tuple(Row(k[0], name(k), f) for k, f in rows)
+            (_, summary), = grouped("summary", None)
+            result: dict[str, tuple[Row, ...]] = {}
+            for view in views:
+                namer = _namer(s, o, view, lang)
+                rows = []
+                for k, figures in grouped(view, VIEW_KEYS[view]):
+                    order, shown, name = namer(k)
+                    rows.append((order, Row(shown, name, figures)))
+                rows.sort(key=lambda r: r[0])
+                result[view] = tuple(r for _, r in rows)
+            heat = conn.execute(select(_T.c.weekday, _T.c.hour, func.count()).group_by(_T.c.weekday, _T.c.hour)).all()
+            weekday_hour = tuple(sorted((int(w), int(h), int(n)) for w, h, n in heat))
+        finally:
+            if not is_pg:
+                conn.exec_driver_sql("DROP TABLE IF EXISTS temp.stat_tickets")
 
+        in_period = and_(Ticket.office_id == o.id, Ticket.service_day >= start, Ticket.service_day <= end)
         level_rows = conn.execute(select(Rating.scale, Rating.value, func.count()).select_from(Ticket).join(
-            Rating, Rating.ticket_id == Ticket.id).where(q.where).group_by(Rating.scale, Rating.value)).all()
+            Rating, Rating.ticket_id == Ticket.id).where(in_period).group_by(Rating.scale, Rating.value)).all()
         total = sum(int(n) for _, _, n in level_rows)
         levels = tuple(sorted((LevelCount(sc, int(v), rating.level_label(sc, int(v), lang), int(n),
                                           100.0 * int(n) / total) for sc, v, n in level_rows),
                               key=lambda lc: (lc.scale, -lc.value)))
-        padded = literal_column("','") + Rating.reasons + literal_column("','") if not q.is_pg else \
-            func.concat(",", Rating.reasons, ",")
+        padded = func.concat(",", Rating.reasons, ",") if is_pg else \
+            literal_column("','") + Rating.reasons + literal_column("','")
         reason_counts = conn.execute(select(*(
             func.sum(case((padded.like(f"%,{r},%"), 1), else_=0)).label(r) for r in rating.REASONS
-        )).select_from(Ticket).join(Rating, Rating.ticket_id == Ticket.id).where(q.where)).one()
+        )).select_from(Ticket).join(Rating, Rating.ticket_id == Ticket.id).where(in_period)).one()
         reasons = tuple((r, rating.reason_label(r, lang), int(reason_counts._mapping[r] or 0))
                         for r in rating.REASONS)
-        heat = conn.execute(q.source(select(q.weekday.label("k0"), q.hour.label("k1"), func.count()))
-                            .group_by(literal_column("k0"), literal_column("k1"))).all()
-        weekday_hour = tuple(sorted((int(w), int(h), int(n)) for w, h, n in heat))
         days = len(result["day"]) if "day" in result else 0
     return Report(o.code, o.name_en if lang == "en" else o.name_vi, start, end, wait_threshold_min, summary,
                   result, levels, reasons, weekday_hour, days)
