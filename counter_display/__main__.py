@@ -12,15 +12,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="role", required=True)
     from .texts import WORDS   # Qt-free
     from .rating_model import WORDS as RATING_WORDS
+    from .stats_model import WORDS as STATS_WORDS
     for name, text in (("staff", WORDS.both("cli_staff")), ("board", WORDS.both("cli_board")),
-                       ("rating", RATING_WORDS.both("cli_rating"))):
+                       ("rating", RATING_WORDS.both("cli_rating")), ("stats", STATS_WORDS.both("cli_stats"))):
         p = sub.add_parser(name, help=text)
         p.add_argument("--config", help="configuration file (TOML)")
         p.add_argument("--db", help="database URL (overrides the configuration)")
         p.add_argument("--windowed", action="store_true", help="do not go full screen")
         if name in ("staff", "rating"):
             p.add_argument("--counter", type=int, required=True, help="counter number")
-        else:
+        elif name == "board":
             p.add_argument("--mute", action="store_true", help="no sound")
     return parser
 
@@ -65,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     elif args.role == "rating":
         from .rating import RatingWindow
         window = RatingWindow(open_service, args.counter)
+    elif args.role == "stats":
+        from .stats import StatsWindow
+        window = StatsWindow(open_service)
     else:
         from .audio_qt import QtPlayer
         from .board import BoardWindow

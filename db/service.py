@@ -505,6 +505,20 @@ class QueueService:
             c.officer_id, c.officer = None, None
             self._event(s, office, "signed_out", counter=c)
 
+    def authenticate(self, officer: str, pin: str) -> dto.OfficerInfo:
+        """Check an officer's name and PIN without signing in at a counter (e.g. the leader's statistics)."""
+        with self.session(write=False) as s:
+            office = self._office(s)
+            o = s.scalars(select(Officer).where(Officer.office_id == office.id, Officer.name == officer,
+                                                Officer.active.is_(True))).first()
+            try:
+                ok = o is not None and _hasher.verify(o.pin_hash, pin)
+            except (VerificationError, InvalidHashError):
+                ok = False
+            if not ok:
+                raise AuthError("Sai tên cán bộ hoặc mã PIN", "Wrong officer name or PIN")
+            return dto.OfficerInfo(o.id, o.name, o.role)
+
     def officers(self) -> tuple[dto.OfficerInfo, ...]:
         with self.session(write=False) as s:
             office = self._office(s)
