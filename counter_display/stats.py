@@ -218,7 +218,7 @@ class StatsWindow(QWidget):
 
     def _wait_chart(self, d: ChartData) -> QChart:
         chart = _chart(WORDS.text("vi", "wait_title"))
-        median, p90 = QBarSet(WORDS.text("vi", "median")), QBarSet(WORDS.text("vi", "p90"))
+        median, p90 = QBarSet(WORDS.text("vi", "median")), QBarSet(WORDS.text("vi", "percentile"))
         median.setColor(BLUE)
         p90.setColor(ORANGE)
         rows = list(reversed(d.field_waits))   # the longest wait on top

@@ -28,7 +28,7 @@ WORDS = Catalogue("stats_window", {
     "heat_title": ("Lượng số theo giờ trong tuần", "Tickets by hour of the week"),
     "wait_title": ("Thời gian chờ theo lĩnh vực (phút)", "Waiting time by field (min)"),
     "median": ("Trung vị", "Median"),
-    "p90": ("90% số chờ ít hơn", "90th percentile"),
+    "percentile": ("90% số chờ ít hơn", "90th percentile"),
     "score_title": ("Điểm hài lòng theo ngày (0–100)", "Satisfaction by day (0–100)"),
     "counter_title": ("Điểm hài lòng theo quầy (0–100)", "Satisfaction by counter (0–100)"),
     "busiest_title": ("Những ngày đông nhất", "Busiest days"),
