@@ -1,5 +1,4 @@
-"""counter-display staff --counter N | counter-display board | counter-display rating --counter N
-(all: --config PATH --db URL)"""
+"""counter-display staff --counter N | board | rating --counter N | stats   (all: --config PATH --db URL)"""
 from __future__ import annotations
 
 import argparse
