@@ -25,7 +25,9 @@ from db import Unavailable, rating
 from gui import theme
 
 from .rating_model import ASK, IDLE, REASONS, SENDING, THANKS, WORDS, RatingModel, Submission
-from .workers import CommandWorker, FeedWorker, WorkerThread
+from gui.worker import WorkerThread
+
+from .workers import CommandWorker, FeedWorker
 
 THANKS_SECONDS = 4.0
 RETRY_SECONDS = 1.0
@@ -71,7 +73,7 @@ class RatingWindow(QWidget):
 
         self.commands = CommandWorker(open_service)
         self.commands.done.connect(self._command_done)
-        self.command_thread = WorkerThread(self.commands)
+        self.command_thread = WorkerThread(self.commands, "rating-commands")
 
         root = QVBoxLayout(self)
         root.setContentsMargins(32, 24, 32, 24)
@@ -98,7 +100,7 @@ class RatingWindow(QWidget):
             worker.refreshed.connect(self.apply_settings)
             worker.events.connect(self.apply_events)
             worker.connection_changed.connect(self.set_connected)
-            self.feed = WorkerThread(worker, worker.run)
+            self.feed = WorkerThread(worker, "feed", run=worker.run)
         self._render()
 
     def _extra_style(self) -> str:

@@ -19,7 +19,9 @@ from bilingual import LocalizedError
 from db import stats
 
 from .stats_model import LEADER_ROLES, WORDS, ChartData, chart_data
-from .workers import CommandWorker, WorkerThread
+from gui.worker import WorkerThread
+
+from .workers import CommandWorker
 
 PERIODS = (7, 30, 90, 365)
 BLUE, ORANGE, GREEN = QColor("#0B3D91"), QColor("#C25400"), QColor("#0A6B2E")
@@ -103,7 +105,7 @@ class StatsWindow(QWidget):
                            "QLineEdit, QComboBox { border: 2px solid #555; padding: 6px; }")
         self.commands = CommandWorker(open_service)
         self.commands.done.connect(self._done)
-        self.command_thread = WorkerThread(self.commands)
+        self.command_thread = WorkerThread(self.commands, "stats-commands")
         self.pages = QStackedWidget()
         self.pages.addWidget(self._build_sign_in())
         self.pages.addWidget(self._build_dashboard())

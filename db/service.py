@@ -755,18 +755,15 @@ class QueueService:
             self._event(s, office, "signed_out", counter=c)
 
     def authenticate(self, officer: str, pin: str) -> dto.OfficerInfo:
-        """Check an officer's name and PIN without signing in at a counter (e.g. the leader's statistics)."""
-        with self.session(write=False) as s:
+        """Check an officer's name and PIN without signing in at a counter (e.g. the leader's statistics),
+        under the same guessing policy as sign_in: failures counted, then a lockout."""
+        name = (officer or "").strip()
+        with self.session() as s:
             office = self._office(s)
-            o = s.scalars(select(Officer).where(Officer.office_id == office.id, Officer.name == officer,
-                                                Officer.active.is_(True))).first()
-            try:
-                ok = o is not None and _hasher.verify(o.pin_hash, pin)
-            except (VerificationError, InvalidHashError):
-                ok = False
-            if not ok:
-                raise AuthError("Sai tên cán bộ hoặc mã PIN", "Wrong officer name or PIN")
-            return dto.OfficerInfo(o.id, o.name, o.role)
+            o, refused = self._check_pin(s, office, name, pin or "", None)
+            if o is not None:
+                return dto.OfficerInfo(o.id, o.name, o.role, must_change_pin=must_change(pin))
+        raise refused   # after the commit: the failure stays counted
 
     def officers(self) -> tuple[dto.OfficerInfo, ...]:
         with self.session(write=False) as s:

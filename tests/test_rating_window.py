@@ -69,9 +69,9 @@ def test_model_goes_idle_after_the_timeout_and_follows_the_scale():
 @pytest.fixture
 def queue(tmp_path):
     url = sqlite_queue(tmp_path)
-    svc = open_queue(url)
-    svc.add_officer("Nguyễn Thị Lan", "4321")
-    svc.sign_in(1, "Nguyễn Thị Lan", "4321")
+    svc = open_queue(url, actor="admin:tests")   # counter 2 has nobody signed in
+    svc.add_officer("Nguyễn Thị Lan", "482913")
+    svc.sign_in(1, "Nguyễn Thị Lan", "482913")
     yield url, svc
     svc.close()
 
@@ -194,7 +194,7 @@ def test_the_window_shows_an_outage_and_recovers(qtbot, tmp_path):
     real = Path(sqlite_queue(tmp_path).removeprefix("sqlite:///"))
     link = tmp_path / "rating-link.sqlite3"
     link.symlink_to(real)
-    svc = open_queue(f"sqlite:///{real}")
+    svc = open_queue(f"sqlite:///{real}", actor="admin:tests")
     window = _window(qtbot, f"sqlite:///{link}")
     try:
         assert window.banner.isHidden()

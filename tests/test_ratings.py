@@ -20,8 +20,8 @@ def _served(queue, counter=1, field="HT"):
 
 
 def test_a_served_ticket_is_rated_once_tied_to_ticket_counter_and_officer(queue, clock):
-    queue.add_officer("Nguyễn Thị Lan", "4321")
-    queue.sign_in(1, "Nguyễn Thị Lan", "4321")
+    queue.add_officer("Nguyễn Thị Lan", "482913")
+    queue.sign_in(1, "Nguyễn Thị Lan", "482913")
     done = _served(queue)
     clock.advance(seconds=10)
     r = queue.rate(done.id, 1, reasons=["wait_long", "guidance", "wait_long"], counter=1)
@@ -41,8 +41,8 @@ def test_a_served_ticket_is_rated_once_tied_to_ticket_counter_and_officer(queue,
 
 
 def test_the_rated_event_names_no_ticket_counter_officer_or_value(queue):
-    queue.add_officer("Trần Văn Bình", "1111")
-    queue.sign_in(1, "Trần Văn Bình", "1111")
+    queue.add_officer("Trần Văn Bình", "583920")
+    queue.sign_in(1, "Trần Văn Bình", "583920")
     done = _served(queue)
     before = queue.events()[-1].id
     queue.rate(done.id, 3)

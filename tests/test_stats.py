@@ -34,10 +34,10 @@ def at(day: dt.date, hh: int, mm: int) -> dt.datetime:
 @pytest.fixture
 def office(queue, clock):
     q = queue
-    q.add_officer("Lan", "1111")
-    q.add_officer("Bình", "2222")
-    q.sign_in(1, "Lan", "1111")
-    q.sign_in(2, "Bình", "2222")
+    q.add_officer("Lan", "583920")
+    q.add_officer("Bình", "691847")
+    q.sign_in(1, "Lan", "583920")
+    q.sign_in(2, "Bình", "691847")
     steps = [
         (at(MON, 9, 0), lambda: (q.issue("HT", procedure="HT-KS"), q.issue("HT", priority="elderly"))),
         (at(MON, 9, 1), lambda: q.issue("CT")),

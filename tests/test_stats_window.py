@@ -30,7 +30,7 @@ def test_chart_data_is_the_reports_aggregates(office):  # noqa: F811
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_only_a_leader_sees_the_charts(qtbot, office):  # noqa: F811
     from counter_display.stats import StatsWindow
-    office.add_officer("Giám đốc Hà", "9999", role="supervisor")
+    office.add_officer("Giám đốc Hà", "702938", role="supervisor")
     url = office.url
     window = StatsWindow(lambda: open_queue(url), today=lambda: TUE)
     qtbot.addWidget(window)
@@ -38,12 +38,12 @@ def test_only_a_leader_sees_the_charts(qtbot, office):  # noqa: F811
     window.show()
     try:
         window.name_edit.setText("Lan")                                 # an officer: refused
-        window.pin_edit.setText("1111")
+        window.pin_edit.setText("583920")
         window.sign_in_button.click()
         qtbot.waitUntil(lambda: not window.busy, timeout=10000)
         assert window.pages.currentIndex() == 0 and "Chỉ lãnh đạo" in window.message.text()
         window.name_edit.setText("Giám đốc Hà")
-        window.pin_edit.setText("9999")
+        window.pin_edit.setText("702938")
         window.sign_in_button.click()
         qtbot.waitUntil(lambda: window.report is not None, timeout=20000)
         assert window.pages.currentIndex() == 1

@@ -50,10 +50,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_ratings_office_day", table_name="ratings")
     op.drop_table("ratings")
-    with op.batch_alter_table("tickets") as batch:
-        batch.drop_column("reactivation_count")
-        batch.drop_column("transfer_count")
-        batch.drop_column("first_called_at")
-    with op.batch_alter_table("offices") as batch:
-        batch.drop_column("rating_timeout_seconds")
-        batch.drop_column("rating_scale")
+    # Plain DROP COLUMN (SQLite >= 3.35): a batch rebuild would drop "offices" under its foreign keys.
+    for table, column in (("tickets", "reactivation_count"), ("tickets", "transfer_count"),
+                          ("tickets", "first_called_at"), ("offices", "rating_timeout_seconds"),
+                          ("offices", "rating_scale")):
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
