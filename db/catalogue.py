@@ -232,7 +232,8 @@ def load_catalogue_file(path: str | Path | None = None) -> Catalogue:
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
-        raise CatalogueError(f"{p}: không đọc được tệp: {exc.strerror}", f"{p}: cannot read file: {exc.strerror}")
+        raise CatalogueError(f"{p}: không đọc được tệp: {exc.strerror}",
+                             f"{p}: cannot read file: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise CatalogueError(f"{p}: tệp không phải UTF-8", f"{p}: file is not UTF-8") from None
     return parse_catalogue(text, str(p))

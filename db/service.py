@@ -23,7 +23,7 @@ from .auth import (AuthError, LockoutPolicy, NotSignedIn, check_new_pin, hash_pi
 from .catalogue import DAYS
 from .clock import Clock, DatabaseClock
 from .engine import DEADLINES, is_sqlite, make_engines, normalise_url, sqlite_path
-from .errors import CapReached, InvalidState, NotFound, OfficeClosed, QueueError
+from .errors import CapReached, InvalidState, NotFound, OfficeClosed
 from .faults import SqliteFile, database_errors
 from .vocabulary import PRIORITY_REASONS, WORDS, status_label
 from .models import (AT_COUNTER, CALLED, DONE, NO_SHOW, NOT_SERVED, SERVING, WAITING, CommandRequest, Counter, Event,

@@ -163,7 +163,7 @@ class Program:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-                raise AssertionError("the program did not leave on SIGTERM")
+                raise AssertionError("the program did not leave on SIGTERM") from None
         self.log.close()
         return self.proc.returncode
 

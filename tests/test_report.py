@@ -10,7 +10,6 @@ import pytest
 from openpyxl import load_workbook
 
 from admin.cli import main
-from tests.test_stats import MON, TUE, office  # noqa: F401  (the two-day scene with hand-computed figures)
 
 SHEETS = ["Tổng hợp", "Theo ngày", "Theo giờ", "Theo lĩnh vực", "Theo thủ tục", "Theo quầy", "Theo cán bộ",
           "Ưu tiên", "Mức hài lòng", "Ngày trong tuần × giờ"]

@@ -10,7 +10,7 @@ import pytest
 
 from counter_display.stats_model import chart_data
 from db import open_queue, stats
-from tests.test_stats import MON, TUE, office  # noqa: F401
+from tests.stats_scene import MON, TUE
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 SHOTS = os.environ.get("KIOSK_SCREENSHOTS")
