@@ -71,7 +71,6 @@ class AppConfig:
     voice_label_mode: str = "letter_number"  # "A, hai mươi ba" or "digits": "A không hai ba"
     voice_repeat: int = 1                # times each call is repeated after the first
     sounds_dir: str = ""                 # empty -> assets/sounds/vi
-    feed_poll_ms: int = 100              # SQLite event feed polling period
 
     @property
     def resolved_db_url(self) -> str:
