@@ -39,7 +39,7 @@ def _t(key: str, **values: Any) -> str:
     return WORDS.text(LANG, key, **values)
 
 STYLE = theme.staff_stylesheet(theme.palette("light")) + """
-    QScrollArea#details, QWidget#detailsBody { background: transparent; border: none; }
+    QScrollArea#details, QWidget#detailsBody, QWidget#ticketHead { background: transparent; border: none; }
 """
 # half a screen: the same look, smaller type (never under 20 px), buttons no taller than their text
 COMPACT_STYLE = STYLE + """
@@ -47,6 +47,7 @@ COMPACT_STYLE = STYLE + """
     QLabel#message, QLabel#fault { font-size: 20px; padding: 4px; }
     QPushButton { font-size: 20px; font-weight: normal; padding: 4px 6px; min-height: 0px; }
     QPushButton#secondary { min-height: 0px; }
+    QPushButton#signInButton { min-height: 40px; }
     QLineEdit, QComboBox { font-size: 20px; padding: 4px; }
     QListWidget { font-size: 20px; }
 """
@@ -286,7 +287,7 @@ class StaffWindow(QWidget):
         self.left = QVBoxLayout()
         panel = QFrame(objectName="panel")
         self.pbox = QBoxLayout(QBoxLayout.TopToBottom, panel)
-        head = QWidget()
+        head = QWidget(objectName="ticketHead")
         hbox = QVBoxLayout(head)
         hbox.setContentsMargins(0, 0, 0, 0)
         self.ticket_label = _label("—", "label")
@@ -312,6 +313,7 @@ class StaffWindow(QWidget):
         self.details.setWidgetResizable(True)
         self.details.setFrameShape(QFrame.NoFrame)
         self.details.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.details.viewport().setStyleSheet("background: transparent;")
         self.pbox.addWidget(head)
         self.pbox.addWidget(self.details, 1)
         self.ticket_panel = panel
@@ -379,17 +381,23 @@ class StaffWindow(QWidget):
         for w in (self.waiting_title, self.sign_out_button, *self.buttons.values()):
             for layout in (self.left, self.right_box, self.grid):
                 layout.removeWidget(w)
+        # the desk keeps today's 4 x 2 buttons; "Khôi phục số" goes by the waiting list it puts a ticket back in
         columns = 2 if compact else 4
-        cells = list(self.buttons.values()) + ([self.sign_out_button] if compact else [])
+        cells = [b for a, b in self.buttons.items() if compact or a != "reactivate"]
+        cells += [self.sign_out_button] if compact else []
         for i, b in enumerate(cells):
             self.grid.addWidget(b, i // columns, i % columns)
+        self._render()        # the labels of this mode first: the columns are as wide as the widest button
+        widest = max(b.sizeHint().width() for b in cells)
         for col in range(4):
             self.grid.setColumnStretch(col, 1 if col < columns else 0)
+            self.grid.setColumnMinimumWidth(col, widest if col < columns else 0)
         if compact:
             self.left.insertWidget(1, self.waiting_title)
             self.right.hide()
         else:
             self.right_box.insertWidget(0, self.waiting_title)
+            self.right_box.addWidget(self.buttons["reactivate"])
             self.right_box.addWidget(self.sign_out_button)
             self.right.show()
         self.waiting_list.setVisible(not compact)

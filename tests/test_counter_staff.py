@@ -322,3 +322,80 @@ def test_officer_deletes_a_visitors_data_on_request(qtbot, tmp_path, queue):
         assert not window.forget_button.isVisibleTo(window)
     finally:
         window.shutdown()
+
+
+# --------------------------------------------------------------------------- half a screen and larger
+SWEEP = ((520, 470), (800, 600), (1280, 1024), (1920, 1080))
+ARTIFACTS = Path(__file__).resolve().parent.parent / ".artifacts" / "screens"
+
+
+def _problems(window, name):
+    """The real-display suite's checks (tests/ui_checks.py) over this window's UI dump, plus: every action
+    button on screen, whole, with text of at least 20 px."""
+    from gui import uidump
+    from tests import ui_checks
+    dump = uidump.snapshot(window, window.ui_state)
+    root = dump["tree"]     # the window is the "screen": everything must lie inside it
+    screen = {"x": root["x"], "y": root["y"], "w": window.width(), "h": window.height()}
+    problems = [f"{name}: {p}" for p in ui_checks.fits({**dump, "screen": screen})]
+    for n, _parent, _scrolled in ui_checks.walk(dump["tree"]):
+        if n.get("kind") in ("label", "button") and n.get("text") and n["font_px"] < 20:
+            problems.append(f"{name}: {n['name'] or n['class']} {n['text'][:30]!r}: {n['font_px']} px text")
+    return dump, problems
+
+
+@pytest.mark.parametrize("size", SWEEP, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_window_fits_every_size_signed_out_and_serving(qtbot, queue, size):
+    url, svc = queue
+    svc.add_officer("Trần Văn Bình Minh", "582640", role="officer")
+    for field in ("HT", "TP", "CT", "HT"):
+        svc.issue(field, priority="elderly" if field == "TP" else None)
+    window = _window(qtbot, url, officers=2)
+    problems: list[str] = []
+    tag = f"{size[0]}x{size[1]}"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        window.resize(*size)
+        qtbot.waitUntil(lambda: (window.width(), window.height()) == size, timeout=5000)
+        assert window.compact == (size[0] < 1000), "compact below 1000 px wide, the desk layout above"
+        qtbot.wait(20)
+        window.grab().save(str(ARTIFACTS / f"counter_signin_{tag}.png"))
+        dump, found = _problems(window, "signed out")
+        problems += found
+        from tests import ui_checks
+        for name in ("officerName", "pin", "signInButton"):
+            assert ui_checks.find(dump, name) is not None, f"{name} not shown at {tag}"
+        _sign_in(qtbot, window)
+        assert window.officer is not None
+        window.trigger("call_next")
+        _idle(qtbot, window)
+        qtbot.waitUntil(lambda: window.data.ticket is not None and window.data.ticket.status == "called",
+                        timeout=10000)
+        window.trigger("call_next")       # nothing: the ticket is only called
+        window.show_message(_t_long())    # the longest message the window shows keeps inside its band
+        qtbot.wait(20)
+        window.grab().save(str(ARTIFACTS / f"counter_serving_{tag}.png"))
+        dump, found = _problems(window, "serving")
+        problems += found
+        for action in window.buttons:      # every action on screen, whole, reachable
+            node = ui_checks.find(dump, f"action_{action}")
+            assert node is not None and node["w"] > 40 and node["h"] >= 30, f"action {action} at {tag}: {node}"
+        assert ui_checks.find(dump, "signOut") is not None
+        assert window.ticket_label.text() in (ui_checks.find(dump, "label") or {}).get("text", "")
+        window.trigger("call_number")
+        qtbot.wait(20)
+        window.grab().save(str(ARTIFACTS / f"counter_call_number_{tag}.png"))
+        problems += _problems(window, "call number")[1]
+        window.close_panel()
+        window.sign_out()
+        qtbot.wait(20)
+        window.grab().save(str(ARTIFACTS / f"counter_sign_out_{tag}.png"))
+        problems += _problems(window, "sign-out question")[1]
+    finally:
+        window.shutdown()
+    assert not problems, "\n".join(problems)
+
+
+def _t_long():
+    from counter_display.texts import WORDS
+    return WORDS.text("vi", "hello", name="Trần Văn Bình Minh") + WORDS.text("vi", "pin_must_change")
