@@ -126,6 +126,8 @@ class OfficerBox(QComboBox):
 
     def eventFilter(self, obj, event) -> bool:
         if obj is self.view() and event.type() == QEvent.KeyPress and self._typing(event):
+            if self.currentIndex() >= 0:
+                self.hidePopup()      # found: the list closes, the next letters refine, a click goes where aimed
             return True
         return super().eventFilter(obj, event)
 
