@@ -183,6 +183,9 @@ class StaffWindow(QWidget):
         self.clock.start()
         self._tick()
         self._apply_mode(False)
+        for label in (self.header, self.waiting_title):
+            label.installEventFilter(self)          # elided again whenever its width changes
+        QShortcut(QKeySequence(Qt.Key_Escape), self, activated=self._escape)
         self.feed: WorkerThread | None = None
         if follow:
             worker = FeedWorker(self._watched(open_service), refresh=self._watched(
@@ -443,6 +446,16 @@ class StaffWindow(QWidget):
     def close_panel(self) -> None:
         self.actions.setCurrentIndex(0)
 
+    def _escape(self) -> None:
+        if self.sign_in_pages.currentWidget() is self.elsewhere_panel:
+            self._cancel_elsewhere()
+        self.close_panel()
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Resize and obj in (self.header, self.waiting_title):
+            QTimer.singleShot(0, self._fit_texts)
+        return super().eventFilter(obj, event)
+
     def trigger(self, action: str) -> None:
         if action not in self.enabled() or self.busy:
             return
@@ -697,9 +710,8 @@ class StaffWindow(QWidget):
             elif event.kind == "sign_in_locked" and self.officer is not None and \
                     self.officer.role in ("supervisor", "admin"):   # someone may be guessing PINs
                 p = event.payload
-                self.show_message(f"Cảnh báo: quầy {event.counter_number}: đăng nhập '{p.get('officer')}' bị khóa "
-                                  f"sau {p.get('failures')} lần sai mã PIN / sign-in locked after wrong PINs",
-                                  error=True)
+                self.show_message(_t("locked_elsewhere", n=event.counter_number, officer=p.get("officer"),
+                                     failures=p.get("failures")), error=True)
 
     def _do_forget(self) -> None:
         ticket = self.data.ticket if self.data else None

@@ -64,6 +64,8 @@ WORDS = Catalogue("counter", {
                      "Ticket {label}: no-show — if the citizen comes back, press «Restore ticket» (F9)"),
     "reactivated": ("Đã khôi phục số {label}: chờ lại ở đúng chỗ cũ", "Ticket {label} restored to its place in the queue"),
     "fault_dismiss": ("Đã xử lý", "Dealt with"),
+    "locked_elsewhere": ("Cảnh báo: quầy {n}: đăng nhập «{officer}» bị khóa sau {failures} lần sai mã PIN",
+                         "Warning: counter {n}: sign-in of «{officer}» locked after {failures} wrong PINs"),
     "waiting_title": ("Đang chờ", "Waiting"),
     "waiting_count": ("Đang chờ: {n}", "Waiting: {n}"),
     "priority_mark": ("★ Ưu tiên", "★ Priority"),
