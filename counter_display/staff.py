@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QBoxLayout, QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QBoxLayout, QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QLayout, QLineEdit,
                                QListWidget, QListWidgetItem, QPushButton, QScrollArea, QSizePolicy,
                                QStackedLayout, QStackedWidget, QVBoxLayout, QWidget)
 
@@ -165,6 +165,9 @@ class StaffWindow(QWidget):
         self.pages.addWidget(self._build_sign_in())
         self.pages.addWidget(self._build_desk())
         self.root = QVBoxLayout(self)
+        # the layouts adapt to the size (resizeEvent): the desk layout's minimum must not hold the window wide
+        # before the first resize has switched it to the compact one (gui.screen resets minimum sizes)
+        self.root.setSizeConstraint(QLayout.SetNoConstraint)
         self.header = _label(_t("counter_title", n=counter), "title")
         self.header.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)   # elided, never widens the window
         self.clock_label = _label("", "clock")
