@@ -411,6 +411,7 @@ class StaffWindow(QWidget):
         self.waiting_list.setVisible(not compact)
         self.pbox.setDirection(QBoxLayout.LeftToRight if compact else QBoxLayout.TopToBottom)
         self.ticket_caption.setVisible(not compact)
+        self.pbox.setContentsMargins(*((8, 2, 4, 2) if compact else (11, 11, 11, 11)))
         self.grid.setSpacing(4 if compact else 6)
         self.left.setSpacing(4 if compact else 6)
         self._size_band()
@@ -418,7 +419,7 @@ class StaffWindow(QWidget):
 
     def _size_band(self) -> None:
         fm = self.message.fontMetrics()
-        self.band.setFixedHeight(BAND_LINES[bool(self.compact)] * fm.lineSpacing() + (12 if self.compact else 20))
+        self.band.setFixedHeight(BAND_LINES[bool(self.compact)] * fm.lineSpacing() + (10 if self.compact else 20))
 
     def resizeEvent(self, event) -> None:
         size = event.size()
