@@ -388,10 +388,12 @@ def test_the_window_fits_every_size_signed_out_and_serving(qtbot, queue, size):
             assert node is not None and node["w"] > 40 and node["h"] >= 30, f"action {action} at {tag}: {node}"
         assert ui_checks.find(dump, "signOut") is not None
         assert window.ticket_label.text() in (ui_checks.find(dump, "label") or {}).get("text", "")
-        window.trigger("call_number")
-        qtbot.wait(20)
-        window.grab().save(str(ARTIFACTS / f"counter_call_number_{tag}.png"))
-        problems += _problems(window, "call number")[1]
+        for panel, name in ((window.call_panel, "call_number"), (window.transfer_panel, "transfer")):
+            window.show_panel(panel)
+            qtbot.wait(20)
+            assert panel.isVisible()
+            window.grab().save(str(ARTIFACTS / f"counter_{name}_{tag}.png"))
+            problems += _problems(window, name)[1]
         window.close_panel()
         window.sign_out()
         qtbot.wait(20)
