@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (QBoxLayout, QComboBox, QFrame, QGridLayout, QHBox
                                QListWidget, QListWidgetItem, QPushButton, QScrollArea, QSizePolicy,
                                QStackedLayout, QStackedWidget, QVBoxLayout, QWidget)
 
+from db import InvalidState, NotFound, Unavailable
 from gui import theme
 from .staff_model import (ACTIONS, RESUME_LABEL, CounterData, clock_note, describe_error, describe_ticket,
                           enabled_actions, load_counter_data, match_officer)
@@ -625,7 +626,6 @@ class StaffWindow(QWidget):
                 self.call_edit.selectAll()
                 self.call_edit.setFocus()
             elif tag == "reactivate":
-                from db import InvalidState, NotFound
                 if isinstance(error, (InvalidState, NotFound)):
                     self.last_no_show = None     # called by number meanwhile, or another day: nothing to restore
         elif tag == "sign_in" and isinstance(result, SignedInElsewhere):
@@ -756,7 +756,6 @@ class StaffWindow(QWidget):
         """Lost: say why, in the queue's own words (a corrupt file, no such counter...), until it is back.
         Back: load again what a window started during an outage could not (the officers)."""
         if not connected:
-            from db import Unavailable
             exc = self.feed_error
             if exc is None:
                 text = WORDS.both("db_lost")

@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from bilingual import LocalizedError
 from db.vocabulary import priority_label, status_label
 
 from .texts import WORDS
@@ -124,7 +125,6 @@ def match_officer(names: list[str] | tuple[str, ...], typed: str) -> int | None:
 def describe_error(exc: BaseException | None, lang: str = "vi") -> str:
     """What the officer reads for a failure: the queue's own sentence (a LocalizedError: a corrupt file, an
     uninitialised database, a lock, a refusal...), never a library's text or a URL."""
-    from bilingual import LocalizedError
     if isinstance(exc, LocalizedError):
         return exc.message(lang)
     return WORDS.text(lang, "unexpected_error")

@@ -340,7 +340,8 @@ def _problems(window, name):
     problems = [f"{name}: {p}" for p in ui_checks.fits({**dump, "screen": screen})]
     need = window.root.totalMinimumSize()       # squeezed below what its layouts need: something is cut
     if need.width() > window.width() or need.height() > window.height():
-        problems.append(f"{name}: the layout needs {need.width()}×{need.height()} in {window.width()}×{window.height()}")
+        problems.append(f"{name}: the layout needs {need.width()}×{need.height()} "
+                        f"in {window.width()}×{window.height()}")
     for n, _parent, _scrolled in ui_checks.walk(dump["tree"]):
         if n.get("kind") in ("label", "button") and n.get("text") and n["font_px"] < 20:
             problems.append(f"{name}: {n['name'] or n['class']} {n['text'][:30]!r}: {n['font_px']} px text")
