@@ -109,23 +109,6 @@ def check_width(width: int) -> int:
     return width
 
 
-def _longest_prefix(word: str, fits) -> int:
-    """The length of the longest prefix of ``word`` that fits (at least 1), with O(log n) measurements of
-    prefixes no longer than about twice a line: doubling, then a binary search. (Trying every length from the
-    end measured a 3,000-letter word thousands of times: minutes per ticket.)"""
-    good, bad = 1, 2
-    while bad <= len(word) and fits(word[:bad]):
-        good, bad = bad, bad * 2
-    bad = min(bad, len(word) + 1)
-    while bad - good > 1:                   # fits(word[:good]) (or good == 1); not fits(word[:bad])
-        mid = (good + bad) // 2
-        if fits(word[:mid]):
-            good = mid
-        else:
-            bad = mid
-    return good
-
-
 def wrap(text: str, fnt: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
     """Greedy word wrap by measured ink width; words longer than a line are split between letters."""
     def fits(s: str) -> bool:
@@ -143,10 +126,10 @@ def wrap(text: str, fnt: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
             if current:
                 lines.append(current)
             current = ""
-            while True:                         # split an over-long word (never measured whole again)
-                cut = _longest_prefix(word, fits)
-                if cut >= len(word):
-                    break
+            while not fits(word):               # split an over-long word
+                cut = len(word) - 1
+                while cut > 1 and not fits(word[:cut]):
+                    cut -= 1
                 lines.append(word[:cut])
                 word = word[cut:]
             current = word
