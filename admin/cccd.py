@@ -5,6 +5,8 @@ import json
 import sys
 from typing import Any
 
+import argparse
+
 from admin.visitors import EXIT_REFUSED, _fail
 
 

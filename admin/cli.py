@@ -15,11 +15,11 @@ import sys
 import db
 from db import QueueError, Unavailable
 
-from admin import cccd, officers, printer, queue, selftest, visitors
+from admin import cccd, officers, printer, queue, report, selftest, visitors
 from admin.common import EXIT_REFUSED, EXIT_UNAVAILABLE, EXIT_USAGE
 from core.config import ConfigError, load_config
 
-COMMAND_GROUPS = (queue, officers, visitors, cccd, printer, selftest)
+COMMAND_GROUPS = (queue, officers, visitors, cccd, printer, selftest, report)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -92,7 +92,7 @@ def enrol(url: str, key_file: Path, visitors: int, templates: int, seed: int = 1
                                           ensure_ascii=False).encode(), f"identity:{vid}")
             rows.append(VisitorIdentity(visitor_id=vid, id_number_hash=cipher.lookup_hash(id_number),
                                         identity_enc=blob))
-            for t in range(templates):
+            for _ in range(templates):
                 enc = (bases[i] + rng.normal(0, 0.005, 128)).astype(np.float32)
                 rows.append(FaceTemplate(visitor_id=vid, created_at=now,
                                          template_enc=cipher.seal(enc.tobytes(), f"template:{vid}")))

@@ -71,7 +71,6 @@ class AppConfig:
     voice_label_mode: str = "letter_number"  # "A, hai mươi ba" or "digits": "A không hai ba"
     voice_repeat: int = 0                # times each call is repeated after the first (0: chime + sentence, ≤ 6 s)
     sounds_dir: str = ""                 # empty -> assets/sounds/vi
-    feed_poll_ms: int = 100              # SQLite event feed polling period
 
     @property
     def resolved_db_url(self) -> str:

@@ -1,6 +1,6 @@
 """`counter-display`: the composition root of the officer's counter window and the waiting-room board.
 
-    counter-display staff --counter N | counter-display board   (both: --config PATH --db URL --screen N)
+    counter-display staff --counter N | board | rating --counter N | stats   (all: --config PATH --db URL --screen N)
     counter-display selftest --out DIR    # each window offscreen for a moment, one call sentence to a WAV
 
 The one place that reads the configuration and builds the real adapters (queue service, visitor store,
@@ -21,16 +21,19 @@ log = logging.getLogger(__name__)
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="counter-display", description="Counter window and waiting-room board")
     sub = parser.add_subparsers(dest="role", required=True)
-    for name, text in (("staff", WORDS.both("cli_staff")), ("board", WORDS.both("cli_board"))):
+    from .rating_model import WORDS as RATING_WORDS
+    from .stats_model import WORDS as STATS_WORDS
+    for name, text in (("staff", WORDS.both("cli_staff")), ("board", WORDS.both("cli_board")),
+                       ("rating", RATING_WORDS.both("cli_rating")), ("stats", STATS_WORDS.both("cli_stats"))):
         p = sub.add_parser(name, help=text)
         p.add_argument("--config", help="configuration file (TOML)")
         p.add_argument("--db", help="database URL (overrides the configuration)")
         p.add_argument("--windowed", action="store_true", help="do not go full screen")
         p.add_argument("--screen", metavar="N|NAME", help="which monitor (index or name); default: the primary")
         p.add_argument("--geometry", metavar="WxH+X+Y", help="a plain window at this place (the demo)")
-        if name == "staff":
+        if name in ("staff", "rating"):
             p.add_argument("--counter", type=int, required=True, help="counter number")
-        else:
+        elif name == "board":
             p.add_argument("--mute", action="store_true", help="no sound")
     p = sub.add_parser("selftest", help="tự kiểm tra / smoke test: both windows offscreen, one sentence to a WAV")
     p.add_argument("--config", help="configuration file (TOML)")
@@ -69,6 +72,18 @@ def build_staff(cfg, counter: int):
     from .staff import StaffWindow
     return StaffWindow(service_opener(cfg), counter,
                        open_visitor_store=lambda svc: open_visitor_store(svc, cfg.resolved_key_file))
+
+
+def build_rating(cfg, counter: int):
+    """The citizen-facing rating window of one counter (a tablet, or the counter PC's second screen)."""
+    from .rating import RatingWindow
+    return RatingWindow(service_opener(cfg), counter)
+
+
+def build_stats(cfg):
+    """The leader's statistics window (signs in with a leader, supervisor or admin PIN)."""
+    from .stats import StatsWindow
+    return StatsWindow(service_opener(cfg))
 
 
 def build_announcer(cfg, app):
@@ -130,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from core.config import ConfigError, load_config
     from core.logs import setup_logging
-    setup_logging("counter-display" if args.role != "board" else "board")
+    setup_logging({"board": "board", "rating": "rating"}.get(args.role, "counter-display"))
     try:
         overrides = {"screen": args.screen} if getattr(args, "screen", None) else {}
         cfg = load_config(args.config, db_url=args.db, **overrides)
@@ -144,21 +159,23 @@ def main(argv: list[str] | None = None) -> int:
     from gui.screen import ScreenPlacement
     from gui.snapshot import install_snapshots
     app = _start_qt()
-    window = (build_staff(cfg, args.counter) if args.role == "staff"
-              else build_board(cfg, app, mute=args.mute))
+    builders = {"staff": lambda: build_staff(cfg, args.counter), "board": lambda: build_board(cfg, app, args.mute),
+                "rating": lambda: build_rating(cfg, args.counter), "stats": lambda: build_stats(cfg)}
+    window = builders[args.role]()
     app.aboutToQuit.connect(window.shutdown)
     _quit_on_signals(app)
     # the whole screen, with or without a window manager; the TV board also has no cursor and stays on top
-    full = cfg.fullscreen and not args.windowed
+    full = cfg.fullscreen and not args.windowed and args.role != "stats"   # the leader's window is a normal one
     try:
-        window.placement = ScreenPlacement(window, cfg.screen, full=full, kiosk=args.role == "board" and full,
+        window.placement = ScreenPlacement(window, cfg.screen, full=full, kiosk=args.role in ("board", "rating") and full,
                                            geometry=args.geometry or "")
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
     window.placement.show()
-    uidump.install(window, extra=window.ui_state)
-    install_snapshots(window, f"staff-{args.counter}" if args.role == "staff" else "board")
+    if hasattr(window, "ui_state"):
+        uidump.install(window, extra=window.ui_state)
+    install_snapshots(window, f"{args.role}-{args.counter}" if args.role in ("staff", "rating") else args.role)
     code = app.exec()
     window.shutdown()
     window.deleteLater()   # Qt Multimedia objects must be gone before the interpreter finalises

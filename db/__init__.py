@@ -12,7 +12,7 @@ from pathlib import Path
 from .catalogue import apply_catalogue, load_catalogue_file, parse_catalogue
 from .clock import Clock, DatabaseClock, FixedClock, OffsetClock, SystemClock
 from .dto import (CounterInfo, CounterState, Event, FieldInfo, IssuedTicket, OfficeInfo, OfficerInfo,
-                  ProcedureInfo, Snapshot, TicketInfo, to_jsonable)
+                  ProcedureInfo, RatingInfo, RatingSettings, Snapshot, TicketInfo, to_jsonable)
 from .errors import (CapReached, CatalogueError, InvalidState, NotFound, OfficeClosed, QueueError,
                      Unavailable)
 from .auth import LockedOut, NotSignedIn, WeakPin
@@ -66,4 +66,4 @@ __all__ = ["init_db", "migrate", "open_queue", "QueueService", "EventFeed", "Clo
            "CatalogueError", "AuthError", "LockedOut", "NotSignedIn", "WeakPin", "PRIORITY_REASONS", "STATUSES",
            "priority_label", "status_label", "TicketInfo", "IssuedTicket", "FieldInfo",
            "ProcedureInfo", "CounterInfo", "CounterState", "OfficeInfo", "OfficerInfo", "Snapshot", "Event",
-           "to_jsonable", "parse_catalogue", "load_catalogue_file", "apply_catalogue"]
+           "RatingInfo", "RatingSettings", "to_jsonable", "parse_catalogue", "load_catalogue_file", "apply_catalogue"]

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from .errors import CatalogueError
 from .models import Counter, Field, Office, Procedure
+from .rating import DEFAULT_SCALE, DEFAULT_TIMEOUT_S, SCALES
 
 DEFAULT_CATALOGUE = Path(__file__).resolve().parent.parent / "assets" / "catalogue.toml"
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -81,7 +82,8 @@ def parse_catalogue(text: str, source: str = "<catalogue>") -> Catalogue:
         check.fail("[office]", "thiếu mục [office]", "missing [office] section")
     check.known_keys(office_raw, {"code", "name_vi", "name_en", "timezone", "issue_cutoff_minutes",
                                   "priority_mode", "interleave_after", "default_service_minutes", "hours",
-                                  "sign_in_max_failures", "sign_in_lockout_minutes"},
+                                  "sign_in_max_failures", "sign_in_lockout_minutes",
+                                  "rating_scale", "rating_timeout_seconds"},
                      "[office]")
     office = {
         "code": check.text(office_raw, "code", "[office]"),
@@ -95,7 +97,13 @@ def parse_catalogue(text: str, source: str = "<catalogue>") -> Catalogue:
         # wrong PINs in a row before a lockout, and its first length (db.auth.LockoutPolicy)
         "sign_in_max_failures": check.integer(office_raw, "sign_in_max_failures", "[office]", 5, 2, 20),
         "sign_in_lockout_minutes": check.integer(office_raw, "sign_in_lockout_minutes", "[office]", 5, 1, 1440),
+        "rating_scale": check.text(office_raw, "rating_scale", "[office]", required=False, default=DEFAULT_SCALE),
+        "rating_timeout_seconds": check.integer(office_raw, "rating_timeout_seconds", "[office]",
+                                                DEFAULT_TIMEOUT_S, 5, 600),
     }
+    if office["rating_scale"] not in SCALES:
+        check.fail("[office]", f"rating_scale phải là một trong: {', '.join(SCALES)}",
+                   f"rating_scale must be one of: {', '.join(SCALES)}")
     try:
         zoneinfo.ZoneInfo(office["timezone"])
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -224,7 +232,8 @@ def load_catalogue_file(path: str | Path | None = None) -> Catalogue:
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
-        raise CatalogueError(f"{p}: không đọc được tệp: {exc.strerror}", f"{p}: cannot read file: {exc.strerror}")
+        raise CatalogueError(f"{p}: không đọc được tệp: {exc.strerror}",
+                             f"{p}: cannot read file: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise CatalogueError(f"{p}: tệp không phải UTF-8", f"{p}: file is not UTF-8") from None
     return parse_catalogue(text, str(p))

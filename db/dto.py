@@ -178,3 +178,20 @@ class Event:
     field_code: str | None
     payload: dict
     txid: int | None = None   # PostgreSQL: the writing transaction (FeedPosition.includes)
+
+
+@dataclass(frozen=True)
+class RatingSettings:
+    scale: str             # db.rating.SCALES key
+    timeout_seconds: int   # the rating window goes back to idle after this long
+
+
+@dataclass(frozen=True)
+class RatingInfo:
+    id: int
+    ticket_id: int
+    ticket_label: str
+    scale: str
+    value: int
+    reasons: tuple[str, ...]
+    created_at: dt.datetime

@@ -61,6 +61,9 @@ class Office(Base):
     # Guessing PINs (db.auth.LockoutPolicy): this many wrong PINs in a row lock for this many minutes.
     sign_in_max_failures: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
     sign_in_lockout_minutes: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    # the satisfaction question asked after service (db.rating.SCALES) and how long the window waits
+    rating_scale: Mapped[str] = mapped_column(String(16), default="three", server_default="three")
+    rating_timeout_seconds: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
 
 
 class Field(Base):
@@ -223,11 +226,36 @@ class Ticket(Base):
     booking_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
     kiosk_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     request_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    # for the statistics: called_at is the latest call; these survive recalls, transfers and reactivations
+    first_called_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    transfer_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    reactivation_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     field: Mapped[Field] = relationship(foreign_keys=[field_id])
     procedure: Mapped[Procedure | None] = relationship()
     counter: Mapped[Counter | None] = relationship()
     officer: Mapped[Officer | None] = relationship()
+
+
+class Rating(Base):
+    """A citizen's answer to "were you satisfied?" after service: at most one per ticket, tied to the ticket,
+    the counter and the officer who served it. Never shown one by one at a counter (only aggregates)."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (
+        UniqueConstraint("ticket_id", name="uq_ratings_ticket_id"),
+        Index("ix_ratings_office_day", "office_id", "service_day"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"))
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"), nullable=True)
+    service_day: Mapped[dt.date] = mapped_column(Date)
+    scale: Mapped[str] = mapped_column(String(16))        # db.rating.SCALES key, as asked at the time
+    value: Mapped[int] = mapped_column(Integer)           # 1 (worst) .. levels of the scale (best)
+    reasons: Mapped[str] = mapped_column(String(200), default="")   # comma-separated db.rating.REASONS codes
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
 class Event(Base):
@@ -258,6 +286,6 @@ class CommandRequest(Base):
 
 
 __all__ = ["Base", "Office", "Field", "Procedure", "Counter", "Officer", "NumberSequence", "Visitor",
-           "SignInGuard", "IdAllocation", "CommandRequest",
+           "SignInGuard", "IdAllocation", "CommandRequest", "Rating",
            "Ticket", "Event", "counter_fields", "UTCDateTime", "WAITING", "CALLED", "SERVING", "DONE",
            "NO_SHOW", "NOT_SERVED", "AT_COUNTER"]

@@ -17,17 +17,17 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from . import dto
+from . import dto, rating
 from .auth import (AuthError, LockoutPolicy, NotSignedIn, check_new_pin, hash_pin, locked_out, must_change,
                    verify_pin)
 from .catalogue import DAYS
 from .clock import Clock, DatabaseClock
 from .engine import DEADLINES, is_sqlite, make_engines, normalise_url, sqlite_path
-from .errors import CapReached, InvalidState, NotFound, OfficeClosed, QueueError
+from .errors import CapReached, InvalidState, NotFound, OfficeClosed
 from .faults import SqliteFile, database_errors
 from .vocabulary import PRIORITY_REASONS, WORDS, status_label
 from .models import (AT_COUNTER, CALLED, DONE, NO_SHOW, NOT_SERVED, SERVING, WAITING, CommandRequest, Counter, Event,
-                     Field, NumberSequence, Office, Officer, Procedure, SignInGuard, Ticket)
+                     Field, NumberSequence, Office, Officer, Procedure, Rating, SignInGuard, Ticket)
 
 NOTIFY_CHANNEL = "kiosk_events"
 HISTORY_TICKETS = 20          # recent finished tickets used for the average service time
@@ -35,6 +35,7 @@ HISTORY_DAYS = 14
 RECENT_CALLS = 8
 CATALOGUE_TTL_S = 10.0        # how stale a process may see office/field/procedure rows after a reload
 SERVICE_TIME_TTL_S = 30.0     # average service times are recomputed at most this often per field
+RATING_GRACE_S = 15.0         # after the rating window's own timeout, the queue still accepts a rating this long
 
 _DUMMY_HASH = hash_pin("not-a-pin")   # an unknown name costs the same argon2 check as a known one
 
@@ -63,6 +64,8 @@ class QueueService:
         self._cache: _CatalogueCache | None = None
         self._service_minutes: dict[int, tuple[float, float]] = {}
         self._closed_through: dt.date | None = None   # the end-of-day rule ran for days before this one
+        # a rating is accepted until the rating window's timeout plus this (slow taps, clock skew)
+        self.rating_grace_seconds = RATING_GRACE_S
 
     # ------------------------------------------------------------------ plumbing
     @contextmanager
@@ -500,6 +503,7 @@ class QueueService:
         t.status, t.called_at, t.started_at, t.finished_at = CALLED, self.clock.now(), None, None
         t.counter_id, t.counter, t.officer_id = c.id, c, c.officer_id
         t.call_count = (t.call_count or 0) + 1
+        t.first_called_at = t.first_called_at or t.called_at   # the statistics' waiting time ends here
         self._event(s, office, "called", t, counter=c)
 
     def recall(self, counter: int, actor: str | None = None, request_id: str | None = None) -> dto.TicketInfo:
@@ -568,6 +572,7 @@ class QueueService:
             if t.status != NO_SHOW:
                 raise InvalidState(f"Số {t.label} không ở trạng thái vắng mặt", f"Ticket {t.label} is not a no-show")
             t.status, t.counter_id, t.counter, t.finished_at = WAITING, None, None, None
+            t.reactivation_count = (t.reactivation_count or 0) + 1
             self._event(s, office, "reactivated", t)
             return self._info(t)
 
@@ -588,6 +593,7 @@ class QueueService:
             from_code, from_counter = t.field.code, t.counter
             t.field_id, t.field, t.procedure_id, t.procedure = target.id, target, None, None
             t.status, t.counter_id, t.counter, t.called_at, t.started_at = WAITING, None, None, None, None
+            t.transfer_count = (t.transfer_count or 0) + 1
             self._event(s, office, "transferred", t, counter=from_counter, from_field=from_code,
                         to_field=target.code)
             return self._info(t)
@@ -754,6 +760,17 @@ class QueueService:
             c.officer_id, c.officer = None, None
             self._event(s, office, "signed_out", counter=c)
 
+    def authenticate(self, officer: str, pin: str) -> dto.OfficerInfo:
+        """Check an officer's name and PIN without signing in at a counter (e.g. the leader's statistics),
+        under the same guessing policy as sign_in: failures counted, then a lockout."""
+        name = (officer or "").strip()
+        with self.session() as s:
+            office = self._office(s)
+            o, refused = self._check_pin(s, office, name, pin or "", None)
+            if o is not None:
+                return dto.OfficerInfo(o.id, o.name, o.role, must_change_pin=must_change(pin))
+        raise refused   # after the commit: the failure stays counted
+
     def officers(self) -> tuple[dto.OfficerInfo, ...]:
         with self.session(write=False) as s:
             office = self._office(s)
@@ -772,6 +789,60 @@ class QueueService:
             if status == "paper_low":
                 self._event(s, office, "printer_fault", t, status=status, detail=detail, kiosk=t.kiosk_id)
             return self._info(t)
+
+    # ------------------------------------------------------------------ ratings
+    def rating_settings(self) -> dto.RatingSettings:
+        """The centre's satisfaction question: its scale and how long the rating window waits."""
+        with self.session(write=False) as s:
+            office = self._office(s)
+            return dto.RatingSettings(office.rating_scale, office.rating_timeout_seconds)
+
+    def rate(self, ticket: int | str, value: int, reasons: tuple[str, ...] | list[str] = (),
+             counter: int | None = None) -> dto.RatingInfo:
+        """Record a citizen's answer for a served ticket (its id, or today's label): once, and only until the
+        rating window's timeout plus ``rating_grace_seconds`` after the service finished. ``counter``, when
+        given, must be the counter that served it. The event says only that a rating came in: no ticket, no
+        counter, no value, nothing a counter's screen could tie to an officer."""
+        reasons = tuple(dict.fromkeys(reasons))
+        for r in reasons:
+            if r not in rating.REASONS:
+                raise InvalidState(*rating.WORDS.pair("bad_reason", reason=r))
+        with self.session() as s:
+            office = self._office(s)
+            if isinstance(ticket, int) or str(ticket).strip().isdigit():
+                q = select(Ticket).where(Ticket.office_id == office.id, Ticket.id == int(ticket))
+                if self.is_postgres:
+                    q = q.with_for_update(of=Ticket)
+                t = s.scalars(q).first()
+                if t is None:
+                    raise NotFound(f"Không có lượt phục vụ mã {ticket}", f"No ticket with id {ticket}")
+            else:
+                t = self._ticket(s, office, str(ticket))
+            sc = rating.scale(office.rating_scale)
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= sc.n:
+                raise InvalidState(*rating.WORDS.pair("bad_value", value=value, scale=sc.code))
+            if t.status != DONE or t.finished_at is None or t.counter_id is None:
+                raise InvalidState(*rating.WORDS.pair("not_served", label=t.label))
+            if counter is not None and (t.counter is None or t.counter.number != int(counter)):
+                raise InvalidState(*rating.WORDS.pair("other_counter", label=t.label, counter=counter,
+                                                      served=t.counter.number if t.counter else "?"))
+            if s.scalar(select(Rating.id).where(Rating.ticket_id == t.id)) is not None:
+                raise InvalidState(*rating.WORDS.pair("already_rated", label=t.label))
+            now = self.clock.now()
+            window = dt.timedelta(seconds=office.rating_timeout_seconds + self.rating_grace_seconds)
+            if now > t.finished_at + window:
+                raise InvalidState(*rating.WORDS.pair("too_late", label=t.label))
+            r = Rating(office_id=office.id, ticket_id=t.id, counter_id=t.counter_id, officer_id=t.officer_id,
+                       service_day=t.service_day, scale=sc.code, value=value, reasons=",".join(reasons),
+                       created_at=now)
+            s.add(r)
+            try:
+                s.flush()   # the unique constraint: a second tap racing the first never makes two
+            except IntegrityError:
+                raise InvalidState(*rating.WORDS.pair("already_rated", label=t.label)) from None
+            s.add(Event(office_id=office.id, at=now, kind="rated", payload={}))
+            s.flush()
+            return dto.RatingInfo(r.id, t.id, t.label, sc.code, value, reasons, now)
 
     # ------------------------------------------------------------------ reading
     def office_info(self) -> dto.OfficeInfo:

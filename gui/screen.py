@@ -73,6 +73,8 @@ class ScreenPlacement(QObject):
         app.screenAdded.connect(self._screens_changed)
         app.screenRemoved.connect(self._screen_removed)
         app.primaryScreenChanged.connect(self._screens_changed)
+        if self.fixed is not None:    # a tile of the demo's one screen: no frame, so the tiles meet exactly
+            window.setWindowFlags(Qt.Window | Qt.FramelessWindowHint)
         if full:
             flags = Qt.Window | Qt.FramelessWindowHint
             if kiosk:

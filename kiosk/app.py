@@ -166,6 +166,29 @@ def create_window(cfg: AppConfig, clock=None, camera: Callable[[], object] | Non
     return window
 
 
+def _exit_when_home_is_touchable(app, window, give_up_s: float = 30.0) -> None:
+    """Print one line and exit 0 when the home screen shows its tiles (exit 1 if it never does)."""
+    import time
+
+    from PySide6.QtCore import QTimer
+    deadline = time.monotonic() + give_up_s
+
+    def check() -> None:
+        if window.data is not None and window.current() is window.home and window.home.tiles:
+            app.processEvents()       # the tiles painted
+            rss = next((int(line.split()[1]) / 1024 for line in open("/proc/self/status")
+                        if line.startswith("VmRSS:")), 0.0) if sys.platform.startswith("linux") else 0.0
+            print(f"kiosk selftest: home screen touchable ({len(window.home.tiles)} fields), RSS {rss:.0f} MiB",
+                  flush=True)
+            app.exit(0)
+        elif time.monotonic() > deadline:
+            print("kiosk selftest: the home screen never became touchable", file=sys.stderr, flush=True)
+            app.exit(1)
+        else:
+            QTimer.singleShot(5, check)
+    QTimer.singleShot(0, check)
+
+
 def main(argv: list[str] | None = None) -> int:
     from core.logs import setup_logging
     setup_logging("kiosk")
@@ -210,8 +233,8 @@ def main(argv: list[str] | None = None) -> int:
     window.placement.show()
     uidump.install(window, extra=window.ui_state)
     install_snapshots(window, "kiosk")
-    if args.selftest:                 # kiosk-admin selftest: the window came up; leave
-        QTimer.singleShot(1500, lambda: app.exit(0))
+    if args.selftest:                 # kiosk-admin selftest: leave once the home tiles can be touched
+        _exit_when_home_is_touchable(app, window)
     log.info("kiosk ready: db=%s printer=%s", cfg.resolved_db_url, cfg.resolved_printer)
     return app.exec()
 

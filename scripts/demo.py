@@ -111,7 +111,7 @@ class Simulation:
     def start(self) -> None:
         fields = [f for f in self.svc.fields()]
         self.fields = fields
-        for n, counter in enumerate(SIMULATED_COUNTERS):
+        for counter in SIMULATED_COUNTERS:
             name = f"Cán bộ mô phỏng {counter}"
             if not any(o.name == name for o in self.svc.officers()):
                 self.svc.add_officer(name, self.pin(counter))

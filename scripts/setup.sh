@@ -12,7 +12,7 @@ APT_PACKAGES=(
   libpulse0 libasound2                            # Qt Multimedia
   libusb-1.0-0                                    # USB thermal printers
   fonts-dejavu-core
-  xvfb matchbox-window-manager xdotool x11-utils x11-apps imagemagick   # the real-display test suite
+  xvfb matchbox-window-manager openbox xdotool x11-utils x11-apps imagemagick   # the real-display test suite
 )
 
 missing=()

@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export QT_QPA_PLATFORM=offscreen
 .venv/bin/lint-imports
+.venv/bin/ruff check --quiet .
 exec .venv/bin/python -m pytest "$@"

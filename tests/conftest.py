@@ -81,3 +81,38 @@ def open_queue(db_url):
     svc.default_actor = "admin:tests"
     yield svc
     svc.close()
+
+
+@pytest.fixture
+def ready_db(sqlite_url, clock):
+    """A migrated SQLite queue at Monday 09:00 (the kiosk tests)."""
+    from db import init_db
+    init_db(sqlite_url, clock=clock).close()
+    return sqlite_url
+
+
+@pytest.fixture
+def start_kiosk(qtbot, tmp_path, clock):
+    """start(url, size=..., **settings) -> a kiosk window built by its composition root; all shut down after."""
+    from kiosk.app import create_window
+    from tests.kiosk_support import kiosk_config
+    windows = []
+
+    def start(url: str, size=(1080, 1920), **settings):
+        w = create_window(kiosk_config(tmp_path, url, **settings), clock=clock, retry_ms=100)
+        qtbot.addWidget(w)                             # deleted at teardown, not at interpreter exit
+        windows.append(w)
+        w.resize(*size)
+        w.show()
+        return w
+
+    yield start
+    for w in windows:
+        w.shutdown()
+
+
+@pytest.fixture
+def office(queue, clock):
+    """The statistics tests' two-day office (tests/stats_scene.py), on SQLite and PostgreSQL."""
+    from tests.stats_scene import build_office
+    return build_office(queue, clock)

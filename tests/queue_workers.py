@@ -5,25 +5,30 @@ import random
 import time
 
 
-def issue_many(url: str, fields: list[str], n: int, go_at: float) -> list[str]:
+def issue_many(url: str, fields: list[str], n: int, go_at: float, spans: bool = False):
+    """Issue ``n`` tickets; the labels, or with ``spans`` (labels, first start, last end) in wall-clock time so
+    the test can show the processes really issued at the same time."""
     import db
     svc = db.open_queue(url, actor="admin:tests")
     while time.time() < go_at:  # start together
         time.sleep(0.001)
+    start = time.time()
     labels = [svc.issue(fields[i % len(fields)], priority="elderly" if i % 7 == 0 else None).label
               for i in range(n)]
+    end = time.time()
     svc.close()
-    return labels
+    return (labels, start, end) if spans else labels
 
 
-def call_until_empty(url: str, counter: int, go_at: float) -> list[str]:
+def call_until_empty(url: str, counter: int, go_at: float) -> list[tuple[str, float]]:
+    """Call until nobody waits: (label, wall-clock time of the call) each."""
     import db
     svc = db.open_queue(url, actor="admin:tests")
     while time.time() < go_at:
         time.sleep(0.001)
     called = []
     while (t := svc.call_next(counter)) is not None:
-        called.append(t.label)
+        called.append((t.label, time.time()))
     svc.close()
     return called
 

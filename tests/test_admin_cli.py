@@ -118,6 +118,21 @@ def test_hash_pin_for_the_kiosk_and_unlock(url):
     assert admin(url, "officer", "change-pin", "Lan", stdin="739164\n582047\n").returncode == 1   # old PIN gone
 
 
+def _read_lines(stream, n: int, deadline_s: float) -> list[str]:
+    """The first ``n`` lines of a child's output, waiting at most ``deadline_s`` in all (never blocks CI)."""
+    import select
+    fd, data = stream.fileno(), b""
+    end = time.monotonic() + deadline_s
+    while data.count(b"\n") < n:
+        left = end - time.monotonic()
+        assert left > 0, f"fewer than {n} lines within {deadline_s} s: {data!r}"
+        if select.select([fd], [], [], left)[0]:
+            chunk = os.read(fd, 65536)
+            assert chunk, f"the program ended early: {data!r}"
+            data += chunk
+    return [line.decode("utf-8") for line in data.split(b"\n")[:n]]
+
+
 def test_events_follow_json_prints_one_line_per_event_at_once(url):
     env = {**os.environ, "KIOSK_DB_URL": url}
     proc = subprocess.Popen([sys.executable, "-m", "admin.cli", "events", "--follow", "--json"], cwd=REPO,
@@ -126,7 +141,7 @@ def test_events_follow_json_prints_one_line_per_event_at_once(url):
         time.sleep(2.0)  # let it start following
         admin(url, "issue", "HT")
         admin(url, "call", "1")
-        lines = [proc.stdout.readline() for _ in range(2)]  # flushed per event, or this blocks
+        lines = _read_lines(proc.stdout, 2, deadline_s=20.0)   # flushed per event, or they never come
     finally:
         proc.kill()
         proc.wait()
@@ -138,12 +153,13 @@ def test_events_follow_json_prints_one_line_per_event_at_once(url):
 
 
 def test_commands_are_grouped_by_what_they_act_on():
-    from admin import cccd, cli, officers, printer, queue, selftest, visitors
-    assert cli.COMMAND_GROUPS == (queue, officers, visitors, cccd, printer, selftest)
+    from admin import cccd, cli, officers, printer, queue, report, selftest, visitors
+    assert cli.COMMAND_GROUPS == (queue, officers, visitors, cccd, printer, selftest, report)
     parser = cli.build_parser()
     choices = next(a for a in parser._actions if a.dest == "command").choices
     for name in ("init", "issue", "call", "recall", "start", "finish", "no-show", "reactivate", "transfer",
-                 "pause", "resume", "status", "events", "officer", "face", "cccd", "privacy", "printer", "selftest"):
+                 "pause", "resume", "status", "events", "officer", "face", "cccd", "privacy", "printer", "selftest",
+                 "report"):
         assert name in choices, name
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from counter_display.board_model import BoardModel
 from db import open_queue
-from tests.test_counter_support import PgDatabase, init_db, pg_url_or_skip, sqlite_queue
+from tests.test_counter_support import init_db, sqlite_queue
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -19,12 +19,26 @@ def sqlite_url(tmp_path):
     return sqlite_queue(tmp_path)
 
 
+class PgSchema:
+    """The test's own PostgreSQL schema (conftest's pg_url: the one isolation scheme), and a way to run
+    server-side SQL (roles, terminating backends) on the same server."""
+
+    def __init__(self, url: str):
+        from sqlalchemy.engine import make_url
+        self.url = url
+        self.name = make_url(url).query["options"].split("search_path=")[1]
+        self.admin = make_url(url).set(drivername="postgresql", query={}).render_as_string(hide_password=False)
+
+    def execute(self, sql: str) -> None:
+        import psycopg
+        with psycopg.connect(self.admin, autocommit=True) as conn:
+            conn.execute(sql)
+
+
 @pytest.fixture
-def pg():
-    db = PgDatabase(pg_url_or_skip())
-    init_db(db.url, always_open=True).close()
-    yield db
-    db.drop()
+def pg(pg_url):
+    init_db(pg_url, always_open=True).close()
+    return PgSchema(pg_url)
 
 
 def _drain(feed, model, rounds=20):

@@ -61,7 +61,7 @@ def test_counter_clock_shows_the_centres_zone(qtbot, sqlite_url, pc_in_utc):
 def test_kiosk_clock_shows_the_centres_zone(qtbot, tmp_path, sqlite_url, pc_in_utc):
     from db import FixedClock
     from kiosk.app import create_window
-    from tests.test_kiosk_app import kiosk_config, wait_home
+    from tests.kiosk_support import kiosk_config, wait_home
     init_db(sqlite_url, always_open=True).close()
     w = create_window(kiosk_config(tmp_path, sqlite_url), clock=FixedClock(INSTANT))
     qtbot.addWidget(w)

@@ -322,3 +322,361 @@ def test_officer_deletes_a_visitors_data_on_request(qtbot, tmp_path, queue):
         assert not window.forget_button.isVisibleTo(window)
     finally:
         window.shutdown()
+
+
+# --------------------------------------------------------------------------- half a screen and larger
+SWEEP = ((520, 470), (800, 600), (1280, 1024), (1920, 1080))
+ARTIFACTS = Path(__file__).resolve().parent.parent / ".artifacts" / "screens"
+
+
+def _problems(window, name):
+    """The real-display suite's checks (tests/ui_checks.py) over this window's UI dump, plus: every action
+    button on screen, whole, with text of at least 20 px."""
+    from gui import uidump
+    from tests import ui_checks
+    dump = uidump.snapshot(window, window.ui_state)
+    root = dump["tree"]     # the window is the "screen": everything must lie inside it
+    screen = {"x": root["x"], "y": root["y"], "w": window.width(), "h": window.height()}
+    problems = [f"{name}: {p}" for p in ui_checks.fits({**dump, "screen": screen})]
+    need = window.root.totalMinimumSize()       # squeezed below what its layouts need: something is cut
+    if need.width() > window.width() or need.height() > window.height():
+        problems.append(f"{name}: the layout needs {need.width()}×{need.height()} "
+                        f"in {window.width()}×{window.height()}")
+    for n, _parent, _scrolled in ui_checks.walk(dump["tree"]):
+        if n.get("kind") in ("label", "button") and n.get("text") and n["font_px"] < 20:
+            problems.append(f"{name}: {n['name'] or n['class']} {n['text'][:30]!r}: {n['font_px']} px text")
+    return dump, problems
+
+
+@pytest.mark.parametrize("size", SWEEP, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_window_fits_every_size_signed_out_and_serving(qtbot, queue, size):
+    url, svc = queue
+    svc.add_officer("Trần Văn Bình Minh", "582640", role="officer")
+    for field in ("HT", "TP", "CT", "HT"):
+        svc.issue(field, priority="elderly" if field == "TP" else None)
+    window = _window(qtbot, url, officers=2)
+    problems: list[str] = []
+    tag = f"{size[0]}x{size[1]}"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        window.setMinimumSize(0, 0)          # as gui.screen places a --geometry window (the demo's half screens)
+        window.resize(*size)
+        qtbot.waitUntil(lambda: (window.width(), window.height()) == size, timeout=5000)
+        qtbot.wait(50)
+        assert (window.width(), window.height()) == size, "the layout widened the window"
+        assert window.compact == (size[0] < 1000), "compact below 1000 px wide, the desk layout above"
+        qtbot.wait(20)
+        window.grab().save(str(ARTIFACTS / f"counter_signin_{tag}.png"))
+        dump, found = _problems(window, "signed out")
+        problems += found
+        from tests import ui_checks
+        for name in ("officerName", "pin", "signInButton"):
+            assert ui_checks.find(dump, name) is not None, f"{name} not shown at {tag}"
+        _sign_in(qtbot, window)
+        assert window.officer is not None
+        window.trigger("call_next")
+        _idle(qtbot, window)
+        qtbot.waitUntil(lambda: window.data.ticket is not None and window.data.ticket.status == "called",
+                        timeout=10000)
+        window.trigger("call_next")       # nothing: the ticket is only called
+        window.show_message(_t_long())    # the longest message the window shows keeps inside its band
+        qtbot.wait(20)
+        window.grab().save(str(ARTIFACTS / f"counter_serving_{tag}.png"))
+        dump, found = _problems(window, "serving")
+        problems += found
+        for action in window.buttons:      # every action on screen, whole, reachable
+            node = ui_checks.find(dump, f"action_{action}")
+            assert node is not None and node["w"] > 40 and node["h"] >= 30, f"action {action} at {tag}: {node}"
+        assert ui_checks.find(dump, "signOut") is not None
+        assert window.ticket_label.text() in (ui_checks.find(dump, "label") or {}).get("text", "")
+        for panel, name in ((window.call_panel, "call_number"), (window.transfer_panel, "transfer")):
+            window.show_panel(panel)
+            qtbot.wait(20)
+            assert panel.isVisible()
+            window.grab().save(str(ARTIFACTS / f"counter_{name}_{tag}.png"))
+            problems += _problems(window, name)[1]
+        window.close_panel()
+        window.sign_out()
+        qtbot.wait(20)
+        window.grab().save(str(ARTIFACTS / f"counter_sign_out_{tag}.png"))
+        problems += _problems(window, "sign-out question")[1]
+    finally:
+        window.shutdown()
+    assert not problems, "\n".join(problems)
+
+
+def _t_long():
+    from counter_display.texts import WORDS
+    return WORDS.text("vi", "hello", name="Trần Văn Bình Minh") + WORDS.text("vi", "pin_must_change")
+
+
+# --------------------------------------------------------------------------- issue 12: the counter window
+def _shown(window, widget):
+    return widget.isVisibleTo(window)
+
+
+def test_the_officer_box_is_a_fixed_list_found_without_diacritics(qtbot, queue):
+    from PySide6.QtCore import Qt
+    url, svc = queue
+    svc.add_officer("Đặng Văn Đức", "551937", role="officer")
+    window = _window(qtbot, url, officers=2)
+    try:
+        box = window.officer_box
+        assert not box.isEditable()
+        box.setFocus()
+        qtbot.keyClicks(box, "482913")            # a PIN typed in the wrong box: shown nowhere, kept nowhere
+        assert box.currentIndex() == -1 and box.count() == 2
+        assert all("4829" not in box.itemText(i) for i in range(box.count()))
+        box.typed, box._typed_at = "", 0.0
+        qtbot.keyClicks(box, "nguyen THI lan")
+        assert box.currentText() == "Nguyễn Thị Lan"
+        box.typed, box._typed_at = "", 0.0
+        qtbot.keyClicks(box, "dang van duc")       # đ is d
+        assert box.currentText() == "Đặng Văn Đức"
+        box.typed, box._typed_at = "", 0.0
+        qtbot.keyClicks(box, "lan")                # a part of the name is enough
+        assert box.currentText() == "Nguyễn Thị Lan"
+        qtbot.keyClick(box, Qt.Key_Return)         # on to the PIN
+        assert window.focusWidget() is window.pin_edit
+        qtbot.keyClicks(window.pin_edit, "482913")
+        qtbot.keyClick(window.pin_edit, Qt.Key_Return)
+        qtbot.waitUntil(lambda: window.officer is not None, timeout=10000)
+        assert window.officer.name == "Nguyễn Thị Lan"
+    finally:
+        window.shutdown()
+
+
+def test_a_counter_started_during_an_outage_loads_the_officers_when_the_database_returns(qtbot, queue, tmp_path):
+    from counter_display.staff import StaffWindow
+    url, svc = queue
+    svc.close()
+    db_file = tmp_path / "queue.sqlite3"
+    away = tmp_path / "away.sqlite3"
+    db_file.rename(away)                           # the file is gone (a share not mounted yet, a restore)
+    window = StaffWindow(lambda: open_queue(url), 1, poll_timeout=0.1)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    try:
+        qtbot.waitUntil(lambda: window.message.property("kind") == "error", timeout=10000)
+        assert "bị xóa hoặc bị thay thế" in window.message.text() and "sqlite" not in window.message.text()
+        assert window.officer_box.count() == 0 and not window.officers_loaded
+        away.rename(db_file)                       # back
+        qtbot.waitUntil(lambda: window.officer_box.count() == 1, timeout=15000)
+        assert window.officer_box.itemText(0) == "Nguyễn Thị Lan" and window.message.text() == ""
+        _sign_in(qtbot, window)
+        assert window.officer is not None
+    finally:
+        window.shutdown()
+
+
+def _call_one(qtbot, window, svc):
+    ticket = svc.issue("HT").ticket
+    qtbot.waitUntil(lambda: window.data is not None and len(window.data.waiting) >= 1, timeout=10000)
+    window.trigger("call_next")
+    _idle(qtbot, window)
+    qtbot.waitUntil(lambda: window.data.ticket is not None, timeout=10000)
+    return ticket
+
+
+@pytest.mark.parametrize("choice,status", [("signOutKeep", "called"), ("signOutFinish", "done"),
+                                           ("signOutNoShow", "no_show")])
+def test_signing_out_with_a_called_ticket_asks_what_becomes_of_it(qtbot, queue, choice, status):
+    url, svc = queue
+    window = _window(qtbot, url)
+    try:
+        _sign_in(qtbot, window)
+        ticket = _call_one(qtbot, window, svc)
+        window.sign_out_button.click()
+        assert window.officer is not None and _shown(window, window.sign_out_panel)   # asked, not done
+        assert ticket.label in window.sign_out_question.text()
+        assert not _shown(window, window.buttons["call_next"])                        # in place of the buttons
+        button = next(b for b in window.sign_out_panel.buttons if b.objectName() == choice)
+        button.click()
+        _idle(qtbot, window)
+        assert window.officer is None and window.pages.currentIndex() == 0
+        assert svc.ticket(ticket.label).status == status
+        assert next(c for c in svc.counters() if c.number == 1).officer_name is None
+        if choice == "signOutKeep":
+            assert ticket.label in window.message.text()
+    finally:
+        window.shutdown()
+
+
+def test_an_officer_signed_in_elsewhere_is_asked_to_move_here(qtbot, queue):
+    url, svc = queue
+    svc.sign_in(2, "Nguyễn Thị Lan", "482913")
+    window = _window(qtbot, url)
+    try:
+        _sign_in(qtbot, window)
+        assert window.officer is None and _shown(window, window.elsewhere_panel)
+        assert "quầy 2" in window.elsewhere_question.text()
+        assert next(c for c in svc.counters() if c.number == 2).officer_name == "Nguyễn Thị Lan"   # nothing yet
+        window.elsewhere_panel.buttons[0].click()             # "Chuyển sang quầy này"
+        _idle(qtbot, window)
+        assert window.officer is not None and "quầy 2" in window.message.text()
+        officers = {c.number: c.officer_name for c in svc.counters()}
+        assert officers[1] == "Nguyễn Thị Lan" and officers[2] is None
+    finally:
+        window.shutdown()
+
+
+def test_an_officer_whose_other_counter_holds_a_ticket_is_refused(qtbot, queue):
+    url, svc = queue
+    svc.sign_in(2, "Nguyễn Thị Lan", "482913")
+    held = svc.issue("CT").ticket
+    assert svc.call_next(2).label == held.label
+    window = _window(qtbot, url)
+    try:
+        _sign_in(qtbot, window)
+        assert window.officer is None and not _shown(window, window.elsewhere_panel)
+        assert held.label in window.message.text() and "quầy 2" in window.message.text()
+        assert window.message.property("kind") == "error"
+        assert {c.number: c.officer_name for c in svc.counters()}[1] is None
+    finally:
+        window.shutdown()
+
+
+def _broken(tmp_path, case):
+    """A database URL (and counter) that is wrong in one specific way."""
+    import sqlite3
+    if case == "corrupt":
+        path = tmp_path / "corrupt.sqlite3"
+        path.write_bytes(b"this is not a database " * 400)
+        return f"sqlite:///{path}", 1
+    if case == "wrong_path":
+        return f"sqlite:///{tmp_path / 'no' / 'such' / 'queue.sqlite3'}", 1
+    if case == "uninitialised":
+        path = tmp_path / "empty.sqlite3"
+        sqlite3.connect(path).execute("create table notes(x)").connection.commit()
+        return f"sqlite:///{path}", 1
+    return sqlite_queue(tmp_path), 99
+
+
+@pytest.mark.parametrize("case,words", [("corrupt", "bị hỏng"), ("wrong_path", "bị xóa hoặc bị thay thế"),
+                                        ("uninitialised", "chưa được khởi tạo"),
+                                        ("no_such_counter", "Không có quầy số 99")])
+def test_each_database_problem_has_its_own_sentence(qtbot, tmp_path, case, words):
+    from counter_display.staff import StaffWindow
+    url, counter = _broken(tmp_path, case)
+    window = StaffWindow(lambda: open_queue(url), counter, poll_timeout=0.1)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    try:
+        qtbot.waitUntil(lambda: window.message.property("kind") == "error", timeout=10000)
+        text = window.message.text()
+        assert words in text, text
+        assert "Mất kết nối" not in text and "sqlite" not in text.lower() and "(" not in text.split("—")[0]
+        assert all(w not in text for w in ("OperationalError", "DatabaseError", "SQLAlchemy", "Traceback"))
+        window.message_ms = 10
+        qtbot.wait(100)
+        assert window.message.text() == text          # stays while the database cannot be used
+    finally:
+        window.shutdown()
+
+
+def test_messages_expire_and_never_move_the_form(qtbot, queue):
+    url, svc = queue
+    window = _window(qtbot, url)
+    try:
+        before = [w.geometry() for w in (window.officer_box, window.pin_edit, window.sign_in_button)]
+        window.message_ms = 50
+        _sign_in(qtbot, window, pin="000000")
+        assert "Sai tên cán bộ hoặc mã PIN" in window.message.text()
+        assert [w.geometry() for w in (window.officer_box, window.pin_edit, window.sign_in_button)] == before
+        qtbot.waitUntil(lambda: window.message.text() == "", timeout=5000)
+        assert [w.geometry() for w in (window.officer_box, window.pin_edit, window.sign_in_button)] == before
+        window.message_ms = 60000
+        _sign_in(qtbot, window)
+        desk = [b.geometry() for b in window.buttons.values()]
+        window.clear_message()
+        qtbot.wait(20)
+        assert [b.geometry() for b in window.buttons.values()] == desk
+        window.show_message("Xin chào " * 30, error=True)
+        qtbot.wait(20)
+        assert [b.geometry() for b in window.buttons.values()] == desk
+        assert window.message_timer.isActive() and window.message_timer.interval() == 60000
+    finally:
+        window.shutdown()
+
+
+def test_a_wrong_number_keeps_what_was_typed(qtbot, queue):
+    url, svc = queue
+    a = svc.issue("HT").ticket
+    window = _window(qtbot, url)
+    try:
+        _sign_in(qtbot, window)
+        window.trigger("call_number")
+        qtbot.keyClicks(window.call_edit, "A0O1")   # O for 0
+        window._do_call_number()
+        _idle(qtbot, window)
+        assert window.message.property("kind") == "error"
+        assert _shown(window, window.call_panel) and window.call_edit.text() == "A0O1"
+        assert window.call_edit.hasFocus() and window.call_edit.selectedText() == "A0O1"
+        window.call_edit.setText(a.label)
+        window._do_call_number()
+        _idle(qtbot, window)
+        assert svc.current(1).label == a.label
+        assert not _shown(window, window.call_panel) and window.call_edit.text() == ""
+    finally:
+        window.shutdown()
+
+
+def test_no_show_says_so_and_the_last_one_can_be_restored(qtbot, queue):
+    url, svc = queue
+    window = _window(qtbot, url)
+    try:
+        _sign_in(qtbot, window)
+        assert "reactivate" not in _enabled(window)
+        ticket = _call_one(qtbot, window, svc)
+        later = svc.issue("HT").ticket
+        window.trigger("no_show")
+        _idle(qtbot, window)
+        assert svc.ticket(ticket.label).status == "no_show"
+        assert ticket.label in window.message.text() and "vắng mặt" in window.message.text()
+        assert "reactivate" in _enabled(window) and "F9" in window.buttons["reactivate"].text()
+        window.buttons["reactivate"].click()
+        _idle(qtbot, window)
+        assert svc.ticket(ticket.label).status == "waiting"
+        assert "Đã khôi phục" in window.message.text() and "reactivate" not in _enabled(window)
+        assert [t.label for t in svc.waiting(1)] == [ticket.label, later.label]   # back in its place
+    finally:
+        window.shutdown()
+
+
+def test_while_paused_the_hint_says_how_to_resume(qtbot, queue):
+    url, svc = queue
+    window = _window(qtbot, url)
+    try:
+        _sign_in(qtbot, window)
+        assert "F1" in window.ticket_rows.text()
+        window.trigger("pause")
+        _idle(qtbot, window)
+        qtbot.waitUntil(lambda: window.data.counter.paused, timeout=10000)
+        assert "F1" not in window.ticket_rows.text() and "F8" in window.ticket_rows.text()
+    finally:
+        window.shutdown()
+
+
+def test_printer_faults_are_kept_per_kiosk_until_it_prints_or_an_officer_dismisses(qtbot, queue):
+    url, svc = queue
+    window = _window(qtbot, url)
+    try:
+        one = svc.issue("HT", kiosk="kiosk-1").ticket
+        two = svc.issue("HT", kiosk="kiosk-2").ticket
+        svc.record_print(one.label, "paper_out", "Hết giấy")
+        qtbot.waitUntil(lambda: "kiosk-1" in window.fault_label.text() and _shown(window, window.fault_label),
+                        timeout=10000)
+        svc.record_print(two.label, "printed")                 # another kiosk prints ...
+        three = svc.issue("TP", kiosk="kiosk-3").ticket
+        svc.record_print(three.label, "cover_open", "Nắp mở")   # (a later event: the one before was seen)
+        qtbot.waitUntil(lambda: "kiosk-3" in window.fault_label.text(), timeout=10000)
+        assert "kiosk-1" in window.fault_label.text()           # ... kiosk-1 is still out of paper
+        svc.record_print(svc.issue("HT", kiosk="kiosk-1").ticket.label, "printed")
+        qtbot.waitUntil(lambda: "kiosk-1" not in window.fault_label.text(), timeout=10000)
+        assert "kiosk-3" in window.fault_label.text()
+        window.fault_dismiss.click()                            # the officer has dealt with it
+        assert not _shown(window, window.fault_label) and window.printer_faults == {}
+    finally:
+        window.shutdown()

@@ -5,78 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel, QPushButton
-from sqlalchemy.engine import make_url
 
 from db import init_db, open_queue
-from kiosk.app import create_window
-from core.config import AppConfig
 from kiosk.i18n import tr
 from kiosk.ui.screens import TicketScreen
 from tests.conftest import MONDAY_9AM
 from tests.escpos_fake import FakeEscposPrinter
-
-WAIT_MS = 15_000
-
-
-def kiosk_config(tmp_path, url: str, **settings) -> AppConfig:
-    values = dict(db_url=url, printer=f"preview://{tmp_path / 'printed'}", fullscreen=False,
-                  idle_seconds=600, ticket_seconds=600)
-    values.update(settings)
-    return AppConfig(**values)
-
-
-def print_jobs(tmp_path) -> list:
-    return sorted((tmp_path / "printed").glob("*.bin"))
-
-
-def db_path(url: str) -> str:
-    return make_url(url).database
-
-
-@pytest.fixture
-def ready_db(sqlite_url, clock):
-    init_db(sqlite_url, clock=clock).close()
-    return sqlite_url
-
-
-@pytest.fixture
-def start_kiosk(qtbot, tmp_path, clock):
-    windows = []
-
-    def start(url: str, size=(1080, 1920), **settings):
-        w = create_window(kiosk_config(tmp_path, url, **settings), clock=clock, retry_ms=100)
-        qtbot.addWidget(w)                             # deleted at teardown, not at interpreter exit
-        windows.append(w)
-        w.resize(*size)
-        w.show()
-        return w
-
-    yield start
-    for w in windows:
-        w.shutdown()
-
-
-def wait_home(qtbot, w) -> None:
-    qtbot.waitUntil(lambda: w.data is not None and w.current() is w.home, timeout=WAIT_MS)
-
-
-def tap(qtbot, widget) -> None:
-    qtbot.mouseClick(widget, Qt.LeftButton, pos=widget.rect().center())
-
-
-def settle(qtbot, w) -> None:
-    """Wait until the worker has handled every request sent so far (it serves them in order)."""
-    with qtbot.waitSignal(w.backend.refreshed, timeout=WAIT_MS):
-        w.backend._refresh_requested.emit()
-
-
-def wait_printed(qtbot, w) -> None:
-    qtbot.waitUntil(lambda: w.ticket.state in (TicketScreen.PRINTED, TicketScreen.PRINT_FAILED),
-                    timeout=WAIT_MS)
-
+from tests.kiosk_support import WAIT_MS, db_path, kiosk_config, print_jobs, settle, tap, wait_home, wait_printed  # noqa: F401
 
 def tickets(url: str, clock):
     svc = open_queue(url, clock=clock)

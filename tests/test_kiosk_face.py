@@ -30,8 +30,8 @@ from core.visitors.texts import face_tr
 from core.visitors.store import CONSENT_VERSION, VisitorStore, consent_text
 from gui import theme
 from kiosk.ui.face_screens import attach_face
-from tests.test_kiosk_app import kiosk_config, start_kiosk, wait_home, wait_printed  # noqa: F401 - fixture
-from tests.test_kiosk_app import tap as tap_widget
+from tests.kiosk_support import kiosk_config, wait_home, wait_printed
+from tests.kiosk_support import tap as tap_widget
 from tests.test_kiosk_screens import check_for_elderly_eyes
 
 AN = "001099012345|012345678|Nguyễn Văn An|15031999|Nam|Số 12 phố Quang Trung, Phường Hà Đông, Hà Nội|20052021"

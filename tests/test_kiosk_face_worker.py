@@ -115,7 +115,7 @@ def test_the_configured_kiosk_greets_an_enrolled_visitor_seen_by_its_camera(qtbo
     from kiosk.app import create_window
     from core.visitors.cccd import parse_cccd
     from core.visitors.store import VisitorStore
-    from tests.test_kiosk_app import kiosk_config, wait_home
+    from tests.kiosk_support import kiosk_config, wait_home
 
     url = f"sqlite:///{tmp_path / 'queue.sqlite3'}"
     init_db(url, clock=clock).close()

@@ -15,7 +15,7 @@ from kiosk.ui.screens import ProceduresScreen, TicketScreen
 from kiosk.worker import IssueFailure, PrintOutcome
 from printer import PrintResult, PrintStatus
 from tests.conftest import MONDAY_9AM
-from tests.test_kiosk_app import WAIT_MS, kiosk_config, wait_home
+from tests.kiosk_support import WAIT_MS, kiosk_config, wait_home
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "kiosk"
 SIZES = [(1080, 1920), (768, 1366), (1920, 1080), (1366, 768), (1280, 1024), (1024, 768)]

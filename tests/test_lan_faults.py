@@ -25,6 +25,13 @@ from tests.tcp_proxy import TcpProxy
 pytestmark = pytest.mark.usefixtures("pg_url")
 
 
+@pytest.fixture(autouse=True)
+def _staff_actor(monkeypatch):
+    """The counters here act without an officer signing in: the network faults are the point."""
+    real = db.open_queue
+    monkeypatch.setattr(db, "open_queue", lambda url, **kw: real(url, **{"actor": "admin:tests", **kw}))
+
+
 @pytest.fixture
 def proxy():
     with TcpProxy(5432) as p:
@@ -34,6 +41,7 @@ def proxy():
 @pytest.fixture
 def direct(pg_url):
     svc = db.init_db(pg_url, always_open=True)
+    svc.default_actor = "admin:tests"
     yield svc
     svc.close()
 

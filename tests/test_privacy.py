@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import numpy as np
 import pytest
@@ -18,28 +17,18 @@ from core.visitors.store import (CONSENT_VERSION, ConsentRequired, KeyFileError,
 PAYLOAD = "001099012345|012345678|Nguyễn Văn An|15031999|Nam|Số 12 phố Quang Trung, Hà Đông|20052021"
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def engine(request, tmp_path):
-    if request.param == "postgres":
-        url = os.environ.get("KIOSK_TEST_PG_URL")
-        if not url:
-            pytest.skip("KIOSK_TEST_PG_URL not set: PostgreSQL variant skipped")
-        schema = f"privacy_test_{os.getpid()}"       # own schema: never touch other tests' tables
-        admin = create_engine(url)
-        with admin.begin() as c:
-            c.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
-        eng = create_engine(url, connect_args={"options": f"-csearch_path={schema}"})
-    else:
-        eng = create_engine(f"sqlite:///{tmp_path / 'queue.sqlite3'}")
+@pytest.fixture
+def engine(db_url):
+    """A bare engine on SQLite (WAL) or on the test's own PostgreSQL schema (conftest's db_url)."""
+    if db_url.startswith("sqlite"):
+        eng = create_engine(db_url)
         with eng.connect() as c:
             c.exec_driver_sql("PRAGMA journal_mode=WAL")
+    else:
+        eng = create_engine(db_url)
     Base.metadata.create_all(eng)
     yield eng
     eng.dispose()
-    if request.param == "postgres":
-        with admin.begin() as c:
-            c.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
 
 
 @pytest.fixture

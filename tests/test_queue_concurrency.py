@@ -21,8 +21,10 @@ def test_eight_processes_issue_unique_contiguous_numbers(open_queue, db_url):
     go_at = time.time() + 2.0
     with CTX.Pool(8) as pool:
         results = pool.starmap(queue_workers.issue_many,
-                               [(db_url, ["HT", "CT", "DD"], 40, go_at) for _ in range(8)])
-    labels = [label for chunk in results for label in chunk]
+                               [(db_url, ["HT", "CT", "DD"], 40, go_at, True) for _ in range(8)])
+    labels = [label for chunk, _start, _end in results for label in chunk]
+    # the race happened: every process was still issuing when the last one started
+    assert max(start for _, start, _ in results) < min(end for _, _, end in results), "the processes never overlapped"
     assert len(labels) == 320 and len(set(labels)) == 320
     by_prefix = collections.defaultdict(list)
     for label in labels:
@@ -40,7 +42,10 @@ def test_four_counters_never_call_the_same_ticket(open_queue, db_url):
     with CTX.Pool(4) as pool:
         results = pool.starmap(queue_workers.call_until_empty,
                                [(db_url, counter, go_at) for counter in (1, 2, 5, 6)])
-    called = [label for chunk in results for label in chunk]
+    called = [label for chunk in results for label, _at in chunk]
+    # the race happened: all four counters got tickets, and they were calling at the same time
+    assert all(chunk for chunk in results), "a counter called nothing: no race"
+    assert max(chunk[0][1] for chunk in results) < min(chunk[-1][1] for chunk in results), "the counters never overlapped"
     assert len(called) == len(set(called)), "a ticket was called twice"
     assert sorted(called) == sorted(issued), "a ticket was never called"
     with open_queue.session() as s:
@@ -118,7 +123,15 @@ def test_transfer_racing_call_next_is_not_marked_done(pg_url):
             result = {}
             worker = threading.Thread(target=lambda: result.setdefault("next", svc.call_next(1)))
             worker.start()
-            time.sleep(0.5)                        # call_next is now waiting for the row lock
+            # the race happened: call_next is waiting for the row lock (seen by the server), not done already
+            waiting = 0
+            for _ in range(100):
+                waiting = other.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                        "AND datname = current_database()").fetchone()[0]
+                if waiting:
+                    break
+                time.sleep(0.05)
+            assert waiting and "next" not in result, "call_next never waited for the transfer's lock"
             ct = other.execute("SELECT id FROM fields WHERE code = 'CT'").fetchone()[0]
             other.execute("UPDATE tickets SET field_id = %s, status = 'waiting', counter_id = NULL, "
                           "called_at = NULL WHERE label = %s", (ct, a))

@@ -50,8 +50,10 @@ def _free_display() -> int:
 class Display:
     """An Xvfb server of one size, optionally with matchbox as its window manager."""
 
-    def __init__(self, size: tuple[int, int], wm: bool):
+    def __init__(self, size: tuple[int, int], wm: bool, wm_command: tuple[str, ...] | None = None):
         self.size, self.wm = size, wm
+        # matchbox: the kiosk/TV kind of window manager (one window, full screen); a desktop one may be given
+        self.wm_command = wm_command or ("matchbox-window-manager", "-use_titlebar", "no", "-use_cursor", "no")
         self.number = _free_display()
         self.name = f":{self.number}"
         self.procs: list[subprocess.Popen] = []
@@ -65,8 +67,7 @@ class Display:
             assert time.monotonic() < deadline, "Xvfb did not start"
             time.sleep(0.05)
         if self.wm:
-            self.procs.append(subprocess.Popen(["matchbox-window-manager", "-use_titlebar", "no",
-                                                "-use_cursor", "no"], env=self.env(),
+            self.procs.append(subprocess.Popen(list(self.wm_command), env=self.env(),
                                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             time.sleep(0.3)
         return self
@@ -163,7 +164,7 @@ class Program:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-                raise AssertionError("the program did not leave on SIGTERM")
+                raise AssertionError("the program did not leave on SIGTERM") from None
         self.log.close()
         return self.proc.returncode
 
@@ -318,3 +319,46 @@ def test_counter_on_a_real_display(office_db, tmp_path, size, wm):
             code = program.stop()
         assert code == 0, program.log_text()[-2000:]
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1366, 768)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("wm", WM, ids=["nowm", "desktop-wm"])
+def test_demo_shows_one_centre_on_one_screen(tmp_path, size, wm):
+    """bash scripts/demo.sh on a newcomer's screen (bare X, or a desktop window manager: openbox): kiosk, printed
+    tickets, board and two counters side by side, each its own process, none overlapping another, all on the
+    screen (1366x768: the same layout scaled down)."""
+    if wm and shutil.which("openbox") is None:
+        pytest.skip("openbox is not installed (bash scripts/setup.sh installs it)")
+    with Display(size, wm, wm_command=("openbox", "--sm-disable")) as display:
+        demo = subprocess.Popen([str(BIN / "python"), str(REPO / "scripts" / "demo.py"), "--seconds", "14",
+                                 "--pace", "0.2", "--out", str(tmp_path)], env=display.env(),
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            deadline = time.monotonic() + 40
+            windows: list[dict[str, int]] = []
+            while time.monotonic() < deadline:
+                time.sleep(1.0)
+                windows = []
+                for wid in display.x("xdotool", "search", "--onlyvisible", "--name", ".").split():
+                    info = display.x("xwininfo", "-id", wid)
+                    values = {k.strip(): v.strip() for k, _, v in (ln.partition(":") for ln in info.splitlines())}
+                    if "Width" in values and int(values["Width"]) > 50 and int(values["Height"]) > 50:
+                        windows.append({"x": int(values["Absolute upper-left X"]),
+                                        "y": int(values["Absolute upper-left Y"]),
+                                        "w": int(values["Width"]), "h": int(values["Height"])})
+                if len(windows) >= 5:
+                    time.sleep(2.0)          # let every window settle, then measure once more below
+                    break
+            display.grab(ARTIFACTS / f"demo_{_tag(size, wm)}.png")
+        finally:
+            out, _ = demo.communicate(timeout=60)
+        assert demo.returncode == 0, out[-3000:]
+    assert len(windows) >= 5, windows
+    w, h = size
+    for r in windows:
+        assert r["x"] >= 0 and r["y"] >= 0 and r["x"] + r["w"] <= w and r["y"] + r["h"] <= h, (r, windows)
+    for i, a in enumerate(windows):
+        for b in windows[i + 1:]:
+            apart = (a["x"] + a["w"] <= b["x"] or b["x"] + b["w"] <= a["x"]
+                     or a["y"] + a["h"] <= b["y"] or b["y"] + b["h"] <= a["y"])
+            assert apart, f"windows overlap: {a} and {b}"

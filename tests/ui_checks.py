@@ -36,7 +36,7 @@ def fits(dump: dict[str, Any]) -> list[str]:
     """Text that does not fit its widget, widgets outside their parent or the screen, siblings overlapping."""
     problems: list[str] = []
     tree = dump["tree"]
-    for n, parent, scrolled in walk(tree):
+    for n, parent, _scrolled in walk(tree):
         if n.get("kind") == "label" and n.get("text"):
             if n.get("wrap") and n.get("needed_h") is not None and n["needed_h"] > n["h"] + 1:
                 problems.append(f"{_name(n)}: wrapped text cut ({n['needed_h']} > {n['h']} px)")
