@@ -142,8 +142,10 @@ class BoardView(QWidget):
         spare = max(0.0, area.height() - sum(rows)) / 4
         y = area.y() + spare
         inner = area.adjusted(pad, 0, -pad, 0)
-        _fit(p, QRectF(inner.x(), y, inner.width(), caption_h),
-             self.t("welcome") if ended or not self.banner else self.banner,
+        # the sentence always names the number drawn under it (a recall of an older call must not pair the
+        # older number's sentence with the newest number)
+        caption = self.t("welcome") if ended or last is None else call_caption(last.label, last.counter)
+        _fit(p, QRectF(inner.x(), y, inner.width(), caption_h), caption,
              caption_h * 0.62, True, color=TEXT if ended else fg, drawn=self.drawn, role="banner")
         y += caption_h + spare
         if last is not None:

@@ -108,3 +108,30 @@ def test_before_the_first_snapshot_the_board_says_loading_not_nobody_waiting(qtb
         assert "0" not in drawn["waiting_title"][0]
     finally:
         window.shutdown()
+
+
+def test_the_sentence_over_the_big_number_names_that_number_after_a_recall(qtbot, tmp_path):
+    """Counter 1 calls A001, counter 2 calls B001, then counter 1 recalls A001: the big number stays the newest
+    line of "VỪA GỌI" and the sentence above it names that same number (it once named the recalled one)."""
+    url = f"sqlite:///{tmp_path / 'q.sqlite3'}"
+    svc = init_db(url, always_open=True)
+    svc.default_actor = "admin:tests"
+    window = _board(qtbot)
+    try:
+        snapshot = svc.snapshot()
+        window.apply_snapshot(snapshot)
+        feed = svc.follow(since=snapshot.last_event_id)
+        a, b = svc.issue("HT").ticket, svc.issue("CT").ticket
+        for step in (lambda: svc.call_next(1), lambda: svc.call_next(2), lambda: svc.recall(1)):
+            step()
+            _drain(feed, window)       # one batch each, as a board meets them over a day
+        window.apply_snapshot(svc.snapshot())   # the refresh after events rebuilds the lists
+        drawn = _drawn(qtbot, window)
+        [number] = drawn["called_number"]
+        [sentence] = drawn["banner"]
+        assert number in (a.label, b.label)
+        assert sentence.endswith(f"{number} đến quầy số {1 if number == a.label else 2}"), (sentence, number)
+        feed.close()
+    finally:
+        window.shutdown()
+        svc.close()
