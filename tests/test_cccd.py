@@ -141,3 +141,30 @@ def test_cli_cccd_parse_prints_json(monkeypatch, capsys) -> None:
 def test_cli_cccd_parse_exits_2_with_reason(monkeypatch, capsys) -> None:
     code, out, err = _run_parse(monkeypatch, capsys, "001099012345|012345678\n")
     assert code == 2 and out == "" and "at least 6" in err
+
+
+@pytest.mark.parametrize("wrap", ["\ufeff{}", "{}\r\n", "{}\n", "{}\t", "\ufeff{}\r\n", "\t{}\t\r\n"],
+                         ids=["bom", "crlf", "lf", "tab", "bom-crlf", "tabs"])
+def test_payloads_as_scanners_deliver_them(wrap):
+    """Scanners add a byte-order mark, CR/LF or a tab (keyboard-wedge suffixes): the same card comes out."""
+    assert parse_cccd(wrap.format(GOOD)).to_json_dict() == parse_cccd(GOOD).to_json_dict()
+
+
+def test_a_name_that_lost_its_diacritics_is_flagged_and_never_registered(tmp_path):
+    """A keyboard wedge on a US layout types 'Nguyen Van An': flagged, and the kiosk's registration refuses it
+    with a sentence that says what to do, storing nothing."""
+    import numpy as np
+
+    from core.visitors.flow import FaceFlow
+    mangled = GOOD.replace("Nguyễn Văn An", "Nguyen Van An")
+    assert "name_without_diacritics" in parse_cccd(mangled).warnings
+    assert "name_without_diacritics" not in parse_cccd(GOOD).warnings
+
+    class Store:   # registration must stop before the store: nothing may be written
+        def register_from_cccd(self, *a, **k):
+            raise AssertionError("a mangled name reached the visitor store")
+
+    flow = FaceFlow(Store(), recognizer=None, kiosk_id="kiosk-1")
+    result = flow.register(mangled, consent_id=1, encodings=[np.zeros(128, np.float32)] * 3)
+    assert not result.ok and result.code == "name_without_diacritics"
+    assert "mất dấu" in result.message("vi") and "accents" in result.message("en")

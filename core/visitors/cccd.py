@@ -85,7 +85,8 @@ def parse_cccd(payload: str, today: date | None = None) -> CccdInfo:
     """Parse one QR payload (as scanned or typed by a USB scanner) or raise :class:`CccdError`."""
     if not isinstance(payload, str):
         raise CccdError("not_text", "Dữ liệu không phải văn bản", "payload is not text")
-    text = unicodedata.normalize("NFC", payload).strip()
+    # scanners add a byte-order mark, CR/LF or a tab around the code: those are not part of it
+    text = unicodedata.normalize("NFC", payload).replace("\ufeff", "").strip()
     if not text:
         raise CccdError("empty", "Không có dữ liệu mã QR", "the QR payload is empty")
     if len(text) > MAX_PAYLOAD:
@@ -117,7 +118,16 @@ def parse_cccd(payload: str, today: date | None = None) -> CccdInfo:
         issued = _parse_date(parts[6], "Ngày cấp", "issue date")
         if issued < dob or issued > today:
             raise CccdError("bad_date", f"Ngày cấp không hợp lý: {parts[6]}", f"implausible issue date: {parts[6]}")
-    return CccdInfo(id_number, name, dob, sex, _consistency(id_number, dob, sex))
+    warnings = _consistency(id_number, dob, sex)
+    if _lost_diacritics(name):
+        warnings += ("name_without_diacritics",)
+    return CccdInfo(id_number, name, dob, sex, warnings)
+
+
+def _lost_diacritics(name: str) -> bool:
+    """A keyboard-wedge scanner on a US layout cannot type Vietnamese letters: a name of plain ASCII letters
+    most likely lost its marks (Vietnamese names without any are rare). Flag it; never store it silently."""
+    return name.isascii()
 
 
 ImageInput = Union[str, os.PathLike, np.ndarray]

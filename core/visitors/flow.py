@@ -210,6 +210,9 @@ class FaceFlow:
             info = parse_cccd(payload)
         except CccdError as exc:
             return Registration(False, code=exc.code, vi=exc.message_vi, en=exc.message_en)
+        if "name_without_diacritics" in info.warnings:   # a mangled name is never stored silently
+            vi, en = WORDS.pair("register_name_without_diacritics")
+            return Registration(False, code="name_without_diacritics", vi=vi, en=en)
         encodings = list(self.person.seen if encodings is None else encodings)
         if len(encodings) < MIN_ENROL_ENCODINGS:
             vi, en = WORDS.pair("register_no_face")

@@ -61,6 +61,10 @@ WORDS = Catalogue("visitors", {
     "cancel": ("Hủy", "Cancel"),
     "register_no_face": ("Chưa thấy rõ khuôn mặt. Bác vui lòng nhìn thẳng vào màn hình rồi quét lại.",
                          "Your face was not seen clearly. Please look at the screen and scan again."),
+    "register_name_without_diacritics": (
+        "Tên trên thẻ bị mất dấu khi quét. Bác vui lòng đưa mã QR trên thẻ trước camera, hoặc nhờ cán bộ giúp.",
+        "The name on the card lost its accents when scanned. Please hold the card's QR code to the camera, or ask "
+        "an officer."),
     "register_store_failed": ("Chưa lưu được, vui lòng thử lại hoặc nhờ cán bộ giúp.",
                               "Could not save, please try again or ask an officer."),
     "registered": ("Đã xong. Lần sau máy sẽ chào {name}.", "Done. Next time the kiosk will greet {name}."),
