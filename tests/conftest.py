@@ -98,8 +98,9 @@ def start_kiosk(qtbot, tmp_path, clock):
     from tests.kiosk_support import kiosk_config
     windows = []
 
-    def start(url: str, size=(1080, 1920), **settings):
-        w = create_window(kiosk_config(tmp_path, url, **settings), clock=clock, retry_ms=100)
+    def start(url: str, size=(1080, 1920), refresh_ms: int | None = None, **settings):
+        options = {"refresh_ms": refresh_ms} if refresh_ms is not None else {}   # the home refresh period
+        w = create_window(kiosk_config(tmp_path, url, **settings), clock=clock, retry_ms=100, **options)
         qtbot.addWidget(w)                             # deleted at teardown, not at interpreter exit
         windows.append(w)
         w.resize(*size)

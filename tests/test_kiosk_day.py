@@ -2,41 +2,15 @@
 the issuing cut-off, paused counters, tickets without a procedure, a database gone bad."""
 from __future__ import annotations
 
-import pytest
 
 from kiosk.app import create_window
 from kiosk.i18n import tr
-from tests.test_kiosk_app import WAIT_MS, kiosk_config, tap, wait_home
+from tests.kiosk_support import WAIT_MS, kiosk_config, tap, wait_home
 
 
-@pytest.fixture
-def ready_db(sqlite_url, clock):
-    from db import init_db
-    init_db(sqlite_url, clock=clock).close()
-    return sqlite_url
-
-
-@pytest.fixture
-def kiosk(qtbot, tmp_path, clock):
-    windows = []
-
-    def start(url: str, refresh_ms: int = 15_000, size=(1080, 1920), **settings):
-        w = create_window(kiosk_config(tmp_path, url, **settings), clock=clock, retry_ms=100,
-                          refresh_ms=refresh_ms)
-        qtbot.addWidget(w)
-        windows.append(w)
-        w.resize(*size)
-        w.show()
-        return w
-
-    yield start
-    for w in windows:
-        w.shutdown()
-
-
-def test_idle_resets_priority_and_language_on_the_home_screen_despite_the_refresh(qtbot, ready_db, kiosk):
+def test_idle_resets_priority_and_language_on_the_home_screen_despite_the_refresh(qtbot, ready_db, start_kiosk):
     # the home refresh runs far more often than the idle time: it must not keep the choices alive
-    w = kiosk(ready_db, refresh_ms=150, idle_seconds=1)
+    w = start_kiosk(ready_db, refresh_ms=150, idle_seconds=1)
     wait_home(qtbot, w)
     tap(qtbot, w.lang_buttons["en"])
     tap(qtbot, w.home.priority_entry)
@@ -50,8 +24,8 @@ def test_idle_resets_priority_and_language_on_the_home_screen_despite_the_refres
     assert w.home.prompt.text() == tr("vi", "choose_field")
 
 
-def test_idle_clears_a_greeting_on_the_home_screen(qtbot, ready_db, kiosk):
-    w = kiosk(ready_db, refresh_ms=150, idle_seconds=1)
+def test_idle_clears_a_greeting_on_the_home_screen(qtbot, ready_db, start_kiosk):
+    w = start_kiosk(ready_db, refresh_ms=150, idle_seconds=1)
     wait_home(qtbot, w)
     w.home.set_greeting("bác An", ("HT",))
     w.idle_timer.start()
@@ -67,12 +41,12 @@ def _cap_one_catalogue(tmp_path):
     return catalogue
 
 
-def test_take_buttons_of_a_full_field_look_disabled_and_say_why(qtbot, tmp_path, sqlite_url, clock, kiosk):
+def test_take_buttons_of_a_full_field_look_disabled_and_say_why(qtbot, tmp_path, sqlite_url, clock, start_kiosk):
     from db import init_db
     svc = init_db(sqlite_url, catalogue=_cap_one_catalogue(tmp_path), clock=clock)
     svc.issue("CT")
     svc.close()
-    w = kiosk(sqlite_url)
+    w = start_kiosk(sqlite_url)
     wait_home(qtbot, w)
     tap(qtbot, w.home.tiles["CT"].info)
     assert w.current() is w.procedures
@@ -87,10 +61,10 @@ def test_take_buttons_of_a_full_field_look_disabled_and_say_why(qtbot, tmp_path,
 
 
 def test_after_the_cutoff_the_kiosk_says_numbers_stopped_not_that_the_centre_is_closed(qtbot, ready_db,
-                                                                                     clock, kiosk):
+                                                                                     clock, start_kiosk):
     from tests.conftest import MONDAY_9AM
     clock.set(MONDAY_9AM.replace(hour=16, minute=45))     # the afternoon session ends at 17:00, cut-off 30 min
-    w = kiosk(ready_db)
+    w = start_kiosk(ready_db)
     qtbot.waitUntil(lambda: w.current() is w.closed, timeout=WAIT_MS)
     assert w.data.office.serving
     assert w.closed.title.text() == tr("vi", "cutoff_title") == "Đã ngừng cấp số hôm nay"
@@ -106,7 +80,7 @@ def test_after_the_cutoff_the_kiosk_says_numbers_stopped_not_that_the_centre_is_
     qtbot.waitUntil(lambda: w.closed.title.text() == tr("vi", "closed_title"), timeout=WAIT_MS)
 
 
-def test_a_field_whose_counters_are_all_paused_is_not_offered_with_a_wait(qtbot, ready_db, clock, kiosk):
+def test_a_field_whose_counters_are_all_paused_is_not_offered_with_a_wait(qtbot, ready_db, clock, start_kiosk):
     from db import open_queue
     svc = open_queue(ready_db, clock=clock)
     try:
@@ -118,7 +92,7 @@ def test_a_field_whose_counters_are_all_paused_is_not_offered_with_a_wait(qtbot,
     finally:
         svc.close()
     assert paused
-    w = kiosk(ready_db)
+    w = start_kiosk(ready_db)
     wait_home(qtbot, w)
     tile = w.home.tiles["HT"]
     assert not tile.available
@@ -148,8 +122,8 @@ def test_a_ticket_without_a_procedure_prints_no_qr_to_an_incomplete_url(ready_db
                         "vi").qr_payload == "https://dvc.example/so/A001"
 
 
-def test_procedures_are_not_offered_for_a_field_without_procedures(qtbot, ready_db, kiosk):
-    w = kiosk(ready_db)
+def test_procedures_are_not_offered_for_a_field_without_procedures(qtbot, ready_db, start_kiosk):
+    w = start_kiosk(ready_db)
     wait_home(qtbot, w)
     empty = [f.code for f in w.data.fields if not f.procedures]
     assert empty
@@ -160,7 +134,7 @@ def test_procedures_are_not_offered_for_a_field_without_procedures(qtbot, ready_
     assert not w.home.tiles["HT"].info.isHidden()
 
 
-def test_a_read_only_database_keeps_the_kiosk_unavailable_and_is_logged_once(qtbot, ready_db, kiosk, caplog):
+def test_a_read_only_database_keeps_the_kiosk_unavailable_and_is_logged_once(qtbot, ready_db, start_kiosk, caplog):
     """Reads work, writes do not: the kiosk must not offer the home screen to each citizen in turn."""
     import logging
 
@@ -174,7 +148,7 @@ def test_a_read_only_database_keeps_the_kiosk_unavailable_and_is_logged_once(qtb
 
     event.listen(Pool, "checkout", checkout)
     try:
-        w = kiosk(ready_db)
+        w = start_kiosk(ready_db)
         wait_home(qtbot, w)
         caplog.set_level(logging.INFO)
         read_only["on"] = True
