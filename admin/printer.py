@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from admin.common import SECONDS
-from printer.__main__ import main as printer_main
+from printer.cli import main as printer_main
 
 
 def add_commands(subparsers: Any) -> None:

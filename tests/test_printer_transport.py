@@ -162,7 +162,7 @@ def test_device_url_options():
 
 
 def test_printer_package_never_imports_qt():
-    code = "import sys, printer, printer.__main__; print('PySide6' in sys.modules)"
+    code = "import sys, printer, printer.cli; print('PySide6' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parent.parent)
     assert out.stdout.strip() == "False"
