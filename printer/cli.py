@@ -23,8 +23,9 @@ from .layout import compose_test_page, draw, render_ticket
 EXIT_OK, EXIT_NOT_PRINTED, EXIT_BAD_INPUT = 0, 1, 2
 
 
-def _say(vi: str, en: str, stream=sys.stdout) -> None:
-    print(f"{vi}\n  ({en})", file=stream)
+def _say(vi: str, en: str, stream=None) -> None:
+    # sys.stdout looked up at call time: bound as a default it would be whatever stdout was at import
+    print(f"{vi}\n  ({en})", file=stream or sys.stdout)
 
 
 def _report(result, ready_wording: bool = False) -> int:

@@ -163,11 +163,10 @@ def test_commands_are_grouped_by_what_they_act_on():
         assert name in choices, name
 
 
-def test_printer_status_uses_the_configured_printer(tmp_path, monkeypatch, capfd):
-    # capfd, not capsys: printer.cli binds sys.stdout as a default argument when it is first imported
+def test_printer_status_uses_the_configured_printer(tmp_path, monkeypatch, capsys):
     from admin import cli
     monkeypatch.setenv("KIOSK_PRINTER", f"preview://{tmp_path / 'printed'}")
     assert cli.main(["printer", "test-page"]) == 0
     assert list((tmp_path / "printed").glob("*.png")), "the test page went to the configured preview printer"
-    out = capfd.readouterr().out
+    out = capsys.readouterr().out
     assert "Đã in phiếu." in out and "(Ticket printed.)" in out   # the printer report, in both languages
