@@ -192,8 +192,10 @@ def test_board_follows_sqlite_feed_through_a_disconnect(qtbot, tmp_path):
     link.symlink_to(real)
 
     def break_feed(window):
+        conn = window.feed.worker.current_feed._conn      # taken first: the worker may drop it itself
         link.unlink()                                     # the share is gone: reconnects fail...
-        window.feed.worker.current_feed._conn.close()     # ...and the open connection drops
+        if conn is not None:                              # (it does, as soon as it sees the link gone)
+            conn.close()                                  # ...and the open connection drops
 
     def restore_feed(window):
         link.symlink_to(real)
