@@ -107,6 +107,16 @@ def camera_worker(cfg: AppConfig, camera: Callable[[], object] | None = None,
                       encoder or encoder_for(Recognizer()))
 
 
+def scanner_bridge(cfg: AppConfig):
+    """The CCCD scanner in USB-serial mode (``scanner = "serial:..."``), or None for a keyboard wedge (it types
+    into the scan screen by itself)."""
+    setting = cfg.scanner_setting
+    if setting.kind != "serial":
+        return None
+    from .scanner_bridge import ScannerBridge
+    return ScannerBridge(setting)
+
+
 def attach_guidance(window, cfg: AppConfig, player=None):
     """Spoken guidance (``voice_guidance``): the window's ``spoken`` sentences played from the board's clips
     (core.voice), through Qt Multimedia unless a player is given."""
@@ -162,7 +172,7 @@ def create_window(cfg: AppConfig, clock=None, camera: Callable[[], object] | Non
         from .ui.face_screens import attach_face
         preload()
         window.face = attach_face(window, build=visitor_flow_builder(cfg),
-                                  camera=camera_worker(cfg, camera, encoder))
+                                  camera=camera_worker(cfg, camera, encoder), scanner=scanner_bridge(cfg))
     return window
 
 
