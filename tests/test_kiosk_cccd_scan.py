@@ -16,8 +16,12 @@ from kiosk.scanner_bridge import ScannerBridge
 from kiosk.ui.face_screens import attach_face
 from core.visitors.flow import FaceFlow
 from core.visitors.recognition import Recognizer
-from tests.test_kiosk_face import (AN, count, db, face, frames_of, kiosk, open_consent, scanner_types,  # noqa: F401
-                                   see, settle, shot, store, tap, visible_texts)
+from tests import test_kiosk_face as face_tests
+from tests.test_kiosk_face import (AN, count, face, frames_of, open_consent, scanner_types, see, settle, shot, tap,
+                                   visible_texts)
+
+# the face tests' fixtures: the real kiosk window on a real SQLite queue and VisitorStore
+db, store, kiosk = face_tests.db, face_tests.store, face_tests.kiosk
 
 AN_TYPED = AN.replace("Nguyễn Văn An", "Nguyen Van An")    # a US-layout wedge drops the marks (and the address's)
 PLAIN = "036190004321||Mai Lan Anh|12051990|Nữ|Xã Hải Hậu, Nam Định|03032022"   # a name that really has none
