@@ -56,6 +56,7 @@ def test_a_wedge_name_without_marks_is_shown_and_asked_then_the_camera_reads_it_
     tap(qtbot, w.face.name_check.rescan_button)
     assert w.current() is w.face.scan and w.face.scan.error.isVisible()
     assert "trước camera" in w.face.scan.error_label.text()
+    shot(w, "scan_with_camera")
     assert count(store.engine, Visitor) == 0
     w.face._qr_seen(AN)                                    # the camera worker's signal: the card's own bytes
     settle(w)
