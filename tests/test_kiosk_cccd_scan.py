@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pty
+import threading
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -115,6 +116,10 @@ def test_a_serial_scanner_registers_with_the_marks_and_is_ignored_off_the_scan_s
     w, _ = kiosk(Recognizer(store))
     w.face.stop()                                          # the fixture's controller: replaced by one with the scanner
     w.face = attach_face(w, flow=FaceFlow(store, Recognizer(store), "kiosk-1"), scanner=bridge)
+    threads = []
+    handle = w.face._device_scanned
+    w.face._device_scanned = lambda payload, source: (threads.append(threading.current_thread()),
+                                                      handle(payload, source))
     try:
         qtbot.waitUntil(bridge.reader.connected.is_set, timeout=10_000)
         os.write(master, b"\xef\xbb\xbf" + AN.encode("utf-8") + b"\r\n")    # on the home screen: dropped
@@ -130,6 +135,7 @@ def test_a_serial_scanner_registers_with_the_marks_and_is_ignored_off_the_scan_s
         settle(w)
         assert w.face.message.text.text() == "Đã xong. Lần sau máy sẽ chào bác An."
         assert _full_names(store) == ["Nguyễn Văn An"]
+        assert threads and all(t is threading.main_thread() for t in threads)   # handled on the GUI thread
 
         os.close(master)                                   # unplugged: the kiosk goes on
         master = None

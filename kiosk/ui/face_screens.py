@@ -452,7 +452,7 @@ class FaceController(QObject):
         self.name_check.confirmed.connect(self._name_confirmed)
         self.name_check.cancelled.connect(self._finish)
         if scanner is not None:
-            scanner.scanned.connect(lambda payload: self._device_scanned(payload, "serial"))
+            scanner.scanned.connect(self._serial_scanned)     # a slot of this object: queued to the GUI thread
             scanner.start()
         self.delete.answered.connect(self._delete)
         self.message.done.connect(self._finish)
@@ -688,6 +688,10 @@ class FaceController(QObject):
     @Slot(str)
     def _qr_seen(self, payload: str) -> None:
         self._device_scanned(payload, "camera")
+
+    @Slot(str)
+    def _serial_scanned(self, payload: str) -> None:
+        self._device_scanned(payload, "serial")
 
     def _device_scanned(self, payload: str, source: str) -> None:
         """The camera or a serial scanner read a code: used only on the scan screen, dropped elsewhere."""
