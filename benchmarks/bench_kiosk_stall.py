@@ -255,8 +255,13 @@ def main() -> None:
             (face.offer.more if counts["offers"] % 2 else face.offer.skip).emit()
         elif face is not None and screen is face.consent:
             face.consent.answered.emit(True)
-        elif face is not None and screen is face.birth_date and face.birth_date.dates and not state["answered"]:
-            state["answered"] = True              # the visitor taps their own date of birth
+        elif face is not None and screen is getattr(face, "day_month", None) and not state["answered"]:
+            state["answered"] = True              # the visitor types their own day and month of birth
+            for key in f"{birth_date(script.visitor_id):%d%m}":
+                face.day_month.keys[key].click()
+            face.day_month.ok_key.click()
+        elif face is not None and screen is getattr(face, "birth_date", None) and not state["answered"]:
+            state["answered"] = True              # the old screen (a checkout before the keypad): tap the date
             mine = birth_date(script.visitor_id)
             face.birth_date.chosen.emit(mine if mine in face.birth_date.dates else None)
         elif (face is not None and screen is face.scan and time.monotonic() - state["since"] > 1.0

@@ -19,10 +19,22 @@ WORDS = Catalogue("visitors", {
     "last_field_first": ("Lĩnh vực lần trước được xếp đầu tiên.", "Your last field is shown first."),
     "not_me": ("Không phải tôi", "This is not me"),
     "delete_my_data": ("Xóa dữ liệu của tôi", "Delete my data"),
-    # second factor
-    "birth_date_title": ("Ngày sinh của bác là ngày nào?", "What is your date of birth?"),
-    "birth_date_hint": ("Chạm vào ngày sinh của bác để máy nhận ra bác.",
-                        "Tap your date of birth so the kiosk can recognise you."),
+    # second factor: day and month of birth on the keypad (core/visitors/second_factor.py). Nothing here may
+    # depend on who is shortlisted: the screen must be the same for everyone.
+    "day_month_title": ("Bác sinh ngày nào, tháng nào?", "Your day and month of birth?"),
+    "day_month_hint": ("Bấm 2 số ngày, rồi 2 số tháng. Ví dụ: sinh ngày 5 tháng 3 thì bấm 0 5 0 3.",
+                       "Type 2 digits for the day, then 2 for the month. Example: 5 March is 0 5 0 3."),
+    "day_month_day": ("Ngày", "Day"),
+    "day_month_month": ("Tháng", "Month"),
+    "day_month_delete": ("Xóa", "Delete"),
+    "day_month_ok": ("Xong", "Done"),
+    "day_month_wrong": ("Chưa đúng. Bác bấm lại ngày và tháng sinh.",
+                        "Not right. Please type your day and month of birth again."),
+    "day_month_incomplete": ("Bác bấm đủ 2 số ngày và 2 số tháng, ví dụ 0 5 rồi 0 3.",
+                             "Please type 2 digits for the day and 2 for the month, e.g. 0 5 then 0 3."),
+    "day_month_bad_month": ("Không có tháng {month}. Tháng từ 01 đến 12.",
+                            "There is no month {month}. Months go from 01 to 12."),
+    "day_month_bad_day": ("Tháng {month} không có ngày {day}.", "Month {month} has no day {day}."),
     # offer and consent
     "offer_title": ("Lần sau nhận diện nhanh hơn?", "Faster recognition next time?"),
     "offer_text": ("Máy có thể nhận ra bác ở lần sau, chào bác và gợi ý lĩnh vực lần trước. Chỉ khi bác đồng ý.",

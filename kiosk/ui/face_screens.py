@@ -1,4 +1,4 @@
-"""The citizen's side of face recognition: camera notice, greeting, birth-date question, registration offer,
+"""The citizen's side of face recognition: camera notice, greeting, day-and-month second factor, registration offer,
 consent, CCCD scan, delete-my-data. ``attach_face(window)`` plugs them into the kiosk window.
 
 Active only with ``cfg.face_enabled``. Whatever goes wrong here (no camera, no face models, no key file)
@@ -10,9 +10,11 @@ import logging
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import (QBoxLayout, QFrame, QGridLayout, QHBoxLayout, QLineEdit, QPushButton, QSizePolicy,
+                               QVBoxLayout, QWidget)
 
 from core.visitors.flow import FaceFlow, Outcome, Registration
+from core.visitors.second_factor import PLACEHOLDER, DayMonthEntry, SecondFactorError
 from core.visitors.texts import face_tr
 from core.visitors.store import consent_text
 from db.engine import is_transient_error
@@ -27,6 +29,11 @@ BIG_BUTTON_PX = 150          # the tall buttons of these screens (touch target �
 BUTTON_TEXT_PX = 36
 BODY_PX = 34                 # the sentences of these screens (≥ 28 px)
 CHOICE_WIDTH_PX = 440        # each of two side-by-side choices (the same for both: equal weight)
+KEY_PX = 140                 # keypad keys: at least this tall (and as wide as a third of the pad)
+KEY_GAP_PX = 18              # between keys: a shaky finger does not hit the neighbour
+DIGIT_KEY_TEXT_PX = 64       # the digits on the keys
+DISPLAY_DIGIT_PX = 120       # what was typed, "1 5 / 0 3"
+EMPTY_DIGIT = "–"            # a digit not typed yet (a dash at mid-height reads as "empty")
 
 
 def _frame(name: str) -> QFrame:
@@ -40,6 +47,15 @@ def _big(name: str, kind: str | None = None):
     b = button("", kind=kind, name=name)
     b.setFixedHeight(BIG_BUTTON_PX)
     b.setStyleSheet(f"font-size: {BUTTON_TEXT_PX}px;")
+    return b
+
+
+def _key(name: str, text: str, px: int, kind: str | None = None):
+    """A keypad key: a third of the pad wide, KEY_PX tall (the style sheet's min-height counts the content only:
+    content + 2 x (8 px padding + 3 px border))."""
+    b = button(text, kind=kind, name=name)
+    b.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+    b.setStyleSheet(f"font-size: {px}px; min-height: {KEY_PX - 22}px; max-height: {KEY_PX - 22}px;")
     return b
 
 
@@ -117,46 +133,145 @@ class GreetingBanner(QFrame):
 
 
 # ------------------------------------------------------------------------------ screens
-class BirthDateScreen(FaceScreen):
-    """Second factor: three big dates of birth, and 'Không phải tôi' always there."""
+class DayMonthScreen(FaceScreen):
+    """Second factor: the citizen types day and month of birth (DD MM) on a big keypad.
 
-    chosen = Signal(object)      # a datetime.date, or None for "not me"
+    Nothing on this screen comes from the shortlisted candidates: it is built from the words catalogue and
+    what the citizen typed, so it looks the same whoever the camera thinks it sees. 'Không phải tôi' is
+    always there. The typed digits go to FaceFlow.answer_day_month (the visitor worker) on 'Xong'."""
+
+    answered = Signal(object)    # a DayMonth, or None for "not me"
 
     def __init__(self):
         super().__init__()
-        self.dates: tuple = ()
+        self.entry = DayMonthEntry()
+        self.waiting = False                      # an answer is with the visitor worker: keys do nothing
+        self.feedback_key, self.feedback_values = "", {}
+        self.error: SecondFactorError | None = None
         box = self._page()
+        self.body = QBoxLayout(QBoxLayout.TopToBottom)   # side by side on a landscape screen (resizeEvent)
+        self.body.setSpacing(40)
+        box.addLayout(self.body, 1)
+
+        left = QVBoxLayout()
+        left.setSpacing(24)
         self.title = label(role="title")
         self.hint = label(px=BODY_PX)
-        box.addWidget(self.title)
-        box.addWidget(self.hint)
-        self.date_box = QVBoxLayout()
-        self.date_box.setSpacing(24)
-        box.addLayout(self.date_box)
-        box.addSpacing(40)
-        self.not_me = _big("faceDateNotMe")
-        self.not_me.clicked.connect(lambda: self.chosen.emit(None))
-        box.addWidget(self.not_me)
-        box.addStretch(1)
-        self.date_buttons: list = []
+        self.display = _frame("dayMonthDisplay")
+        grid = QGridLayout(self.display)
+        grid.setContentsMargins(24, 8, 24, 12)
+        grid.setHorizontalSpacing(32)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(4, 1)
+        self.day_digits = label(px=DISPLAY_DIGIT_PX, bold=True, wrap=False, align=Qt.AlignCenter)
+        self.slash = label("/", px=DISPLAY_DIGIT_PX, bold=True, wrap=False, align=Qt.AlignCenter)
+        self.month_digits = label(px=DISPLAY_DIGIT_PX, bold=True, wrap=False, align=Qt.AlignCenter)
+        self.day_caption = label(px=BODY_PX, bold=True, wrap=False, align=Qt.AlignCenter)
+        self.month_caption = label(px=BODY_PX, bold=True, wrap=False, align=Qt.AlignCenter)
+        grid.addWidget(self.day_digits, 0, 1)
+        grid.addWidget(self.slash, 0, 2)
+        grid.addWidget(self.month_digits, 0, 3)
+        grid.addWidget(self.day_caption, 1, 1)
+        grid.addWidget(self.month_caption, 1, 3)
+        self.feedback = _frame("warning")
+        self.feedback_label = label(px=BODY_PX, bold=True)
+        QHBoxLayout(self.feedback).addWidget(self.feedback_label)
+        self.feedback.hide()
+        self.not_me = _key("faceDayMonthNotMe", "", BUTTON_TEXT_PX)
+        self.not_me.clicked.connect(self._not_me)
+        for w in (self.title, self.hint, self.display, self.feedback):
+            left.addWidget(w)
+        left.addStretch(1)
+        self.left = left
+        self.body.addLayout(left, 1)
 
-    def ask(self, dates: tuple) -> None:
-        self.dates = dates
-        for b in self.date_buttons:
-            b.deleteLater()
-        self.date_buttons = []
-        for born in dates:
-            b = _big(f"faceDate_{born:%Y%m%d}", kind="primary")
-            b.setText(f"{born:%d/%m/%Y}")
-            b.setStyleSheet("font-size: 56px;")
-            b.clicked.connect(lambda _=False, d=born: self.chosen.emit(d))
-            self.date_box.addWidget(b)
-            self.date_buttons.append(b)
+        pad = QGridLayout()
+        pad.setSpacing(KEY_GAP_PX)
+        self.keys: dict[str, QPushButton] = {}
+        for i, key in enumerate("1234567890"):
+            b = self.keys[key] = _key(f"faceKey_{key}", key, DIGIT_KEY_TEXT_PX)
+            b.clicked.connect(lambda _=False, k=key: self._press(k))
+            pad.addWidget(b, *((i // 3, i % 3) if key != "0" else (3, 1)))
+        self.delete_key = _key("faceKeyDelete", "", BUTTON_TEXT_PX)
+        self.ok_key = _key("faceKeyOk", "", BUTTON_TEXT_PX, kind="primary")
+        self.delete_key.clicked.connect(self._delete)
+        self.ok_key.clicked.connect(self._ok)
+        pad.addWidget(self.delete_key, 3, 0)
+        pad.addWidget(self.ok_key, 3, 2)
+        self.keypad = QWidget()
+        self.keypad.setLayout(pad)
+        self.right = QVBoxLayout()
+        self.right.setSpacing(48)                 # 'not me' well apart from the keys
+        self.right.addWidget(self.keypad)
+        self.right.addStretch(1)
+        self.body.addLayout(self.right, 1)
+        self.landscape: bool | None = None
+        self._place_not_me(False)
+
+    def _place_not_me(self, landscape: bool) -> None:
+        """Under the keypad on a portrait screen; under the question on a landscape one (the keypad fills
+        the height there)."""
+        if landscape == self.landscape:
+            return
+        self.landscape = landscape
+        for layout in (self.left, self.right):
+            layout.removeWidget(self.not_me)
+        (self.left if landscape else self.right).addWidget(self.not_me)
+        self.body.setDirection(QBoxLayout.LeftToRight if landscape else QBoxLayout.TopToBottom)
+
+    def ask(self, retry: bool = False) -> None:
+        """A fresh question (``retry``: the last answer was not accepted; say so, nothing more)."""
+        self.entry.clear()
+        self.waiting = False
+        self._say("day_month_wrong" if retry else "")
+
+    def _say(self, key: str = "", error: SecondFactorError | None = None) -> None:
+        self.feedback_key, self.error = key, error
         self.render()
 
+    def _press(self, key: str) -> None:
+        if not self.waiting and self.entry.press(key):
+            self._say()
+            return
+        self.render()
+
+    def _delete(self) -> None:
+        if not self.waiting:
+            self.entry.delete()
+            self._say()
+
+    def _ok(self) -> None:
+        if self.waiting:
+            return
+        try:
+            value = self.entry.value()
+        except SecondFactorError as exc:          # too few digits, 31/02...: say why, keep what was typed
+            self._say(error=exc)
+            return
+        self.waiting = True
+        self.answered.emit(value)
+
+    def _not_me(self) -> None:
+        self.waiting = True
+        self.answered.emit(None)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._place_not_me(self.width() > self.height())
+
     def render(self) -> None:
-        self.title.setText(self.t("birth_date_title"))
-        self.hint.setText(self.t("birth_date_hint"))
+        self.title.setText(self.t("day_month_title"))
+        self.hint.setText(self.t("day_month_hint"))
+        day, month = self.entry.shown().replace(PLACEHOLDER, EMPTY_DIGIT).split("/")
+        self.day_digits.setText(" ".join(day))
+        self.month_digits.setText(" ".join(month))
+        self.day_caption.setText(self.t("day_month_day"))
+        self.month_caption.setText(self.t("day_month_month"))
+        text = self.error.message(self.lang) if self.error else self.t(self.feedback_key) if self.feedback_key else ""
+        self.feedback_label.setText(text)
+        self.feedback.setVisible(bool(text))
+        self.delete_key.setText(self.t("day_month_delete"))
+        self.ok_key.setText(self.t("day_month_ok"))
         self.not_me.setText(self.t("not_me"))
 
 
@@ -378,13 +493,13 @@ class FaceController(QObject):
         home_box = window.home.layout()
         home_box.insertWidget(0, self.banner)
         home_box.addWidget(self.notice)
-        self.birth_date = BirthDateScreen()
+        self.day_month = DayMonthScreen()
         self.offer = OfferScreen()
         self.consent = ConsentScreen(self.cfg.retention_months)
         self.scan = ScanScreen()
         self.delete = DeleteScreen()
         self.message = MessageScreen()
-        mine = (self.birth_date, self.offer, self.consent, self.scan, self.delete, self.message)
+        mine = (self.day_month, self.offer, self.consent, self.scan, self.delete, self.message)
         for s in mine:
             window.stack.addWidget(s)
             s.set_language(window.lang)
@@ -392,7 +507,7 @@ class FaceController(QObject):
 
         self.banner.not_me.connect(self._not_me)
         self.banner.delete_requested.connect(lambda: self.window.show(self.delete))
-        self.birth_date.chosen.connect(self._birth_date)
+        self.day_month.answered.connect(self._day_month)
         self.offer.more.connect(lambda: self.window.show(self.consent))
         self.offer.skip.connect(self._finish)
         self.consent.answered.connect(self._consent)
@@ -465,7 +580,7 @@ class FaceController(QObject):
         self.enabled = False
         log.warning("face recognition off: %s — the kiosk keeps issuing tickets without it", reason)
         self.notice.hide()                        # no camera in use: no notice
-        if self.window.current() in (self.birth_date, self.scan):
+        if self.window.current() in (self.day_month, self.scan):
             self.window.next_citizen()
 
     def stop(self) -> None:
@@ -561,13 +676,13 @@ class FaceController(QObject):
             self.banner.show()
             self.window.show_home()
         elif outcome.kind == "second_factor":
-            self.birth_date.ask(outcome.birth_dates)
-            self.window.show(self.birth_date)
-        elif self.window.current() is self.birth_date:
+            self.day_month.ask(retry=outcome.reason == "wrong_answer")
+            self.window.show(self.day_month)
+        elif self.window.current() is self.day_month:
             self.window.show_home()
 
     @Slot(object)
-    def _birth_date(self, born) -> None:
+    def _day_month(self, day_month) -> None:
         citizen = self._citizen
 
         def done(outcome: Outcome) -> None:
@@ -576,9 +691,9 @@ class FaceController(QObject):
 
         def failed(exc: Exception) -> None:
             self._failed(exc)
-            if citizen == self._citizen and self.window.current() is self.birth_date:
+            if citizen == self._citizen and self.window.current() is self.day_month:
                 self.window.show_home()           # not recognised this time; the ticket works as usual
-        self._run(lambda flow: flow.answer_birth_date(born), done, failed)
+        self._run(lambda flow: flow.answer_day_month(day_month), done, failed)
 
     @Slot()
     def _not_me(self) -> None:
