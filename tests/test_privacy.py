@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from db.models import Base, Visitor
 from db.privacy_models import ConsentRecord, FaceTemplate, VisitorIdentity
 from core.visitors.cccd import parse_cccd
-from core.visitors.second_factor import DayMonth
 from core.visitors.store import (CONSENT_VERSION, ConsentRequired, KeyFileError, PrivacyError,
                            VisitorStore, consent_text)
 
@@ -157,14 +156,15 @@ def test_purge_removes_only_visitors_not_seen_for_n_months(store: VisitorStore, 
         store.purge(0)
 
 
-def test_day_month_second_factor_is_compared_in_the_store(store: VisitorStore) -> None:
+def test_birth_date_second_factor_is_compared_in_the_store(store: VisitorStore) -> None:
     a = store.register_from_cccd(parse_cccd(PAYLOAD), store.record_consent(True, "k"))          # 15/03/1999
     b = store.register_from_cccd(parse_cccd(
         "079301004567||Trần Thị Bích Ngọc|09072001|Nữ|TP. Hồ Chí Minh|12042022"), store.record_consent(True, "k"))
     face_only = store.create_visitor(store.record_consent(True, "k"))
-    assert store.match_day_month([a, b, face_only], DayMonth(9, 7)) == [b]      # ids only, never a date
-    assert store.match_day_month([a, b], DayMonth(7, 9)) == []                 # day and month swapped
-    assert store.match_day_month([a], DayMonth(9, 7)) == []                    # not shortlisted
+    assert store.match_birth_date([a, b, face_only], dt.date(2001, 7, 9)) == [b]   # ids only, never a date
+    assert store.match_birth_date([a, b], dt.date(2001, 9, 7)) == []               # day and month swapped
+    assert store.match_birth_date([a, b], dt.date(2000, 7, 9)) == []               # another year
+    assert store.match_birth_date([a], dt.date(2001, 7, 9)) == []                  # not shortlisted
     assert store.has_birth_date([face_only, b]) and not store.has_birth_date([face_only])
 
 

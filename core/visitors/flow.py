@@ -3,7 +3,7 @@
     flow = FaceFlow(store, recognizer, kiosk_id="kiosk-1", retention_months=12)
     outcome = flow.observe(encoding)        # one camera frame's encoding (or None: no usable face)
     # -> None (keep looking) or Outcome("greet" | "second_factor" | "unknown", ...)
-    flow.answer_day_month(DayMonth(15, 3))  # second factor -> "greet", "second_factor" (try again) or "unknown"
+    flow.answer_birth_date(dt.date(1999, 3, 15))  # second factor: "greet", "second_factor" (again) or "unknown"
     flow.after_ticket("TP")                 # a recognised visitor got a number: remember the field, refresh
     consent_id = flow.answer_consent(True)  # both answers are recorded
     flow.register(payload, consent_id)      # -> Registration (or a CccdError-like message; nothing changes)
@@ -15,6 +15,8 @@ the templates enrolled when that person agrees and scans the CCCD.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import logging
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -25,7 +27,7 @@ from bilingual import normalize_language
 
 from core.visitors.cccd import CccdError, parse_cccd
 from core.visitors.recognition.decision import Decision
-from core.visitors.second_factor import ATTEMPTS, DayMonth
+from core.visitors.second_factor import ATTEMPTS
 from core.visitors.store import CONSENT_VERSION, Greeting, PrivacyError, VisitorStore
 from core.visitors.texts import WORDS
 
@@ -158,27 +160,27 @@ class FaceFlow:
         self.person.state, self.person.visitor_id = "greeted", visitor_id
         return Outcome("greet", greeting=greeting, reason=reason)
 
-    def answer_day_month(self, day_month: DayMonth | None) -> Outcome:
-        """The second factor: the day and month of birth typed (None: "Không phải tôi").
+    def answer_birth_date(self, born: dt.date | None) -> Outcome:
+        """The second factor: the date of birth typed (None: "Không phải tôi").
 
-        Accepted only when exactly one shortlisted candidate was born on that day and month and the face
+        Accepted only when exactly one shortlisted candidate was born on that date and the face
         verifies 1:1 against them. Anything else (nobody, two candidates sharing it, the face not close
         enough) looks the same to the person: one try fewer, then "unknown" — the answer never tells
         a stranger which of these it was."""
         p = self.person
         if p.state != "second_factor":
             return Outcome("unknown", reason="no_question")
-        if day_month is not None:
-            hits = self.store.match_day_month(p.shortlist, day_month)
+        if born is not None:
+            hits = self.store.match_birth_date(p.shortlist, born)
             if len(hits) == 1 and self.recognizer.verify_encodings(hits[0], p.seen) is not None:
                 return self._greet(hits[0], "second_factor")
             p.attempts_left -= 1
             if len(hits) > 1:
-                log.info("second factor: %d shortlisted candidates share the day and month typed", len(hits))
+                log.info("second factor: %d shortlisted candidates share the date of birth typed", len(hits))
             if p.attempts_left > 0:
                 return Outcome("second_factor", attempts_left=p.attempts_left, reason="wrong_answer")
         p.state, p.shortlist, p.attempts_left = "unknown", (), 0
-        return Outcome("unknown", reason="second_factor_failed" if day_month is not None else "not_me")
+        return Outcome("unknown", reason="second_factor_failed" if born is not None else "not_me")
 
     def not_me(self) -> None:
         """The greeted person says it is not them: treat as unknown (the ticket carries no visitor)."""

@@ -33,7 +33,6 @@ from db.models import Event, IdAllocation, Ticket, Visitor
 from db.privacy_models import (GENESIS_HASH, ConsentRecord, FaceTemplate, PrivacyAuditEntry, VisitorIdentity,
                                audit_hash)
 from core.visitors.cccd import CccdInfo
-from core.visitors.second_factor import DayMonth
 from core.visitors.texts import CONSENT_VERSION
 from core.visitors.texts import WORDS as VISITOR_WORDS
 
@@ -394,13 +393,12 @@ class VisitorStore:
             return s.scalar(select(func.count()).select_from(VisitorIdentity).where(
                 VisitorIdentity.visitor_id.in_(list(visitor_ids)))) > 0
 
-    def match_day_month(self, visitor_ids: Sequence[int], day_month: DayMonth) -> list[int]:
-        """Second factor: the shortlisted visitors born on this day and month (any year).
+    def match_birth_date(self, visitor_ids: Sequence[int], born: dt.date) -> list[int]:
+        """Second factor: the shortlisted visitors born on ``born``.
 
         The comparison happens here, on the caller's (worker) thread: only visitor ids come out, never a
         date, so nothing a screen could show depends on who was shortlisted."""
-        return [v for v in visitor_ids
-                if (i := self.identity(v)) is not None and DayMonth.of(i.date_of_birth) == day_month]
+        return [v for v in visitor_ids if (i := self.identity(v)) is not None and i.date_of_birth == born]
 
     # --- deletion, retention, audit -----------------------------------------------------------
     def _delete_visitor(self, s: Session, visitor_id: int) -> None:

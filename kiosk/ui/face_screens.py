@@ -1,5 +1,5 @@
-"""The citizen's side of face recognition: camera notice, greeting, day-and-month second factor, registration offer,
-consent, CCCD scan, delete-my-data. ``attach_face(window)`` plugs them into the kiosk window.
+"""The citizen's side of face recognition: camera notice, greeting, date-of-birth keypad (second factor),
+registration offer, consent, CCCD scan, delete-my-data. ``attach_face(window)`` plugs them into the kiosk window.
 
 Active only with ``cfg.face_enabled``. Whatever goes wrong here (no camera, no face models, no key file)
 is logged for the staff and the kiosk carries on issuing tickets without recognition.
@@ -10,11 +10,11 @@ import logging
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import (QBoxLayout, QFrame, QGridLayout, QHBoxLayout, QLineEdit, QPushButton, QSizePolicy,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QBoxLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+                               QSizePolicy, QVBoxLayout, QWidget)
 
 from core.visitors.flow import FaceFlow, Outcome, Registration
-from core.visitors.second_factor import PLACEHOLDER, DayMonthEntry, SecondFactorError
+from core.visitors.second_factor import BirthDateEntry, SecondFactorError
 from core.visitors.texts import face_tr
 from core.visitors.store import consent_text
 from db.engine import is_transient_error
@@ -32,8 +32,7 @@ CHOICE_WIDTH_PX = 440        # each of two side-by-side choices (the same for bo
 KEY_PX = 140                 # keypad keys: at least this tall (and as wide as a third of the pad)
 KEY_GAP_PX = 18              # between keys: a shaky finger does not hit the neighbour
 DIGIT_KEY_TEXT_PX = 64       # the digits on the keys
-DISPLAY_DIGIT_PX = 120       # what was typed, "1 5 / 0 3"
-EMPTY_DIGIT = "–"            # a digit not typed yet (a dash at mid-height reads as "empty")
+DISPLAY_DIGIT_PX = 100       # what was typed, "15 / 03 / 1999"
 
 
 def _frame(name: str) -> QFrame:
@@ -57,6 +56,14 @@ def _key(name: str, text: str, px: int, kind: str | None = None):
     b.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
     b.setStyleSheet(f"font-size: {px}px; min-height: {KEY_PX - 22}px; max-height: {KEY_PX - 22}px;")
     return b
+
+
+def _typed(text: str = "") -> QLabel:
+    """The digits typed, big and bold, a little apart (one digit per key press)."""
+    w = QLabel(text)
+    w.setAlignment(Qt.AlignCenter)
+    w.setStyleSheet(f"font-size: {DISPLAY_DIGIT_PX}px; font-weight: bold; letter-spacing: 10px;")
+    return w
 
 
 def _pair(left, right) -> QHBoxLayout:
@@ -133,57 +140,58 @@ class GreetingBanner(QFrame):
 
 
 # ------------------------------------------------------------------------------ screens
-class DayMonthScreen(FaceScreen):
-    """Second factor: the citizen types day and month of birth (DD MM) on a big keypad.
+class BirthDateScreen(FaceScreen):
+    """Second factor: the citizen types the date of birth (DD MM YYYY) on a big keypad.
 
     Nothing on this screen comes from the shortlisted candidates: it is built from the words catalogue and
     what the citizen typed, so it looks the same whoever the camera thinks it sees. 'Không phải tôi' is
-    always there. The typed digits go to FaceFlow.answer_day_month (the visitor worker) on 'Xong'."""
+    always there. The date goes to FaceFlow.answer_birth_date (the visitor worker) on 'Xong'."""
 
-    answered = Signal(object)    # a DayMonth, or None for "not me"
+    chosen = Signal(object)      # a datetime.date, or None for "not me"
 
     def __init__(self):
         super().__init__()
-        self.entry = DayMonthEntry()
+        self.entry = BirthDateEntry()
         self.waiting = False                      # an answer is with the visitor worker: keys do nothing
-        self.feedback_key, self.feedback_values = "", {}
+        self.feedback_key = ""
         self.error: SecondFactorError | None = None
         box = self._page()
         self.body = QBoxLayout(QBoxLayout.TopToBottom)   # side by side on a landscape screen (resizeEvent)
         self.body.setSpacing(40)
         box.addLayout(self.body, 1)
 
-        left = QVBoxLayout()
-        left.setSpacing(24)
+        self.left = QVBoxLayout()
+        self.left.setSpacing(24)
         self.title = label(role="title")
         self.hint = label(px=BODY_PX)
-        self.display = _frame("dayMonthDisplay")
+        self.display = _frame("birthDateDisplay")
         grid = QGridLayout(self.display)
-        grid.setContentsMargins(24, 8, 24, 12)
-        grid.setHorizontalSpacing(32)
+        grid.setContentsMargins(16, 8, 16, 12)
+        grid.setHorizontalSpacing(16)
         grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(4, 1)
-        self.day_digits = label(px=DISPLAY_DIGIT_PX, bold=True, wrap=False, align=Qt.AlignCenter)
-        self.slash = label("/", px=DISPLAY_DIGIT_PX, bold=True, wrap=False, align=Qt.AlignCenter)
-        self.month_digits = label(px=DISPLAY_DIGIT_PX, bold=True, wrap=False, align=Qt.AlignCenter)
-        self.day_caption = label(px=BODY_PX, bold=True, wrap=False, align=Qt.AlignCenter)
-        self.month_caption = label(px=BODY_PX, bold=True, wrap=False, align=Qt.AlignCenter)
-        grid.addWidget(self.day_digits, 0, 1)
-        grid.addWidget(self.slash, 0, 2)
-        grid.addWidget(self.month_digits, 0, 3)
-        grid.addWidget(self.day_caption, 1, 1)
-        grid.addWidget(self.month_caption, 1, 3)
+        grid.setColumnStretch(6, 1)
+        self.parts = [_typed() for _ in range(3)]          # day, month, year
+        self.captions = [label(px=BODY_PX, bold=True, wrap=False, align=Qt.AlignCenter) for _ in range(3)]
+        for i, (part, caption) in enumerate(zip(self.parts, self.captions)):
+            grid.addWidget(part, 0, 1 + 2 * i)
+            grid.addWidget(caption, 1, 1 + 2 * i)
+            if i < 2:
+                grid.addWidget(_typed("/"), 0, 2 + 2 * i)
         self.feedback = _frame("warning")
         self.feedback_label = label(px=BODY_PX, bold=True)
         QHBoxLayout(self.feedback).addWidget(self.feedback_label)
+        # a message appearing must not move the keys under a finger: its room (two lines) is always kept
+        self.feedback_label.setMinimumHeight(2 * self.feedback_label.fontMetrics().lineSpacing())
+        keep = self.feedback.sizePolicy()
+        keep.setRetainSizeWhenHidden(True)
+        self.feedback.setSizePolicy(keep)
         self.feedback.hide()
-        self.not_me = _key("faceDayMonthNotMe", "", BUTTON_TEXT_PX)
+        self.not_me = _key("faceBirthNotMe", "", BUTTON_TEXT_PX)
         self.not_me.clicked.connect(self._not_me)
         for w in (self.title, self.hint, self.display, self.feedback):
-            left.addWidget(w)
-        left.addStretch(1)
-        self.left = left
-        self.body.addLayout(left, 1)
+            self.left.addWidget(w)
+        self.left.addStretch(1)
+        self.body.addLayout(self.left, 1)
 
         pad = QGridLayout()
         pad.setSpacing(KEY_GAP_PX)
@@ -204,26 +212,15 @@ class DayMonthScreen(FaceScreen):
         self.right.setSpacing(48)                 # 'not me' well apart from the keys
         self.right.addWidget(self.keypad)
         self.right.addStretch(1)
-        self.body.addLayout(self.right, 1)
+        self.body.addLayout(self.right)
         self.landscape: bool | None = None
         self._place_not_me(False)
-
-    def _place_not_me(self, landscape: bool) -> None:
-        """Under the keypad on a portrait screen; under the question on a landscape one (the keypad fills
-        the height there)."""
-        if landscape == self.landscape:
-            return
-        self.landscape = landscape
-        for layout in (self.left, self.right):
-            layout.removeWidget(self.not_me)
-        (self.left if landscape else self.right).addWidget(self.not_me)
-        self.body.setDirection(QBoxLayout.LeftToRight if landscape else QBoxLayout.TopToBottom)
 
     def ask(self, retry: bool = False) -> None:
         """A fresh question (``retry``: the last answer was not accepted; say so, nothing more)."""
         self.entry.clear()
         self.waiting = False
-        self._say("day_month_wrong" if retry else "")
+        self._say("birth_wrong" if retry else "")
 
     def _say(self, key: str = "", error: SecondFactorError | None = None) -> None:
         self.feedback_key, self.error = key, error
@@ -232,8 +229,6 @@ class DayMonthScreen(FaceScreen):
     def _press(self, key: str) -> None:
         if not self.waiting and self.entry.press(key):
             self._say()
-            return
-        self.render()
 
     def _delete(self) -> None:
         if not self.waiting:
@@ -244,34 +239,49 @@ class DayMonthScreen(FaceScreen):
         if self.waiting:
             return
         try:
-            value = self.entry.value()
+            born = self.entry.value()
         except SecondFactorError as exc:          # too few digits, 31/02...: say why, keep what was typed
             self._say(error=exc)
             return
         self.waiting = True
-        self.answered.emit(value)
+        self.chosen.emit(born)
 
     def _not_me(self) -> None:
         self.waiting = True
-        self.answered.emit(None)
+        self.chosen.emit(None)
+
+    def _place_not_me(self, landscape: bool) -> None:
+        """Portrait: question, keypad, 'not me' from the top, the free space below. Landscape: the question
+        and 'not me' on the left, the keypad on the right (it fills the height)."""
+        if landscape == self.landscape:
+            return
+        self.landscape = landscape
+        for layout in (self.left, self.right):
+            layout.removeWidget(self.not_me)
+        if landscape:
+            self.left.addWidget(self.not_me)
+        else:
+            self.right.insertWidget(1, self.not_me)
+        self.body.setDirection(QBoxLayout.LeftToRight if landscape else QBoxLayout.TopToBottom)
+        self.body.setStretch(0, 1 if landscape else 0)
+        self.body.setStretch(1, 1)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._place_not_me(self.width() > self.height())
 
     def render(self) -> None:
-        self.title.setText(self.t("day_month_title"))
-        self.hint.setText(self.t("day_month_hint"))
-        day, month = self.entry.shown().replace(PLACEHOLDER, EMPTY_DIGIT).split("/")
-        self.day_digits.setText(" ".join(day))
-        self.month_digits.setText(" ".join(month))
-        self.day_caption.setText(self.t("day_month_day"))
-        self.month_caption.setText(self.t("day_month_month"))
+        self.title.setText(self.t("birth_title"))
+        self.hint.setText(self.t("birth_hint"))
+        for part, typed in zip(self.parts, self.entry.parts()):
+            part.setText(typed)                   # a digit not typed yet: "_", a slot to fill
+        for caption, key in zip(self.captions, ("birth_day", "birth_month", "birth_year")):
+            caption.setText(self.t(key))
         text = self.error.message(self.lang) if self.error else self.t(self.feedback_key) if self.feedback_key else ""
         self.feedback_label.setText(text)
         self.feedback.setVisible(bool(text))
-        self.delete_key.setText(self.t("day_month_delete"))
-        self.ok_key.setText(self.t("day_month_ok"))
+        self.delete_key.setText(self.t("birth_delete"))
+        self.ok_key.setText(self.t("birth_ok"))
         self.not_me.setText(self.t("not_me"))
 
 
@@ -493,13 +503,13 @@ class FaceController(QObject):
         home_box = window.home.layout()
         home_box.insertWidget(0, self.banner)
         home_box.addWidget(self.notice)
-        self.day_month = DayMonthScreen()
+        self.birth_date = BirthDateScreen()
         self.offer = OfferScreen()
         self.consent = ConsentScreen(self.cfg.retention_months)
         self.scan = ScanScreen()
         self.delete = DeleteScreen()
         self.message = MessageScreen()
-        mine = (self.day_month, self.offer, self.consent, self.scan, self.delete, self.message)
+        mine = (self.birth_date, self.offer, self.consent, self.scan, self.delete, self.message)
         for s in mine:
             window.stack.addWidget(s)
             s.set_language(window.lang)
@@ -507,7 +517,7 @@ class FaceController(QObject):
 
         self.banner.not_me.connect(self._not_me)
         self.banner.delete_requested.connect(lambda: self.window.show(self.delete))
-        self.day_month.answered.connect(self._day_month)
+        self.birth_date.chosen.connect(self._birth_date)
         self.offer.more.connect(lambda: self.window.show(self.consent))
         self.offer.skip.connect(self._finish)
         self.consent.answered.connect(self._consent)
@@ -580,7 +590,7 @@ class FaceController(QObject):
         self.enabled = False
         log.warning("face recognition off: %s — the kiosk keeps issuing tickets without it", reason)
         self.notice.hide()                        # no camera in use: no notice
-        if self.window.current() in (self.day_month, self.scan):
+        if self.window.current() in (self.birth_date, self.scan):
             self.window.next_citizen()
 
     def stop(self) -> None:
@@ -676,13 +686,13 @@ class FaceController(QObject):
             self.banner.show()
             self.window.show_home()
         elif outcome.kind == "second_factor":
-            self.day_month.ask(retry=outcome.reason == "wrong_answer")
-            self.window.show(self.day_month)
-        elif self.window.current() is self.day_month:
+            self.birth_date.ask(retry=outcome.reason == "wrong_answer")
+            self.window.show(self.birth_date)
+        elif self.window.current() is self.birth_date:
             self.window.show_home()
 
     @Slot(object)
-    def _day_month(self, day_month) -> None:
+    def _birth_date(self, born) -> None:
         citizen = self._citizen
 
         def done(outcome: Outcome) -> None:
@@ -691,9 +701,9 @@ class FaceController(QObject):
 
         def failed(exc: Exception) -> None:
             self._failed(exc)
-            if citizen == self._citizen and self.window.current() is self.day_month:
+            if citizen == self._citizen and self.window.current() is self.birth_date:
                 self.window.show_home()           # not recognised this time; the ticket works as usual
-        self._run(lambda flow: flow.answer_day_month(day_month), done, failed)
+        self._run(lambda flow: flow.answer_birth_date(born), done, failed)
 
     @Slot()
     def _not_me(self) -> None:
