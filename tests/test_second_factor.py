@@ -16,6 +16,7 @@ from core.visitors.flow import FaceFlow
 from core.visitors.recognition import DecisionRule, Recognizer
 from core.visitors.second_factor import ATTEMPTS, BirthDateEntry, SecondFactorError
 from core.visitors.texts import face_tr
+from gui import theme
 from tests import test_kiosk_face
 from tests.test_kiosk_face import AN, BINH, enrol, face, frames_of, see, settle, shot, tap
 
@@ -197,12 +198,14 @@ def test_the_screen_is_the_same_whoever_is_shortlisted_and_shows_nothing_of_them
     see(w, frames_of(face(1), 2))                     # An and Bình shortlisted
     assert w.current() is w.face.birth_date
     first = screen_texts(w)
+    first_image = w.face.birth_date.grab().toImage()
     w.next_citizen()
     settle(w)
     see(w, frames_of(face(5), 2, seed=7))              # Cường and Ngọc shortlisted
     assert w.current() is w.face.birth_date
     second = screen_texts(w)
     assert first == second
+    assert w.face.birth_date.grab().toImage() == first_image          # pixel for pixel the same screen
     assert not disclosed(second, secrets_of(AN, BINH, CUONG, NGOC))
     assert disclosed(["Nguyễn Văn An", "15 / 03 / 1999"], secrets_of(AN)) >= {"An", "15/03/1999"}   # it sees them
     assert face_tr("vi", "birth_title") in second and face_tr("vi", "not_me") in second
@@ -279,3 +282,15 @@ def test_wrong_twice_then_home_without_a_visitor_and_not_me(qtbot, kiosk, store)
     shot(w, "birth_date")
     tap(qtbot, screen.not_me)
     assert w.current() is w.home and w.visitor is None
+
+
+def test_dark_theme_keeps_the_keypad_readable(qtbot, kiosk, store):
+    rec = large_gallery(store)
+    enrol(store, rec, AN, face(1))
+    enrol(store, rec, BINH, lookalike(8))
+    w, _ = kiosk(rec)
+    w.setStyleSheet(theme.stylesheet(theme.palette("dark")))   # cfg.theme = "dark"
+    see(w, frames_of(face(1), 2))
+    type_keys(qtbot, w, "1503")
+    assert w.current() is w.face.birth_date
+    shot(w, "birth_date_dark")
