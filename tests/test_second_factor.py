@@ -144,6 +144,20 @@ def test_two_candidates_with_the_same_date_of_birth_are_not_greeted(store):
     assert last.kind == "unknown" and flow.visitor_id is None
 
 
+def test_the_right_date_is_not_enough_without_the_face(store):
+    """One frame close to Bình puts her on the shortlist; typing her date of birth does not greet whoever
+    stands there unless enough frames verify 1:1 against her."""
+    rec = large_gallery(store)
+    enrol(store, rec, AN, face(1))
+    enrol(store, rec, BINH, face(2))
+    flow = FaceFlow(store, rec, "kiosk-1")
+    assert flow.observe(frames_of(face(2), 1)[0]) is None
+    question = flow.observe(face(9))                    # a stranger's frames from now on
+    assert question.kind == "second_factor"
+    answer = flow.answer_birth_date(dt.date(1985, 2, 2))
+    assert answer.kind == "second_factor" and answer.reason == "wrong_answer" and flow.visitor_id is None
+
+
 def test_not_me_is_unknown_at_once(store):
     rec = large_gallery(store)
     enrol(store, rec, AN, face(1))
