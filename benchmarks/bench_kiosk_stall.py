@@ -255,10 +255,15 @@ def main() -> None:
             (face.offer.more if counts["offers"] % 2 else face.offer.skip).emit()
         elif face is not None and screen is face.consent:
             face.consent.answered.emit(True)
-        elif face is not None and screen is face.birth_date and face.birth_date.dates and not state["answered"]:
-            state["answered"] = True              # the visitor taps their own date of birth
+        elif face is not None and screen is face.birth_date and not state["answered"]:
+            state["answered"] = True              # the visitor gives their own date of birth
             mine = birth_date(script.visitor_id)
-            face.birth_date.chosen.emit(mine if mine in face.birth_date.dates else None)
+            if hasattr(face.birth_date, "keys"):  # the keypad: type it
+                for key in f"{mine:%d%m%Y}":
+                    face.birth_date.keys[key].click()
+                face.birth_date.ok_key.click()
+            else:                                 # the old screen (a checkout before the keypad): tap it
+                face.birth_date.chosen.emit(mine if mine in face.birth_date.dates else None)
         elif (face is not None and screen is face.scan and time.monotonic() - state["since"] > 1.0
               and not state["scanned"]):
             state["n"] += 1                       # frames of the person first, then one scan

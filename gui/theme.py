@@ -144,6 +144,8 @@ def stylesheet(p: Palette) -> str:
     QFrame#fieldTile[available="false"] QLabel {{ color: {p.tile_off_text}; }}
     QFrame#card {{ background: {p.panel}; border: 2px solid {p.border}; border-radius: 16px; }}
     QFrame#card QLabel {{ background: transparent; }}
+    QFrame#birthDateDisplay {{ background: {p.panel}; border: 4px solid {p.border}; border-radius: 16px; }}
+    QFrame#birthDateDisplay QLabel {{ background: transparent; }}
     QFrame#warning {{ background: {p.warning_bg}; border: 4px solid {p.border}; border-radius: 16px; }}
     QFrame#warning QLabel {{ color: {p.warning_text}; }}
     QFrame#priorityEntry {{ background: {p.priority}; border-radius: 20px; border: 3px solid {p.priority}; }}

@@ -3,7 +3,6 @@ VisitorStore. Faces arrive as 128-d encodings in memory (what the camera worker 
 need no dlib; tests/test_kiosk_face_worker.py covers camera -> encoding with real photos."""
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import sqlite3
 import threading
@@ -24,7 +23,7 @@ from db.engine import make_engines
 from db.models import Ticket, Visitor
 from db.privacy_models import ConsentRecord, FaceTemplate, VisitorIdentity
 from core.visitors.cccd import parse_cccd
-from core.visitors.recognition import DecisionRule, Recognizer
+from core.visitors.recognition import Recognizer
 from core.visitors.flow import LOOK_FRAMES, FaceFlow
 from core.visitors.texts import face_tr
 from core.visitors.store import CONSENT_VERSION, VisitorStore, consent_text
@@ -253,35 +252,6 @@ def test_delete_my_data_from_the_greeting_removes_the_visitor(qtbot, kiosk, stor
     w.face.reset()
     see(w, frames_of(face(1), LOOK_FRAMES))            # the same face is now a stranger
     assert not w.face.banner.isVisible() and w.visitor is None
-
-
-def test_second_factor_birth_date_right_wrong_and_not_me(qtbot, kiosk, store):
-    rec = Recognizer(store, rule=DecisionRule(max_identities=1))   # a "large" gallery: 1:N never answers alone
-    an = enrol(store, rec, AN, face(1))
-    near = face(1) + np.random.default_rng(8).normal(0, 0.02, 128).astype(np.float32)   # a lookalike (≈ 0.32)
-    enrol(store, rec, BINH, near)
-    w, flow = kiosk(rec)
-
-    see(w, frames_of(face(1), 2))
-    assert w.current() is w.face.birth_date
-    dates = w.face.birth_date.dates
-    assert len(dates) == 3 and {dt.date(1999, 3, 15), dt.date(1985, 2, 2)} <= set(dates)
-    assert all(b.height() >= theme.MIN_TARGET_PX for b in w.face.birth_date.date_buttons)
-    shot(w, "birth_date")
-    tap(qtbot, next(b for b in w.face.birth_date.date_buttons if b.text() == "15/03/1999"))
-    assert w.current() is w.home and w.visitor == an
-    assert w.face.banner.text.text() == "Chào mừng bác An quay lại"
-
-    w.next_citizen()                                    # wrong date: treated as unknown, no visitor
-    see(w, frames_of(face(1), 2, seed=3))
-    tap(qtbot, next(b for b in w.face.birth_date.date_buttons if b.text() not in ("15/03/1999", "02/02/1985")))  # a decoy
-    assert w.current() is w.home and w.visitor is None and not w.face.banner.isVisible()
-
-    w.next_citizen()                                    # "Không phải tôi"
-    see(w, frames_of(face(1), 2, seed=4))
-    assert w.face.birth_date.not_me.text() == "Không phải tôi"
-    tap(qtbot, w.face.birth_date.not_me)
-    assert w.current() is w.home and w.visitor is None
 
 
 def open_consent(qtbot, w, stranger: np.ndarray) -> None:

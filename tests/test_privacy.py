@@ -156,16 +156,16 @@ def test_purge_removes_only_visitors_not_seen_for_n_months(store: VisitorStore, 
         store.purge(0)
 
 
-def test_birth_date_second_factor(store: VisitorStore) -> None:
-    a = store.register_from_cccd(parse_cccd(PAYLOAD), store.record_consent(True, "k"))
+def test_birth_date_second_factor_is_compared_in_the_store(store: VisitorStore) -> None:
+    a = store.register_from_cccd(parse_cccd(PAYLOAD), store.record_consent(True, "k"))          # 15/03/1999
     b = store.register_from_cccd(parse_cccd(
         "079301004567||Trần Thị Bích Ngọc|09072001|Nữ|TP. Hồ Chí Minh|12042022"), store.record_consent(True, "k"))
-    choices = store.birth_date_choices([a, b])
-    assert len(choices) == 3 and {dt.date(1999, 3, 15), dt.date(2001, 7, 9)} <= set(choices)
-    assert len(set(choices)) == 3
-    assert store.resolve_birth_date([a, b], dt.date(2001, 7, 9)) == b
-    assert store.resolve_birth_date([a, b], dt.date(2001, 7, 10)) is None   # the year alone is not enough
-    assert store.resolve_birth_date([a, b], dt.date(1950, 1, 1)) is None
+    face_only = store.create_visitor(store.record_consent(True, "k"))
+    assert store.match_birth_date([a, b, face_only], dt.date(2001, 7, 9)) == [b]   # ids only, never a date
+    assert store.match_birth_date([a, b], dt.date(2001, 9, 7)) == []               # day and month swapped
+    assert store.match_birth_date([a, b], dt.date(2000, 7, 9)) == []               # another year
+    assert store.match_birth_date([a], dt.date(2001, 7, 9)) == []                  # not shortlisted
+    assert store.has_birth_date([face_only, b]) and not store.has_birth_date([face_only])
 
 
 def test_migrations_create_the_privacy_tables_and_the_store_runs_on_the_queue(tmp_path) -> None:

@@ -3,7 +3,7 @@
     flow = FaceFlow(store, recognizer, kiosk_id="kiosk-1", retention_months=12)
     outcome = flow.observe(encoding)        # one camera frame's encoding (or None: no usable face)
     # -> None (keep looking) or Outcome("greet" | "second_factor" | "unknown", ...)
-    flow.answer_birth_date(dt.date(1999, 3, 15))            # -> Outcome "greet" or "unknown"
+    flow.answer_birth_date(dt.date(1999, 3, 15))  # second factor: "greet", "second_factor" (again) or "unknown"
     flow.after_ticket("TP")                 # a recognised visitor got a number: remember the field, refresh
     consent_id = flow.answer_consent(True)  # both answers are recorded
     flow.register(payload, consent_id)      # -> Registration (or a CccdError-like message; nothing changes)
@@ -28,6 +28,7 @@ from bilingual import normalize_language
 
 from core.visitors.cccd import CccdError, parse_cccd
 from core.visitors.recognition.decision import Decision
+from core.visitors.second_factor import ATTEMPTS
 from core.visitors.store import CONSENT_VERSION, Greeting, PrivacyError, VisitorStore
 from core.visitors.texts import WORDS
 
@@ -47,7 +48,7 @@ EXACT_SOURCES = ("camera", "serial")
 class Outcome:
     kind: str                                # "greet", "second_factor", "unknown", "gone" (the person left)
     greeting: Greeting | None = None         # kind "greet": name (never the ID number) and last field
-    birth_dates: tuple[int, ...] = ()        # kind "second_factor": the three choices
+    attempts_left: int = 0                   # kind "second_factor": tries left (nothing about any candidate)
     reason: str = ""                         # the recognizer's reason ("match", "unknown", ...)
 
 
@@ -76,6 +77,7 @@ class _Person:
     seen: list[np.ndarray] = field(default_factory=list)
     visitor_id: int | None = None
     shortlist: tuple[int, ...] = ()
+    attempts_left: int = 0                   # second factor
     ticket_field: str | None = None
     missing: int = 0                         # frames in a row without a usable face
     others: int = 0                          # frames in a row of someone other than the greeted visitor
@@ -148,11 +150,9 @@ class FaceFlow:
         p = self.person
         if decision.reason == "match" and decision.match is not None:
             return self._greet(decision.match.visitor_id, "match")
-        if decision.needs_second_factor and decision.shortlist:
-            dates = tuple(self.store.birth_date_choices(decision.shortlist))
-            if len(dates) >= 2:
-                p.state, p.shortlist = "second_factor", decision.shortlist
-                return Outcome("second_factor", birth_dates=dates, reason=decision.reason)
+        if decision.needs_second_factor and decision.shortlist and self.store.has_birth_date(decision.shortlist):
+            p.state, p.shortlist, p.attempts_left = "second_factor", decision.shortlist, ATTEMPTS
+            return Outcome("second_factor", attempts_left=ATTEMPTS, reason=decision.reason)
         if decision.reason in ("empty", "second_factor") or len(p.looked) >= LOOK_FRAMES:
             p.state = "unknown"
             return Outcome("unknown", reason=decision.reason)
@@ -167,15 +167,26 @@ class FaceFlow:
         return Outcome("greet", greeting=greeting, reason=reason)
 
     def answer_birth_date(self, born: dt.date | None) -> Outcome:
-        """The second factor: the date of birth tapped (None: "Không phải tôi"). A wrong answer is "unknown"."""
+        """The second factor: the date of birth typed (None: "Không phải tôi").
+
+        Accepted only when exactly one shortlisted candidate was born on that date and the face
+        verifies 1:1 against them. Anything else (nobody, two candidates sharing it, the face not close
+        enough) looks the same to the person: one try fewer, then "unknown" — the answer never tells
+        a stranger which of these it was."""
         p = self.person
         if p.state != "second_factor":
             return Outcome("unknown", reason="no_question")
-        visitor_id = self.store.resolve_birth_date(p.shortlist, born) if born is not None else None
-        if visitor_id is not None and self.recognizer.verify_encodings(visitor_id, p.seen) is not None:
-            return self._greet(visitor_id, "second_factor")
-        p.state, p.shortlist = "unknown", ()
-        return Outcome("unknown", reason="second_factor_failed")
+        if born is not None:
+            hits = self.store.match_birth_date(p.shortlist, born)
+            if len(hits) == 1 and self.recognizer.verify_encodings(hits[0], p.seen) is not None:
+                return self._greet(hits[0], "second_factor")
+            p.attempts_left -= 1
+            if len(hits) > 1:
+                log.info("second factor: %d shortlisted candidates share the date of birth typed", len(hits))
+            if p.attempts_left > 0:
+                return Outcome("second_factor", attempts_left=p.attempts_left, reason="wrong_answer")
+        p.state, p.shortlist, p.attempts_left = "unknown", (), 0
+        return Outcome("unknown", reason="second_factor_failed" if born is not None else "not_me")
 
     def not_me(self) -> None:
         """The greeted person says it is not them: treat as unknown (the ticket carries no visitor)."""

@@ -16,7 +16,6 @@ import hashlib
 import hmac
 import json
 import os
-import random
 import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -388,26 +387,18 @@ class VisitorStore:
         g = self.greeting(visitor_id)
         return g.name if g else None
 
-    def birth_date_choices(self, visitor_ids: Sequence[int], count: int = 3,
-                           rng: random.Random | None = None) -> list[dt.date]:
-        """Second factor: the shortlisted visitors' dates of birth mixed with decoys, shuffled.
+    def has_birth_date(self, visitor_ids: Sequence[int]) -> bool:
+        """Second factor: can any of these visitors answer it (a CCCD was scanned)? Nothing is decrypted."""
+        with Session(self.read_engine) as s:
+            return s.scalar(select(func.count()).select_from(VisitorIdentity).where(
+                VisitorIdentity.visitor_id.in_(list(visitor_ids)))) > 0
 
-        The full date, not the year: a stranger who looks like an enrolled visitor shares their birth
-        year about 1 time in 66, their date of birth about 1 time in 24,000 (BENCHMARKS.md)."""
-        rng = rng or random.Random(secrets.randbits(64))
-        dates = {i.date_of_birth for v in visitor_ids if (i := self.identity(v)) is not None}
-        choices = set(list(dates)[:count])
-        base = min(dates) if dates else dt.date(1960, 1, 1)
-        while len(choices) < count:
-            choices.add(base + dt.timedelta(days=rng.choice([-1, 1]) * rng.randint(400, 3650)))
-        out = sorted(choices)
-        rng.shuffle(out)
-        return out
+    def match_birth_date(self, visitor_ids: Sequence[int], born: dt.date) -> list[int]:
+        """Second factor: the shortlisted visitors born on ``born``.
 
-    def resolve_birth_date(self, visitor_ids: Sequence[int], born: dt.date | None) -> int | None:
-        """The single shortlisted visitor born on ``born``; None if nobody or several are ("unknown")."""
-        hits = [v for v in visitor_ids if (i := self.identity(v)) is not None and i.date_of_birth == born]
-        return hits[0] if len(hits) == 1 else None
+        The comparison happens here, on the caller's (worker) thread: only visitor ids come out, never a
+        date, so nothing a screen could show depends on who was shortlisted."""
+        return [v for v in visitor_ids if (i := self.identity(v)) is not None and i.date_of_birth == born]
 
     # --- deletion, retention, audit -----------------------------------------------------------
     def _delete_visitor(self, s: Session, visitor_id: int) -> None:

@@ -19,10 +19,27 @@ WORDS = Catalogue("visitors", {
     "last_field_first": ("Lĩnh vực lần trước được xếp đầu tiên.", "Your last field is shown first."),
     "not_me": ("Không phải tôi", "This is not me"),
     "delete_my_data": ("Xóa dữ liệu của tôi", "Delete my data"),
-    # second factor
-    "birth_date_title": ("Ngày sinh của bác là ngày nào?", "What is your date of birth?"),
-    "birth_date_hint": ("Chạm vào ngày sinh của bác để máy nhận ra bác.",
-                        "Tap your date of birth so the kiosk can recognise you."),
+    # second factor: the date of birth typed on the keypad (core/visitors/second_factor.py). Nothing here may
+    # depend on who is shortlisted: the screen must be the same for everyone.
+    "birth_title": ("Bác sinh ngày, tháng, năm nào?", "What is your date of birth?"),
+    "birth_hint": ("Bấm 2 số ngày, 2 số tháng, rồi 4 số năm. Ví dụ: sinh ngày 5 tháng 3 năm 1952 "
+                   "thì bấm 0 5 0 3 1 9 5 2.",
+                   "Type 2 digits for the day, 2 for the month, then 4 for the year. Example: 5 March 1952 "
+                   "is 0 5 0 3 1 9 5 2."),
+    "birth_day": ("Ngày", "Day"),
+    "birth_month": ("Tháng", "Month"),
+    "birth_year": ("Năm", "Year"),
+    "birth_delete": ("Xóa", "Delete"),
+    "birth_ok": ("Xong", "Done"),
+    "birth_wrong": ("Chưa đúng. Bác bấm lại ngày tháng năm sinh.",
+                    "Not right. Please type your date of birth again."),
+    "birth_incomplete": ("Bác bấm đủ 8 số: 2 số ngày, 2 số tháng, 4 số năm.",
+                         "Please type all 8 digits: 2 for the day, 2 for the month, 4 for the year."),
+    "birth_bad_month": ("Không có tháng {month}. Tháng từ 01 đến 12.",
+                        "There is no month {month}. Months go from 01 to 12."),
+    "birth_bad_day": ("Tháng {month} năm {year} không có ngày {day}.", "Month {month} of {year} has no day {day}."),
+    "birth_bad_year": ("Năm sinh {year} không đúng. Bác bấm 4 số, ví dụ 1952.",
+                       "Year of birth {year} is not possible. Please type 4 digits, e.g. 1952."),
     # offer and consent
     "offer_title": ("Lần sau nhận diện nhanh hơn?", "Faster recognition next time?"),
     "offer_text": ("Máy có thể nhận ra bác ở lần sau, chào bác và gợi ý lĩnh vực lần trước. Chỉ khi bác đồng ý.",

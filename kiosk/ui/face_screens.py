@@ -1,5 +1,5 @@
-"""The citizen's side of face recognition: camera notice, greeting, birth-date question, registration offer,
-consent, CCCD scan, delete-my-data. ``attach_face(window)`` plugs them into the kiosk window.
+"""The citizen's side of face recognition: camera notice, greeting, date-of-birth keypad (second factor),
+registration offer, consent, CCCD scan, delete-my-data. ``attach_face(window)`` plugs them into the kiosk window.
 
 Active only with ``cfg.face_enabled``. Whatever goes wrong here (no camera, no face models, no key file)
 is logged for the staff and the kiosk carries on issuing tickets without recognition.
@@ -10,9 +10,11 @@ import logging
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import (QBoxLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+                               QSizePolicy, QVBoxLayout, QWidget)
 
 from core.visitors.flow import FaceFlow, Outcome, Registration
+from core.visitors.second_factor import BirthDateEntry, SecondFactorError
 from core.visitors.texts import face_tr
 from core.visitors.store import consent_text
 from db.engine import is_transient_error
@@ -27,6 +29,10 @@ BIG_BUTTON_PX = 150          # the tall buttons of these screens (touch target �
 BUTTON_TEXT_PX = 36
 BODY_PX = 34                 # the sentences of these screens (≥ 28 px)
 CHOICE_WIDTH_PX = 440        # each of two side-by-side choices (the same for both: equal weight)
+KEY_PX = 140                 # keypad keys: at least this tall (and as wide as a third of the pad)
+KEY_GAP_PX = 18              # between keys: a shaky finger does not hit the neighbour
+DIGIT_KEY_TEXT_PX = 64       # the digits on the keys
+DISPLAY_DIGIT_PX = 100       # what was typed, "15 / 03 / 1999"
 
 
 def _frame(name: str) -> QFrame:
@@ -41,6 +47,23 @@ def _big(name: str, kind: str | None = None):
     b.setFixedHeight(BIG_BUTTON_PX)
     b.setStyleSheet(f"font-size: {BUTTON_TEXT_PX}px;")
     return b
+
+
+def _key(name: str, text: str, px: int, kind: str | None = None):
+    """A keypad key: a third of the pad wide, KEY_PX tall (the style sheet's min-height counts the content only:
+    content + 2 x (8 px padding + 3 px border))."""
+    b = button(text, kind=kind, name=name)
+    b.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+    b.setStyleSheet(f"font-size: {px}px; min-height: {KEY_PX - 22}px; max-height: {KEY_PX - 22}px;")
+    return b
+
+
+def _typed(text: str = "") -> QLabel:
+    """The digits typed, big and bold, a little apart (one digit per key press)."""
+    w = QLabel(text)
+    w.setAlignment(Qt.AlignCenter)
+    w.setStyleSheet(f"font-size: {DISPLAY_DIGIT_PX}px; font-weight: bold; letter-spacing: 10px;")
+    return w
 
 
 def _pair(left, right) -> QHBoxLayout:
@@ -118,45 +141,147 @@ class GreetingBanner(QFrame):
 
 # ------------------------------------------------------------------------------ screens
 class BirthDateScreen(FaceScreen):
-    """Second factor: three big dates of birth, and 'Không phải tôi' always there."""
+    """Second factor: the citizen types the date of birth (DD MM YYYY) on a big keypad.
+
+    Nothing on this screen comes from the shortlisted candidates: it is built from the words catalogue and
+    what the citizen typed, so it looks the same whoever the camera thinks it sees. 'Không phải tôi' is
+    always there. The date goes to FaceFlow.answer_birth_date (the visitor worker) on 'Xong'."""
 
     chosen = Signal(object)      # a datetime.date, or None for "not me"
 
     def __init__(self):
         super().__init__()
-        self.dates: tuple = ()
+        self.entry = BirthDateEntry()
+        self.waiting = False                      # an answer is with the visitor worker: keys do nothing
+        self.feedback_key = ""
+        self.error: SecondFactorError | None = None
         box = self._page()
+        self.body = QBoxLayout(QBoxLayout.TopToBottom)   # side by side on a landscape screen (resizeEvent)
+        self.body.setSpacing(40)
+        box.addLayout(self.body, 1)
+
+        self.left = QVBoxLayout()
+        self.left.setSpacing(24)
         self.title = label(role="title")
         self.hint = label(px=BODY_PX)
-        box.addWidget(self.title)
-        box.addWidget(self.hint)
-        self.date_box = QVBoxLayout()
-        self.date_box.setSpacing(24)
-        box.addLayout(self.date_box)
-        box.addSpacing(40)
-        self.not_me = _big("faceDateNotMe")
-        self.not_me.clicked.connect(lambda: self.chosen.emit(None))
-        box.addWidget(self.not_me)
-        box.addStretch(1)
-        self.date_buttons: list = []
+        self.display = _frame("birthDateDisplay")
+        grid = QGridLayout(self.display)
+        grid.setContentsMargins(16, 8, 16, 12)
+        grid.setHorizontalSpacing(16)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(6, 1)
+        self.parts = [_typed() for _ in range(3)]          # day, month, year
+        self.captions = [label(px=BODY_PX, bold=True, wrap=False, align=Qt.AlignCenter) for _ in range(3)]
+        for i, (part, caption) in enumerate(zip(self.parts, self.captions)):
+            grid.addWidget(part, 0, 1 + 2 * i)
+            grid.addWidget(caption, 1, 1 + 2 * i)
+            if i < 2:
+                grid.addWidget(_typed("/"), 0, 2 + 2 * i)
+        self.feedback = _frame("warning")
+        self.feedback_label = label(px=BODY_PX, bold=True)
+        QHBoxLayout(self.feedback).addWidget(self.feedback_label)
+        # a message appearing must not move the keys under a finger: its room (two lines) is always kept
+        self.feedback_label.setMinimumHeight(2 * self.feedback_label.fontMetrics().lineSpacing())
+        keep = self.feedback.sizePolicy()
+        keep.setRetainSizeWhenHidden(True)
+        self.feedback.setSizePolicy(keep)
+        self.feedback.hide()
+        self.not_me = _key("faceBirthNotMe", "", BUTTON_TEXT_PX)
+        self.not_me.clicked.connect(self._not_me)
+        for w in (self.title, self.hint, self.display, self.feedback):
+            self.left.addWidget(w)
+        self.left.addStretch(1)
+        self.body.addLayout(self.left, 1)
 
-    def ask(self, dates: tuple) -> None:
-        self.dates = dates
-        for b in self.date_buttons:
-            b.deleteLater()
-        self.date_buttons = []
-        for born in dates:
-            b = _big(f"faceDate_{born:%Y%m%d}", kind="primary")
-            b.setText(f"{born:%d/%m/%Y}")
-            b.setStyleSheet("font-size: 56px;")
-            b.clicked.connect(lambda _=False, d=born: self.chosen.emit(d))
-            self.date_box.addWidget(b)
-            self.date_buttons.append(b)
+        pad = QGridLayout()
+        pad.setSpacing(KEY_GAP_PX)
+        self.keys: dict[str, QPushButton] = {}
+        for i, key in enumerate("1234567890"):
+            b = self.keys[key] = _key(f"faceKey_{key}", key, DIGIT_KEY_TEXT_PX)
+            b.clicked.connect(lambda _=False, k=key: self._press(k))
+            pad.addWidget(b, *((i // 3, i % 3) if key != "0" else (3, 1)))
+        self.delete_key = _key("faceKeyDelete", "", BUTTON_TEXT_PX)
+        self.ok_key = _key("faceKeyOk", "", BUTTON_TEXT_PX, kind="primary")
+        self.delete_key.clicked.connect(self._delete)
+        self.ok_key.clicked.connect(self._ok)
+        pad.addWidget(self.delete_key, 3, 0)
+        pad.addWidget(self.ok_key, 3, 2)
+        self.keypad = QWidget()
+        self.keypad.setLayout(pad)
+        self.right = QVBoxLayout()
+        self.right.setSpacing(48)                 # 'not me' well apart from the keys
+        self.right.addWidget(self.keypad)
+        self.right.addStretch(1)
+        self.body.addLayout(self.right)
+        self.landscape: bool | None = None
+        self._place_not_me(False)
+
+    def ask(self, retry: bool = False) -> None:
+        """A fresh question (``retry``: the last answer was not accepted; say so, nothing more)."""
+        self.entry.clear()
+        self.waiting = False
+        self._say("birth_wrong" if retry else "")
+
+    def _say(self, key: str = "", error: SecondFactorError | None = None) -> None:
+        self.feedback_key, self.error = key, error
         self.render()
 
+    def _press(self, key: str) -> None:
+        if not self.waiting and self.entry.press(key):
+            self._say()
+
+    def _delete(self) -> None:
+        if not self.waiting:
+            self.entry.delete()
+            self._say()
+
+    def _ok(self) -> None:
+        if self.waiting:
+            return
+        try:
+            born = self.entry.value()
+        except SecondFactorError as exc:          # too few digits, 31/02...: say why, keep what was typed
+            self._say(error=exc)
+            return
+        self.waiting = True
+        self.chosen.emit(born)
+
+    def _not_me(self) -> None:
+        self.waiting = True
+        self.chosen.emit(None)
+
+    def _place_not_me(self, landscape: bool) -> None:
+        """Portrait: question, keypad, 'not me' from the top, the free space below. Landscape: the question
+        and 'not me' on the left, the keypad on the right (it fills the height)."""
+        if landscape == self.landscape:
+            return
+        self.landscape = landscape
+        for layout in (self.left, self.right):
+            layout.removeWidget(self.not_me)
+        if landscape:
+            self.left.addWidget(self.not_me)
+        else:
+            self.right.insertWidget(1, self.not_me)
+        self.body.setDirection(QBoxLayout.LeftToRight if landscape else QBoxLayout.TopToBottom)
+        self.body.setStretch(0, 1 if landscape else 0)
+        self.body.setStretch(1, 1)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._place_not_me(self.width() > self.height())
+
     def render(self) -> None:
-        self.title.setText(self.t("birth_date_title"))
-        self.hint.setText(self.t("birth_date_hint"))
+        self.title.setText(self.t("birth_title"))
+        self.hint.setText(self.t("birth_hint"))
+        for part, typed in zip(self.parts, self.entry.parts()):
+            part.setText(typed)                   # a digit not typed yet: "_", a slot to fill
+        for caption, key in zip(self.captions, ("birth_day", "birth_month", "birth_year")):
+            caption.setText(self.t(key))
+        text = self.error.message(self.lang) if self.error else self.t(self.feedback_key) if self.feedback_key else ""
+        self.feedback_label.setText(text)
+        self.feedback.setVisible(bool(text))
+        self.delete_key.setText(self.t("birth_delete"))
+        self.ok_key.setText(self.t("birth_ok"))
         self.not_me.setText(self.t("not_me"))
 
 
@@ -619,7 +744,7 @@ class FaceController(QObject):
             self.banner.show()
             self.window.show_home()
         elif outcome.kind == "second_factor":
-            self.birth_date.ask(outcome.birth_dates)
+            self.birth_date.ask(retry=outcome.reason == "wrong_answer")
             self.window.show(self.birth_date)
         elif self.window.current() is self.birth_date:
             self.window.show_home()

@@ -10,7 +10,7 @@ A false match shows a stranger another citizen's name, so every doubt resolves t
    (the chance that some enrolled stranger-lookalike falls under the threshold grows with the
    gallery), so the caller narrows the search (visitors seen at this centre recently), and above
    ``max_identities`` the rule does not answer 1:N at all: it returns a short list of candidates
-   for a 1:1 check with a second factor (date of birth chosen among three, or the CCCD).
+   for a 1:1 check with a second factor (the date of birth typed on the keypad, or the CCCD).
 
 The figures behind the defaults are in BENCHMARKS.md ("Face recognition").
 """
@@ -41,7 +41,7 @@ class DecisionRule:
     min_frames: int = 2              # agreeing good frames needed
     max_identities: int = 500        # above: no 1:N answer, shortlist for a second factor
     verify_threshold: float = 0.45   # 1:1 check (the second factor carries the rest of the proof)
-    shortlist_size: int = 3          # candidates offered to a second factor (three dates of birth)
+    shortlist_size: int = 3          # candidates checked by the second factor (never shown)
     shortlist_threshold: float = 0.45  # a candidate must be at least this close to be offered
 
 
