@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from sqlalchemy import func, select, text
+from PySide6.QtWidgets import QApplication
 from sqlalchemy.orm import Session
 
 from core.visitors.cccd import parse_cccd
@@ -303,6 +304,7 @@ def test_a_running_kiosk_drops_a_person_deleted_elsewhere_and_clears_their_greet
         face = w.face
         qtbot.waitUntil(lambda: w.visitor == a and face.banner.isVisible(), timeout=60_000)
         assert face.deletions_thread.is_running()
+        assert face.deletions.thread() is face.deletions_thread.thread is not QApplication.instance().thread()
         if how == "store":
             assert deleter.forget(a, actor="counter 1: Nguyễn Thị Lan")
         else:
