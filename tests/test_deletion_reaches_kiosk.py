@@ -352,3 +352,31 @@ def test_the_kiosk_builds_its_gallery_only_once_following_deletions(qtbot, tmp_p
             assert s.scalar(select(func.count()).select_from(Visitor)) == 0
     finally:
         w.shutdown()
+
+
+def test_a_kiosk_that_lost_its_position_reloads_and_forgets_a_greeted_person_deleted_meanwhile(
+        qtbot, tmp_path, open_queue, db_url, key, monkeypatch):
+    """No event could tell it (the position was lost): the reload finds the greeted person gone and clears
+    them. The camera gives a few frames of the person (the encoder hands their encoding), then nothing: only
+    the reload can clear the greeting, not the person walking away."""
+    from kiosk.app import create_window
+    from tests.kiosk_support import kiosk_config, wait_home
+    base = np.random.default_rng(8).normal(0, 0.1, 128).astype(np.float32)
+    store = VisitorStore(open_queue, key)
+    vid = enrol(store, AN, [base + 0.005, base - 0.005])
+    cfg = kiosk_config(tmp_path, db_url, face_enabled=True, key_file=str(key))
+    camera = FakeCamera([np.zeros((48, 64, 3), np.uint8)] * 8)
+    w = create_window(cfg, camera=lambda: camera, encoder=lambda frame: base)
+    qtbot.addWidget(w)
+    try:
+        w.show()
+        wait_home(qtbot, w)
+        qtbot.waitUntil(lambda: w.visitor == vid and w.face.banner.isVisible(), timeout=WAIT_S * 1000)
+        qtbot.waitUntil(lambda: camera._next == 8 and w.face.jobs.pending == 0, timeout=WAIT_S * 1000)  # no frames
+        monkeypatch.setattr(VisitorStore, "_announce_forgotten", lambda self, s, ids: None)   # an event lost
+        assert store.forget(vid, actor="counter 1")
+        w.face._deletion_news(DeletionNews(reload=True))  # what the follower says when its position is lost
+        qtbot.waitUntil(lambda: w.visitor is None and not w.face.banner.isVisible(), timeout=WAIT_S * 1000)
+        assert vid not in w.face.flow.recognizer.gallery.identities()
+    finally:
+        w.shutdown()

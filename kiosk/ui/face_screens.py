@@ -408,7 +408,8 @@ class FaceController(QObject):
         self.set_language(window.lang)
         self.deletions = deletions
         self.deletions_thread: WorkerThread | None = None
-        self._built_after_news = deletions is not None and flow is None   # first news: build (it loads)
+        # with a follower, the first news builds the flow (and loads the gallery): nothing deleted is missed
+        self._built_after_news = deletions is not None and flow is None and build is not None
         if deletions is not None:
             deletions.news.connect(self._deletion_news)
             self.deletions_thread = WorkerThread(deletions, "kiosk-deletions", run=deletions.run)
@@ -502,11 +503,22 @@ class FaceController(QObject):
                       lambda here: self._forgotten_here(citizen) if here else None)
 
     def _reload_gallery(self) -> None:
+        citizen = self._citizen
+
+        def reload(flow: FaceFlow | None) -> bool:
+            if flow is None:
+                return False
+            flow.recognizer.reload()
+            greeted = flow.visitor_id
+            if greeted is not None and not len(flow.recognizer.gallery.templates_of(greeted)):
+                return flow.forgotten_elsewhere([greeted])     # deleted while the position was lost
+            return False
+
         def failed(exc: Exception) -> None:   # the database is away again: reload when it answers
             self._failed(exc)
             if is_transient_error(exc):
                 QTimer.singleShot(RETRY_BUILD_MS, self, self._reload_gallery)
-        self._run(lambda flow: flow.recognizer.reload() if flow is not None else None, failed=failed)
+        self._run(reload, lambda here: self._forgotten_here(citizen) if here else None, failed)
 
     def _forgotten_here(self, citizen: int) -> None:
         """The person at the kiosk was just deleted: no greeting, no visitor on the ticket, no question."""
