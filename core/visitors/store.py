@@ -6,9 +6,11 @@ a key kept in a file outside the database (``AppConfig.resolved_key_file``) that
 creates (``create_key_file``): a program that cannot find it refuses recognition instead of making its own.
 Deletion removes the rows at once, scrubs the visitor id from tickets and event payloads (SQLite
 ``secure_delete`` + WAL checkpoint, so the bytes do not linger) and is logged; visitor ids are never reused.
-Every deletion (``forget``, ``purge``) also appends, in its own transaction, a ``visitors_forgotten`` event
-to the queue's outbox carrying the bare visitor ids and nothing else, so that running kiosks drop those
-templates from memory within seconds (core/visitors/deletions.py).
+Every deletion (``forget``, ``purge``) also appends, in the deletion's own transaction, a ``visitors_forgotten``
+event to the queue's outbox carrying the bare visitor ids and nothing else, so that running kiosks drop those
+templates from memory within seconds (core/visitors/deletions.py). The kiosk, counter and board roles read
+events; to them the id is a meaningless number: ids are allocated in turn, and the same transaction removes
+it from every ticket and event payload they can read, so nothing left there says whose it was.
 The audit log is append-only (database triggers) and hash-chained (``verify_audit``). Photos and the raw
 CCCD payload are never given to this module.
 """
