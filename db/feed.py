@@ -15,7 +15,9 @@ below it. An event of a transaction still running is simply not visible yet and 
 commits, however late. LISTEN/NOTIFY wakes the follower; a keep-alive notices a dead server.
 
 A lost connection never raises out of ``poll()``: ``connected`` turns False, later polls reconnect and
-catch up from the horizon. On PostgreSQL every poll runs under the client deadline (db/deadline.py), so a
+catch up from the horizon. A database found *behind* the follower on reconnection (restored from a backup:
+its newest event is older than the last one delivered) cannot be caught up from there: the feed starts
+again from now and sets ``rewound``, so a follower that keeps state (a kiosk's gallery) reloads it. On PostgreSQL every poll runs under the client deadline (db/deadline.py), so a
 silent network is noticed within ``timeout + PG_CLIENT_DEADLINE_S`` seconds.
 """
 from __future__ import annotations
@@ -82,6 +84,8 @@ class EventFeed:
         self._data_version: int | None = None
         self.connected = False
         self.last_error = ""
+        self.rewound = False          # set on reconnecting to a database behind the position; cleared by the reader
+        self._was_connected = False
         if since is None:  # "from now" means from when the feed was made, not from its first poll
             try:
                 self._connect()
@@ -162,9 +166,10 @@ class EventFeed:
                                    isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA query_only=ON")
             self._data_version = None
-            if self._min_id is None:  # start from now
-                self._min_id = self._last_id = int(conn.execute(
-                    "SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0])
+            newest = int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0])
+            if self._min_id is None or (self._was_connected and newest < self._min_id):
+                self.rewound = self._min_id is not None
+                self._min_id = self._last_id = newest   # start from now
         else:
             import psycopg
             conninfo = make_url(self.url).set(drivername="postgresql").render_as_string(hide_password=False)
@@ -172,10 +177,15 @@ class EventFeed:
                                    **PG_KEEPALIVE)
             self._deadlines.attach(conn.pgconn.socket)
             conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
-            if self._horizon is None:  # start from now
+            rewound = self._was_connected and int(conn.execute(
+                "SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]) < self._last_id
+            if self._horizon is None or rewound:  # start from now
+                self.rewound = rewound
+                self._seen = {}
                 self._start(position_from_row(conn.execute(PG_POSITION).fetchone()))
         self._conn = conn
         self.connected = True
+        self._was_connected = True
         self.last_error = ""
 
     def _wait(self, remaining: float) -> bool:

@@ -47,7 +47,8 @@ def _grants(kind: str, role: str) -> list[str]:
                 f"GRANT SELECT, INSERT ON privacy_audit TO {role}",   # append-only: triggers refuse the rest
                 f"GRANT SELECT, INSERT, UPDATE ON id_allocations TO {role}",
                 f"GRANT SELECT, UPDATE (visitor_id) ON tickets TO {role}",
-                f"GRANT SELECT, UPDATE (payload) ON events TO {role}"]   # forget scrubs the visitor id
+                f"GRANT SELECT, INSERT, UPDATE (payload) ON events TO {role}",   # forget scrubs the visitor
+                f"GRANT SELECT (id) ON offices TO {role}"]   # id and tells the kiosks (visitors_forgotten)
     if kind == "admin":
         return [f"GRANT ALL ON ALL TABLES IN SCHEMA {{schema}} TO {role}"]
     raise ValueError(kind)

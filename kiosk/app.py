@@ -171,8 +171,10 @@ def create_window(cfg: AppConfig, clock=None, camera: Callable[[], object] | Non
         from .face_worker import preload
         from .ui.face_screens import attach_face
         preload()
+        from .deletions import DeletionWorker
         window.face = attach_face(window, build=visitor_flow_builder(cfg),
-                                  camera=camera_worker(cfg, camera, encoder), scanner=scanner_bridge(cfg))
+                                  camera=camera_worker(cfg, camera, encoder), scanner=scanner_bridge(cfg),
+                                  deletions=DeletionWorker(cfg.resolved_db_url))   # deleted anywhere: gone here
     return window
 
 

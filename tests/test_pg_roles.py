@@ -3,6 +3,7 @@ cannot read officers' PIN hashes nor the visitor register. Roles get a unique pr
 from __future__ import annotations
 
 import uuid
+from contextlib import closing
 
 import psycopg
 import pytest
@@ -80,6 +81,15 @@ def test_each_program_works_under_its_role_and_no_further(roles, tmp_path):
     store = VisitorStore(register, key)
     vid = store.register_from_cccd(parse_cccd(PAYLOAD), store.record_consent(True, "kiosk-1"))
     assert store.forget(vid, actor="kiosk-1") and store.verify_audit().ok
+    # the deletion's event reaches the roles that follow the feed, and tells them a bare number: the
+    # register (who it was, when seen, the audit) stays out of their reach
+    for kind in ("kiosk", "board"):
+        with closing(db.open_queue(urls[kind])) as svc:
+            forgotten = [e for e in svc.events(0) if e.kind == "visitors_forgotten"]
+            assert [e.payload for e in forgotten] == [{"visitors": [vid]}]
+            assert (forgotten[0].ticket_label, forgotten[0].counter_number, forgotten[0].field_code) == (None,) * 3
+        assert _refused(urls[kind], f"SELECT * FROM privacy_audit WHERE visitor_id = {vid}")
+        assert _refused(urls[kind], "SELECT * FROM consent_records")
     assert _refused(urls["register"], "UPDATE privacy_audit SET actor = 'x'")   # append-only for it too
     assert _refused(urls["register"], "SELECT pin_hash FROM officers")
     for svc in (kiosk, counter, board, register):

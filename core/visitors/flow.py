@@ -275,3 +275,17 @@ class FaceFlow:
         self.reset()
         self.person.state = "unknown"
         return existed
+
+    def forgotten_elsewhere(self, visitor_ids) -> bool:
+        """Deleted at a counter, by the CLI, at another kiosk or by retention (the deletion event,
+        core/visitors/deletions.py): drop their templates from memory. True if it was the person in front
+        of the kiosk (greeted or asked the second factor): everything about them is dropped too."""
+        ids = {int(v) for v in visitor_ids}
+        for visitor_id in ids:
+            self.recognizer.forget(visitor_id)
+        p = self.person
+        if p.visitor_id in ids or ids.intersection(p.shortlist):
+            self.reset()
+            self.person.state = "unknown"
+            return True
+        return False

@@ -6,6 +6,11 @@ a key kept in a file outside the database (``AppConfig.resolved_key_file``) that
 creates (``create_key_file``): a program that cannot find it refuses recognition instead of making its own.
 Deletion removes the rows at once, scrubs the visitor id from tickets and event payloads (SQLite
 ``secure_delete`` + WAL checkpoint, so the bytes do not linger) and is logged; visitor ids are never reused.
+Every deletion (``forget``, ``purge``) also appends, in the deletion's own transaction, a ``visitors_forgotten``
+event to the queue's outbox carrying the bare visitor ids and nothing else, so that running kiosks drop those
+templates from memory within seconds (core/visitors/deletions.py). The kiosk, counter and board roles read
+events; to them the id is a meaningless number: ids are allocated in turn, and the same transaction removes
+it from every ticket and event payload they can read, so nothing left there says whose it was.
 The audit log is append-only (database triggers) and hash-chained (``verify_audit``). Photos and the raw
 CCCD payload are never given to this module.
 """
@@ -29,7 +34,7 @@ from sqlalchemy import Engine, Text, cast, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from bilingual import LocalizedError
-from db.models import Event, IdAllocation, Ticket, Visitor
+from db.models import Event, IdAllocation, Office, Ticket, Visitor
 from db.privacy_models import (GENESIS_HASH, ConsentRecord, FaceTemplate, PrivacyAuditEntry, VisitorIdentity,
                                audit_hash)
 from core.visitors.cccd import CccdInfo
@@ -155,6 +160,9 @@ class AuditCheck:
     entries: int
     problems: tuple[str, ...]
 
+
+FORGOTTEN_EVENT = "visitors_forgotten"   # payload {"visitors": [ids]}: no name, no time of visit, nothing else
+FORGOTTEN_PER_EVENT = 500                 # a large purge is announced in several events of this many ids
 
 AUDIT_LOCK_KEY = 0x6B696F736B   # pg_advisory_xact_lock: one audit writer at a time ("kiosk")
 
@@ -424,6 +432,19 @@ class VisitorStore:
                 changed += 1
         return changed
 
+    def _announce_forgotten(self, s: Session, visitor_ids: Sequence[int]) -> None:
+        """Tell every running kiosk (the event feed) to drop these visitors from memory, committed with the
+        deletion itself. Only the bare ids: the audit log (register role only) says who deleted and why.
+        The outbox needs an office; a database without one has no kiosk to tell."""
+        office_id = s.scalar(select(func.min(Office.id)))
+        if office_id is None or not visitor_ids:
+            return
+        ids = sorted(int(v) for v in visitor_ids)
+        for start in range(0, len(ids), FORGOTTEN_PER_EVENT):
+            s.add(Event(office_id=office_id, at=_now(), kind=FORGOTTEN_EVENT,
+                        payload={"visitors": ids[start:start + FORGOTTEN_PER_EVENT]}))
+        s.flush()   # PostgreSQL: the events trigger NOTIFYs the followers, delivered at commit
+
     def _checkpoint(self) -> None:
         """Copy the zeroed pages into the database file and empty the WAL, so old bytes do not linger there.
 
@@ -447,6 +468,7 @@ class VisitorStore:
             existed = s.get(Visitor, visitor_id) is not None
             self._delete_visitor(s, visitor_id)
             self._audit(s, "forget", actor, visitor_id, "deleted" if existed else "nothing to delete")
+            self._announce_forgotten(s, [visitor_id])   # even if unknown here: a kiosk may still hold it
         self._checkpoint()
         return existed
 
@@ -460,6 +482,7 @@ class VisitorStore:
                 func.coalesce(Visitor.last_seen_at, Visitor.created_at) < cutoff)))
             for visitor_id in stale:
                 self._delete_visitor(s, visitor_id)
+            self._announce_forgotten(s, stale)
             self._audit(s, "purge", actor, None, f"{len(stale)} visitor(s) not seen for {older_than_months} months")
         self._checkpoint()
         return len(stale)

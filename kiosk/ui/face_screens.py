@@ -524,11 +524,14 @@ class FaceController(QObject):
 
     ``build``: makes the FaceFlow, called on the worker thread (opens the store, loads every template);
     ``flow``: an already built one. ``camera``: a FaceWorker (kiosk/face_worker.py), run on its own thread
-    once the flow is ready. The composition root (kiosk/app.py) supplies them.
+    once the flow is ready. ``deletions``: a DeletionWorker (kiosk/deletions.py), run on its own thread from
+    the start: with it the flow is built once the deletion feed has its position, so a visitor deleted
+    anywhere later is dropped from the gallery, and the gallery is reloaded when that position is lost.
+    The composition root (kiosk/app.py) supplies them.
     """
 
     def __init__(self, window, flow: FaceFlow | None = None, camera=None,
-                 build: Callable[[], FaceFlow] | None = None, scanner=None):
+                 build: Callable[[], FaceFlow] | None = None, scanner=None, deletions=None):
         super().__init__(window)
         self.window, self.cfg = window, window.cfg
         self.flow: FaceFlow | None = None      # used only inside jobs (the worker thread)
@@ -584,7 +587,14 @@ class FaceController(QObject):
         window.backend.issued.connect(self._issued)
         window.stack.currentChanged.connect(self._screen_changed)
         self.set_language(window.lang)
-        if self._build is not None:
+        self.deletions = deletions
+        self.deletions_thread: WorkerThread | None = None
+        # with a follower, the first news builds the flow (and loads the gallery): nothing deleted is missed
+        self._built_after_news = deletions is not None and flow is None and build is not None
+        if deletions is not None:
+            deletions.news.connect(self._deletion_news)
+            self.deletions_thread = WorkerThread(deletions, "kiosk-deletions", run=deletions.run)
+        if self._build is not None and not self._built_after_news:
             self._start()             # a database not there yet (first start) is retried, like any outage
 
     # -- set-up and failure ----------------------------------------------------------------
@@ -650,12 +660,56 @@ class FaceController(QObject):
             self.window.next_citizen()
 
     def stop(self) -> None:
-        """Stop the camera and the visitor worker (the store's connections close in its thread)."""
+        """Stop the camera, the deletion follower and the visitor worker (each closes its connections in
+        its own thread)."""
         if self.camera_thread is not None:
             self.camera_thread.stop()
         if self.scanner is not None:
             self.scanner.stop()
+        if self.deletions_thread is not None:
+            self.deletions_thread.stop()
         self.jobs.stop()
+
+    # -- deletions made elsewhere ------------------------------------------------------------
+    @Slot(object)
+    def _deletion_news(self, news) -> None:
+        """A visitor deleted at a counter, by the CLI, at another kiosk or by retention: out of memory now."""
+        if news.reload:
+            if self._built_after_news:   # following has its position: the gallery loaded now misses nothing
+                self._built_after_news = False
+                self._start()
+            else:                        # the position was lost: what was deleted meanwhile is unknown
+                self._reload_gallery()
+        if news.forgotten:
+            citizen, ids = self._citizen, news.forgotten
+            self._run(lambda flow: flow.forgotten_elsewhere(ids) if flow is not None else False,
+                      lambda here: self._forgotten_here(citizen) if here else None)
+
+    def _reload_gallery(self) -> None:
+        citizen = self._citizen
+
+        def reload(flow: FaceFlow | None) -> bool:
+            if flow is None:
+                return False
+            flow.recognizer.reload()
+            greeted = flow.visitor_id
+            if greeted is not None and not len(flow.recognizer.gallery.templates_of(greeted)):
+                return flow.forgotten_elsewhere([greeted])     # deleted while the position was lost
+            return False
+
+        def failed(exc: Exception) -> None:   # the database is away again: reload when it answers
+            self._failed(exc)
+            if is_transient_error(exc):
+                QTimer.singleShot(RETRY_BUILD_MS, self, self._reload_gallery)
+        self._run(reload, lambda here: self._forgotten_here(citizen) if here else None, failed)
+
+    def _forgotten_here(self, citizen: int) -> None:
+        """The person at the kiosk was just deleted: no greeting, no visitor on the ticket, no question."""
+        if citizen != self._citizen:
+            return
+        self._clear_greeting()
+        if self.window.current() in (self.birth_date, self.delete):
+            self.window.show_home()
 
     def set_language(self, lang: str) -> None:
         self.notice.set_language(lang)
