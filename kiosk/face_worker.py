@@ -136,10 +136,12 @@ class FaceWorker(QObject):
         if self.liveness.is_set() and self.encode_live is not None:
             taken_at = time.monotonic()
             encoding, marks = self.encode_live(frame)
+            # the encoding first: a face that is not the recognised visitor's ends the challenge before its
+            # landmarks could complete a blink (someone swapping a print for their own face)
+            self.face.emit(encoding)
             self.landmarks.emit(marks, taken_at)
         else:
-            encoding = self.encode(frame)
-        self.face.emit(encoding)
+            self.face.emit(self.encode(frame))
 
 
 def _read(camera) -> np.ndarray | None:

@@ -311,3 +311,21 @@ def test_kiosk_skipping_the_blink_goes_home_without_a_greeting(qtbot, live_kiosk
     assert w.current() is w.home and not w.face.banner.isVisible() and w.visitor is None
     see(w, frames_of(face(1), 3, seed=8))                              # the same face again: no second question
     assert w.current() is w.home and w.visitor is None
+
+
+@needs_faces
+def test_flow_with_liveness_a_print_swapped_for_another_face_cannot_blink_for_it(live_flow, real_marks):
+    """The camera thread hands each frame's encoding before its landmarks: two frames of another face end the
+    challenge before their closing and opening eyes count."""
+    flow, _ = live_flow
+    for e in frames_of(face(1), 3):
+        flow.observe(e)
+    for i in range(4):                                                # the print, eyes open
+        flow.observe(frames_of(face(1), 1, seed=20 + i)[0])
+        flow.observe_liveness(real_marks, 10 + i * FRAME_S)
+    other = frames_of(face(9), 2)
+    flow.observe(other[0])
+    assert flow.observe_liveness(closed(real_marks), 11.0) is None     # the other face's eyes close...
+    out = flow.observe(other[1])
+    assert out.kind == "unknown" and out.reason == "liveness_other_face"
+    assert flow.observe_liveness(real_marks, 11.25) is None and flow.visitor_id is None   # ...and open: too late
