@@ -52,7 +52,7 @@ def encoder_for(recognizer) -> Callable[[np.ndarray], np.ndarray | None]:
 
 def live_encoder_for(recognizer) -> Callable[[np.ndarray], tuple[np.ndarray | None, np.ndarray | None]]:
     """One frame -> (encoding, 68 landmarks) of its face, during a liveness challenge only: the landmarks
-    reuse the encoder's detection (~+10-30 ms a frame, BENCHMARKS.md), and a face the quality gates reject
+    reuse the encoder's detection (+12 ms a frame, ~10 %, BENCHMARKS.md), and a face the quality gates reject
     (eyes closed, head turned) still gives its landmarks."""
     def encode(frame: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
         sample = recognizer.analyse([frame])[0]

@@ -9,7 +9,7 @@ drops below ``closed_ratio`` of the person's own open-eye level, measured in the
 below that level by ``noise_k`` times its frame-to-frame spread, then comes back above ``open_ratio`` of it.
 
 Limits, measured in BENCHMARKS.md ("Liveness"): dlib's 68-point model rarely closes its eyelid points fully,
-so a real closure drops the openness by only 15-50 %, and on a few prints waved in front of the camera its
+so a real closure drops the openness by only 12-45 %, and on a few prints waved in front of the camera its
 landmarks flip between two shapes, which looks like a blink. It stops a print held up to the camera; it does
 not stop a video played on a phone.
 
