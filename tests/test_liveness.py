@@ -251,14 +251,14 @@ def test_the_camera_thread_computes_landmarks_only_while_asked(qtbot):
 def live_kiosk(qtbot, tmp_path, clock, db, store):          # noqa: F811
     windows = []
 
-    def start(lang: str = "vi"):
+    def start(lang: str = "vi", seconds: int = 6):
         from kiosk.app import create_window
         rec = Recognizer(store)
         an = enrol(store, rec, AN, face(1), last_field="DD")
-        cfg = kiosk_config(tmp_path, db, language=lang, face_liveness="blink")
+        cfg = kiosk_config(tmp_path, db, language=lang, face_liveness="blink", face_liveness_seconds=seconds)
         w = create_window(cfg, clock=clock, retry_ms=100)
         windows.append(w)
-        w.face = attach_face(w, flow=FaceFlow(store, rec, "kiosk-1", liveness=BlinkRule()))
+        w.face = attach_face(w, flow=FaceFlow(store, rec, "kiosk-1", liveness=BlinkRule(timeout_s=seconds)))
         w.resize(1080, 1920)
         w.show()
         wait_home(qtbot, w)
@@ -329,3 +329,21 @@ def test_flow_with_liveness_a_print_swapped_for_another_face_cannot_blink_for_it
     out = flow.observe(other[1])
     assert out.kind == "unknown" and out.reason == "liveness_other_face"
     assert flow.observe_liveness(real_marks, 11.25) is None and flow.visitor_id is None   # ...and open: too late
+
+
+def test_kiosk_a_camera_that_sends_nothing_more_ends_the_blink_question(qtbot, live_kiosk):
+    w, _ = live_kiosk(seconds=2)
+    see(w, frames_of(face(1), 3))
+    assert w.current() is w.face.liveness
+    qtbot.waitUntil(lambda: w.current() is w.home, timeout=15_000)      # 2 s + the grace, no frame needed
+    settle(w)
+    assert not w.face.banner.isVisible() and w.visitor is None
+
+
+def test_kiosk_the_person_walking_away_during_the_question_goes_home(qtbot, live_kiosk):
+    w, _ = live_kiosk()
+    see(w, frames_of(face(1), 3))
+    assert w.current() is w.face.liveness
+    see(w, [None] * 12)                                                # ~3 s without a face
+    assert w.current() is w.home and w.visitor is None
+    assert w.face.flow.state == "looking"                               # the next person starts afresh
