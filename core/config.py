@@ -68,6 +68,10 @@ class AppConfig:
     # the Vietnamese letters: the kiosk then asks the citizen), or "serial:DEVICE[:BAUD]" for a scanner in
     # USB-serial (CDC) mode, e.g. "serial:/dev/ttyACM0", "serial:/dev/ttyACM0:9600", "serial:COM3".
     scanner: str = "keyboard"
+    # "blink": before greeting a recognised visitor, ask them to blink (a printed photo cannot); failing or
+    # skipping it only means no greeting, the ticket is issued as usual. "off" (default): greet at once.
+    face_liveness: str = "off"
+    face_liveness_seconds: int = 6       # the blink must come within this time
     # --- counter and board ------------------------------------------------------------------
     board_notice: str = "Vui lòng giữ trật tự và chú ý màn hình, loa gọi số."
     voice_enabled: bool = True
@@ -225,4 +229,10 @@ def load_config(path: str | os.PathLike | None = None, env: Mapping[str, str] | 
         raise ConfigError(f"voice_dialect phải là 'north' hoặc 'south': {cfg.voice_dialect!r}",
                           f"voice_dialect must be 'north' or 'south': {cfg.voice_dialect!r}")
     parse_scanner(cfg.scanner)
+    if cfg.face_liveness not in {"off", "blink"}:
+        raise ConfigError(f"face_liveness phải là 'off' hoặc 'blink': {cfg.face_liveness!r}",
+                          f"face_liveness must be 'off' or 'blink': {cfg.face_liveness!r}")
+    if not 2 <= cfg.face_liveness_seconds <= 30:
+        raise ConfigError(f"face_liveness_seconds phải từ 2 đến 30: {cfg.face_liveness_seconds}",
+                          f"face_liveness_seconds must be between 2 and 30: {cfg.face_liveness_seconds}")
     return cfg

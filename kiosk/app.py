@@ -87,10 +87,12 @@ def visitor_flow_builder(cfg: AppConfig) -> Callable[[], object]:
     def build():
         from core.visitors.flow import FaceFlow
         from core.visitors.recognition import Recognizer
+        from core.visitors.recognition.liveness import BlinkRule
         from core.visitors.store import VisitorStore
+        liveness = BlinkRule(timeout_s=cfg.face_liveness_seconds) if cfg.face_liveness == "blink" else None
         store = VisitorStore.open(cfg.resolved_db_url, cfg.resolved_key_file)
         try:
-            return FaceFlow(store, Recognizer(store), cfg.kiosk_id, cfg.retention_months)
+            return FaceFlow(store, Recognizer(store), cfg.kiosk_id, cfg.retention_months, liveness=liveness)
         except Exception:
             store.close()
             raise
@@ -102,9 +104,11 @@ def camera_worker(cfg: AppConfig, camera: Callable[[], object] | None = None,
     """The camera loop (kiosk/face_worker.py): the configured camera and the real face encoder, or the
     fakes given (tests, benchmarks, the demo)."""
     from core.visitors.recognition import Recognizer, open_camera
-    from .face_worker import FaceWorker, encoder_for
+    from .face_worker import FaceWorker, encoder_for, live_encoder_for
+    recognizer = Recognizer()
     return FaceWorker(camera or (lambda: open_camera(cfg.camera, threaded=True)),
-                      encoder or encoder_for(Recognizer()))
+                      encoder or encoder_for(recognizer),
+                      encode_live=None if encoder is not None else live_encoder_for(recognizer))
 
 
 def scanner_bridge(cfg: AppConfig):

@@ -3,15 +3,18 @@
     worker = FaceWorker(lambda: open_camera(cfg.camera, threaded=True), encode_frame)
     worker.face.connect(...)          # np.ndarray (128-d) or None (no usable face in this frame)
     worker.qr_seen.connect(...)       # str: a QR payload, only while ``set_scanning(True)``
+    worker.landmarks.connect(...)     # (68x2 array or None, monotonic time): only while ``set_liveness(True)``
     worker.unavailable.connect(...)   # str: camera unplugged / face models missing (staff-facing)
     thread = WorkerThread(worker, "face-camera", run=worker.run); ...; thread.stop()   # gui.worker
 
-Only encodings and QR text leave the thread; frames are dropped at once (no photo is kept anywhere).
+Only encodings, QR text and (during a liveness challenge) landmark points leave the thread; frames are
+dropped at once (no photo is kept anywhere).
 """
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any, Callable
 
 import numpy as np
@@ -20,6 +23,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from core.visitors.cccd import read_qr_from_image
 from core.visitors.recognition.camera import ThreadedCamera
 from core.visitors.recognition.engine import FaceUnavailable
+from core.visitors.recognition.liveness import landmarks_68
 
 log = logging.getLogger(__name__)
 
@@ -47,20 +51,34 @@ def encoder_for(recognizer) -> Callable[[np.ndarray], np.ndarray | None]:
     return encode
 
 
+def live_encoder_for(recognizer) -> Callable[[np.ndarray], tuple[np.ndarray | None, np.ndarray | None]]:
+    """One frame -> (encoding, 68 landmarks) of its face, during a liveness challenge only: the landmarks
+    reuse the encoder's detection (+12 ms a frame, ~10 %, BENCHMARKS.md), and a face the quality gates reject
+    (eyes closed, head turned) still gives its landmarks."""
+    def encode(frame: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        sample = recognizer.analyse([frame])[0]
+        return sample.encoding, landmarks_68(frame, sample.box)
+    return encode
+
+
 class FaceWorker(QObject):
     """The camera loop, run on a ``gui.worker.WorkerThread`` (``run=worker.run``); ``stop()`` ends it and
     the camera is closed in that thread."""
 
     face = Signal(object)
     qr_seen = Signal(str)
+    landmarks = Signal(object, float)
     unavailable = Signal(str)
 
     def __init__(self, open_camera: Callable[[], Any], encode: Callable[[np.ndarray], np.ndarray | None],
-                 period_s: float = FRAME_PERIOD_S):
+                 period_s: float = FRAME_PERIOD_S,
+                 encode_live: Callable[[np.ndarray], tuple[np.ndarray | None, np.ndarray | None]] | None = None):
         super().__init__()
         self.open_camera, self.encode, self.period_s = open_camera, encode, period_s
+        self.encode_live = encode_live
         self.stopping = threading.Event()
         self.scanning = threading.Event()
+        self.liveness = threading.Event()
 
     @Slot()
     def run(self) -> None:
@@ -103,6 +121,10 @@ class FaceWorker(QObject):
         """Look for a CCCD QR code in the frames (only on the scan screen). Safe from any thread."""
         (self.scanning.set if on else self.scanning.clear)()
 
+    def set_liveness(self, on: bool) -> None:
+        """Compute the face's landmarks too (only while the liveness challenge is shown). Safe from any thread."""
+        (self.liveness.set if on else self.liveness.clear)()
+
     def stop(self) -> None:
         """Ask the loop to end (it returns within one frame period). Safe from any thread."""
         self.stopping.set()
@@ -112,7 +134,15 @@ class FaceWorker(QObject):
             payload = read_qr_from_image(frame)
             if payload:
                 self.qr_seen.emit(payload)
-        self.face.emit(self.encode(frame))
+        if self.liveness.is_set() and self.encode_live is not None:
+            taken_at = time.monotonic()
+            encoding, marks = self.encode_live(frame)
+            # the encoding first: a face that is not the recognised visitor's ends the challenge before its
+            # landmarks could complete a blink (someone swapping a print for their own face)
+            self.face.emit(encoding)
+            self.landmarks.emit(marks, taken_at)
+        else:
+            self.face.emit(self.encode(frame))
 
 
 def _read(camera) -> np.ndarray | None:

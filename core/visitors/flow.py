@@ -2,7 +2,8 @@
 
     flow = FaceFlow(store, recognizer, kiosk_id="kiosk-1", retention_months=12)
     outcome = flow.observe(encoding)        # one camera frame's encoding (or None: no usable face)
-    # -> None (keep looking) or Outcome("greet" | "second_factor" | "unknown", ...)
+    # -> None (keep looking) or Outcome("greet" | "second_factor" | "liveness" | "unknown", ...)
+    flow.observe_liveness(landmarks, at)    # liveness on: the frames' 68 landmarks until "greet" / "unknown"
     flow.answer_birth_date(dt.date(1999, 3, 15))  # second factor: "greet", "second_factor" (again) or "unknown"
     flow.after_ticket("TP")                 # a recognised visitor got a number: remember the field, refresh
     consent_id = flow.answer_consent(True)  # both answers are recorded
@@ -29,6 +30,7 @@ from bilingual import normalize_language
 from core.visitors.cccd import CccdError, parse_cccd
 from core.visitors.recognition.decision import Decision
 from core.visitors.second_factor import ATTEMPTS
+from core.visitors.recognition.liveness import FAILED, PASSED, BlinkChallenge, BlinkRule
 from core.visitors.store import CONSENT_VERSION, Greeting, PrivacyError, VisitorStore
 from core.visitors.texts import WORDS
 
@@ -46,10 +48,11 @@ EXACT_SOURCES = ("camera", "serial")
 
 @dataclass(frozen=True)
 class Outcome:
-    kind: str                                # "greet", "second_factor", "unknown", "gone" (the person left)
+    kind: str                                # "greet", "second_factor", "liveness", "unknown", "gone" (left)
     greeting: Greeting | None = None         # kind "greet": name (never the ID number) and last field
     attempts_left: int = 0                   # kind "second_factor": tries left (nothing about any candidate)
     reason: str = ""                         # the recognizer's reason ("match", "unknown", ...)
+    challenge: str = ""                      # kind "liveness": what the person is asked to do ("blink")
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ class Registration:
 @dataclass
 class _Person:
     """What is known about the person in front of the kiosk right now."""
-    state: str = "looking"                   # looking, greeted, second_factor, unknown
+    state: str = "looking"                   # looking, greeted, second_factor, liveness, unknown, not_live
     looked: list[np.ndarray] = field(default_factory=list)
     seen: list[np.ndarray] = field(default_factory=list)
     visitor_id: int | None = None
@@ -82,12 +85,17 @@ class _Person:
     missing: int = 0                         # frames in a row without a usable face
     others: int = 0                          # frames in a row of someone other than the greeted visitor
     unconfirmed: tuple | None = None         # (CccdInfo, consent id) of a plain name the citizen is asked about
+    pending: tuple[int, str] | None = None   # liveness: (visitor, reason) greeted once the challenge passes
+    challenge: BlinkChallenge | None = None
+    live: bool = False                       # the challenge passed for this person
 
 
 class FaceFlow:
-    def __init__(self, store: VisitorStore, recognizer, kiosk_id: str, retention_months: int = 12) -> None:
+    def __init__(self, store: VisitorStore, recognizer, kiosk_id: str, retention_months: int = 12,
+                 liveness: BlinkRule | None = None) -> None:
         self.store, self.recognizer = store, recognizer
         self.kiosk_id, self.retention_months = kiosk_id, retention_months
+        self.liveness = liveness                 # None: greet without a challenge (the default)
         self.person = _Person()
 
     def close(self) -> None:
@@ -121,11 +129,12 @@ class FaceFlow:
             return self._left() if p.missing == GONE_FRAMES else None
         p.missing = 0
         encoding = np.asarray(encoding, dtype=np.float32)
-        if p.visitor_id is not None:             # greeted: is it still them?
-            far = self.recognizer.gallery.distance_to(p.visitor_id, encoding)[0] > self.recognizer.rule.verify_threshold
+        checked = p.visitor_id if p.visitor_id is not None else p.pending[0] if p.pending else None
+        if checked is not None:                  # greeted (or being asked to blink): is it still them?
+            far = self.recognizer.gallery.distance_to(checked, encoding)[0] > self.recognizer.rule.verify_threshold
             p.others = p.others + 1 if far else 0
             if p.others >= OTHER_FACE_FRAMES:
-                return self._left()
+                return self._not_live("liveness_other_face") if p.state == "liveness" else self._left()
             if far:
                 return None                      # never keep a stranger's face for this visitor's templates
         p.seen = [*p.seen, encoding][-KEEP_ENCODINGS:]
@@ -159,6 +168,9 @@ class FaceFlow:
         return None                                  # too few frames, or not sure yet: keep looking
 
     def _greet(self, visitor_id: int, reason: str) -> Outcome:
+        if self.liveness is not None and not self.person.live:    # a printed photo must not be greeted
+            self.person.state, self.person.pending, self.person.challenge = "liveness", (visitor_id, reason), None
+            return Outcome("liveness", challenge="blink", reason=reason)
         greeting = self.store.greeting(visitor_id)
         if greeting is None:                         # deleted meanwhile
             self.person.state = "unknown"
@@ -187,6 +199,35 @@ class FaceFlow:
                 return Outcome("second_factor", attempts_left=p.attempts_left, reason="wrong_answer")
         p.state, p.shortlist, p.attempts_left = "unknown", (), 0
         return Outcome("unknown", reason="second_factor_failed" if born is not None else "not_me")
+
+    def observe_liveness(self, landmarks: np.ndarray | None, at: float) -> Outcome | None:
+        """One frame's 68 landmarks (None: no face) taken at ``at`` (seconds, monotonic) during the challenge.
+        Returns the greeting once it passes, "unknown" once it fails (timeout), else None."""
+        p = self.person
+        if p.state != "liveness" or p.pending is None or self.liveness is None:
+            return None
+        if p.challenge is None:                      # the clock starts with the first frame after the question
+            p.challenge = BlinkChallenge(started_at=at, rule=self.liveness)
+        result = p.challenge.feed(landmarks, at)
+        if result == PASSED:
+            p.live = True
+            visitor_id, reason = p.pending
+            p.pending, p.challenge = None, None
+            return self._greet(visitor_id, reason)
+        if result == FAILED:
+            return self._not_live("liveness_failed")
+        return None
+
+    def skip_liveness(self) -> Outcome | None:
+        """"Bỏ qua" (or no frame came in time): no greeting, a ticket as for anyone. None: no challenge runs."""
+        return self._not_live("liveness_skipped") if self.person.state == "liveness" else None
+
+    def _not_live(self, reason: str) -> Outcome:
+        """Not greeted: treated as someone unknown, who is not offered a registration either (they may be
+        enrolled already, or be holding someone's photo)."""
+        p = self.person
+        p.state, p.pending, p.challenge, p.others = "not_live", None, None, 0
+        return Outcome("unknown", reason=reason)
 
     def not_me(self) -> None:
         """The greeted person says it is not them: treat as unknown (the ticket carries no visitor)."""
@@ -284,7 +325,8 @@ class FaceFlow:
         for visitor_id in ids:
             self.recognizer.forget(visitor_id)
         p = self.person
-        if p.visitor_id in ids or ids.intersection(p.shortlist):
+        asked_to_blink = p.pending[0] if p.pending else None
+        if p.visitor_id in ids or asked_to_blink in ids or ids.intersection(p.shortlist):
             self.reset()
             self.person.state = "unknown"
             return True

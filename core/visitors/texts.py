@@ -109,6 +109,11 @@ WORDS = Catalogue("visitors", {
     "delete_no": ("Không xóa", "Do not delete"),
     "deleted": ("Đã xóa toàn bộ dữ liệu của bác.", "All your data has been deleted."),
     "done": ("Xong", "Done"),
+    # liveness (face_liveness = "blink"): before a greeting, the person shows they are not a photo
+    "liveness_blink_title": ("Xin vui lòng chớp mắt", "Please blink"),
+    "liveness_blink_hint": ("Bác nhìn vào camera và chớp mắt thật chậm một lần, để máy biết bác đang đứng đây.",
+                            "Look at the camera and blink slowly once, so the kiosk knows you are really here."),
+    "liveness_skip": ("Bỏ qua, lấy số như thường", "Skip, take a number as usual"),
     # what the counter window shows about a recognised visitor (core/visitors/access.py)
     "view_role_refused": ("Vai trò của cán bộ không được xem thông tin khách",
                           "The officer's role may not see visitor details"),

@@ -1,5 +1,6 @@
 """The citizen's side of face recognition: camera notice, greeting, date-of-birth keypad (second factor),
-registration offer, consent, CCCD scan, delete-my-data. ``attach_face(window)`` plugs them into the kiosk window.
+the blink asked before a greeting (liveness, when the centre turns it on), registration offer, consent,
+CCCD scan, delete-my-data. ``attach_face(window)`` plugs them into the kiosk window.
 
 Active only with ``cfg.face_enabled``. Whatever goes wrong here (no camera, no face models, no key file)
 is logged for the staff and the kiosk carries on issuing tickets without recognition.
@@ -285,6 +286,32 @@ class BirthDateScreen(FaceScreen):
         self.not_me.setText(self.t("not_me"))
 
 
+class LivenessScreen(FaceScreen):
+    """'Xin vui lòng chớp mắt': shown before a greeting when the centre turned liveness on. The big instruction
+    and one way out ('Bỏ qua, lấy số như thường'): the ticket never waits for a blink."""
+
+    skipped = Signal()
+
+    def __init__(self):
+        super().__init__()
+        box = self._page()
+        self.title = label(px=72, bold=True, align=Qt.AlignCenter)
+        self.title.setObjectName("livenessTitle")
+        self.hint = label(px=BODY_PX, align=Qt.AlignCenter)
+        self.skip = _big("faceLivenessSkip")
+        self.skip.clicked.connect(self.skipped)
+        box.addStretch(1)
+        box.addWidget(self.title)
+        box.addWidget(self.hint)
+        box.addStretch(1)
+        box.addWidget(self.skip)
+
+    def render(self) -> None:
+        self.title.setText(self.t("liveness_blink_title"))
+        self.hint.setText(self.t("liveness_blink_hint"))
+        self.skip.setText(self.t("liveness_skip"))
+
+
 class OfferScreen(FaceScreen):
     """After the ticket: 'Lần sau nhận diện nhanh hơn?' — learn more (consent screen) or no."""
 
@@ -514,6 +541,7 @@ class MessageScreen(FaceScreen):
 OFFER_WAIT_MS = 1_500        # "faster next time?" needs the worker's answer; without it by then, no offer
 RETRY_BUILD_MS = 3_000       # the visitor store could not be opened for a passing reason: try again
 MAX_FRAMES_IN_FLIGHT = 2     # camera frames waiting for the visitor worker; more are skipped
+LIVENESS_GRACE_MS = 2_000    # no camera frame ends the challenge: it fails this long after its timeout
 
 
 class FaceController(QObject):
@@ -556,13 +584,15 @@ class FaceController(QObject):
         home_box.insertWidget(0, self.banner)
         home_box.addWidget(self.notice)
         self.birth_date = BirthDateScreen()
+        self.liveness = LivenessScreen()
         self.offer = OfferScreen()
         self.consent = ConsentScreen(self.cfg.retention_months)
         self.scan = ScanScreen()
         self.name_check = NameCheckScreen()
         self.delete = DeleteScreen()
         self.message = MessageScreen()
-        mine = (self.birth_date, self.offer, self.consent, self.scan, self.name_check, self.delete, self.message)
+        mine = (self.birth_date, self.liveness, self.offer, self.consent, self.scan, self.name_check, self.delete,
+                self.message)
         for s in mine:
             window.stack.addWidget(s)
             s.set_language(window.lang)
@@ -571,6 +601,7 @@ class FaceController(QObject):
         self.banner.not_me.connect(self._not_me)
         self.banner.delete_requested.connect(lambda: self.window.show(self.delete))
         self.birth_date.chosen.connect(self._birth_date)
+        self.liveness.skipped.connect(self._skip_liveness)
         self.offer.more.connect(lambda: self.window.show(self.consent))
         self.offer.skip.connect(self._finish)
         self.consent.answered.connect(self._consent)
@@ -620,6 +651,7 @@ class FaceController(QObject):
             return
         self.worker.face.connect(self._face)
         self.worker.qr_seen.connect(self._qr_seen)
+        self.worker.landmarks.connect(self._landmarks)
         self.worker.unavailable.connect(self.disable)
         self.camera_thread = WorkerThread(self.worker, "face-camera", run=self.worker.run)
 
@@ -656,7 +688,7 @@ class FaceController(QObject):
         self.enabled = False
         log.warning("face recognition off: %s — the kiosk keeps issuing tickets without it", reason)
         self.notice.hide()                        # no camera in use: no notice
-        if self.window.current() in (self.birth_date, self.scan, self.name_check):
+        if self.window.current() in (self.birth_date, self.liveness, self.scan, self.name_check):
             self.window.next_citizen()
 
     def stop(self) -> None:
@@ -750,6 +782,7 @@ class FaceController(QObject):
         self.banner.hide()
         if self.worker is not None:
             self.worker.set_scanning(False)
+            self.worker.set_liveness(False)
         if self.ready:
             self._run(lambda flow: flow.reset())
         self.set_language(self.window.lang)
@@ -785,9 +818,11 @@ class FaceController(QObject):
         if outcome.kind == "gone":
             # the person left (or someone else stepped in): the next one must not inherit a name or visitor
             # id. Only the face part is cleared: a language or priority chosen by a touch stays.
-            if self._on_home():
+            if self._on_home() or self.window.current() is self.liveness:
                 self._clear_greeting()
                 self._run(lambda flow: flow.reset())
+                if self.window.current() is self.liveness:
+                    self.window.show_home()
             return
         if outcome.kind == "greet" and outcome.greeting is not None:
             g = outcome.greeting
@@ -800,8 +835,49 @@ class FaceController(QObject):
         elif outcome.kind == "second_factor":
             self.birth_date.ask(retry=outcome.reason == "wrong_answer")
             self.window.show(self.birth_date)
-        elif self.window.current() is self.birth_date:
-            self.window.show_home()
+        elif outcome.kind == "liveness":
+            self._ask_liveness()
+        elif self.window.current() in (self.birth_date, self.liveness):
+            self.window.show_home()           # not greeted: the ticket as for anyone
+
+    # -- liveness ---------------------------------------------------------------------------------
+    def _ask_liveness(self) -> None:
+        """'Xin vui lòng chớp mắt'. The camera thread computes landmarks only while this screen is shown
+        (see _screen_changed); the challenge's clock runs on the frames' times, and a camera that sends
+        nothing more still ends it (LIVENESS_GRACE_MS after the timeout)."""
+        self.window.show(self.liveness)
+        citizen = self._citizen
+        wait_ms = round(self.cfg.face_liveness_seconds * 1000) + LIVENESS_GRACE_MS
+
+        def give_up() -> None:
+            if citizen == self._citizen and self.window.current() is self.liveness:
+                self._skip_liveness()
+        QTimer.singleShot(wait_ms, self, give_up)
+
+    @Slot(object, float)
+    def _landmarks(self, marks, taken_at: float) -> None:
+        if not self.enabled or not self.ready or self.window.current() is not self.liveness:
+            return
+        citizen = self._citizen
+
+        def done(outcome) -> None:
+            if outcome is not None and citizen == self._citizen and self.enabled:
+                self.show_outcome(outcome)
+        self._run(lambda flow: flow.observe_liveness(marks, taken_at), done)
+
+    @Slot()
+    def _skip_liveness(self) -> None:
+        citizen = self._citizen
+
+        def done(outcome) -> None:
+            if citizen == self._citizen:
+                self.show_outcome(outcome or Outcome("unknown", reason="liveness_skipped"))
+
+        def failed(exc: Exception) -> None:
+            self._failed(exc)
+            if citizen == self._citizen and self.window.current() is self.liveness:
+                self.window.show_home()
+        self._run(lambda flow: flow.skip_liveness(), done, failed)
 
     @Slot(object)
     def _birth_date(self, born) -> None:
@@ -863,6 +939,7 @@ class FaceController(QObject):
     def _screen_changed(self, _index: int) -> None:
         if self.worker is not None:
             self.worker.set_scanning(self.window.current() is self.scan)
+            self.worker.set_liveness(self.window.current() is self.liveness)
 
     @Slot(str)
     def _qr_seen(self, payload: str) -> None:
