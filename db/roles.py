@@ -39,7 +39,8 @@ def _grants(kind: str, role: str) -> list[str]:
                 f"GRANT UPDATE (pin_hash) ON officers TO {role}",  # change_pin
                 f"GRANT UPDATE ON tickets, counters TO {role}",
                 f"GRANT INSERT ON events TO {role}",
-                f"GRANT SELECT, INSERT, UPDATE ON sign_in_guards TO {role}"]
+                f"GRANT SELECT, INSERT, UPDATE ON sign_in_guards TO {role}",
+                f"GRANT SELECT, DELETE ON stats_days TO {role}"]   # a closed day changed: its rollup is stale
     if kind == "board":
         return [*read_queue, public_officers]
     if kind == "register":

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
 
-from sqlalchemy import Connection, bindparam, case, func, insert, literal_column, select
+from sqlalchemy import Connection, bindparam, case, delete, func, insert, literal_column, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -27,7 +27,8 @@ from .errors import CapReached, InvalidState, NotFound, OfficeClosed
 from .faults import SqliteFile, database_errors
 from .vocabulary import PRIORITY_REASONS, WORDS, status_label
 from .models import (AT_COUNTER, CALLED, DONE, NO_SHOW, NOT_SERVED, SERVING, WAITING, CommandRequest, Counter, Event,
-                     Field, NumberSequence, Office, Officer, Procedure, Rating, SignInGuard, Ticket)
+                     Field, NumberSequence, Office, Officer, Procedure, Rating, SignInGuard, StatsDay,
+                     Ticket)
 
 NOTIFY_CHANNEL = "kiosk_events"
 HISTORY_TICKETS = 20          # recent finished tickets used for the average service time
@@ -187,6 +188,10 @@ class QueueService:
         if ticket is not None:
             s.flush()
             payload["ticket"] = dto.to_jsonable(self._info(ticket))
+        if ticket is not None and ticket.service_day < self._local_now(office).date():
+            # a closed day's ticket changed (a counter finishing yesterday's ticket): its rolled-up statistics
+            # are stale (db/stats.py rebuilds the day at the next report)
+            s.execute(delete(StatsDay).where(StatsDay.office_id == office.id, StatsDay.day == ticket.service_day))
         ev = Event(office_id=office.id, at=self.clock.now(), kind=kind,
                    ticket_label=ticket.label if ticket else None,
                    counter_number=(counter.number if counter else
