@@ -40,7 +40,7 @@ def _grants(kind: str, role: str) -> list[str]:
                 f"GRANT UPDATE ON tickets, counters TO {role}",
                 f"GRANT INSERT ON events TO {role}",
                 f"GRANT SELECT, INSERT, UPDATE ON sign_in_guards TO {role}",
-                f"GRANT SELECT, DELETE ON stats_days TO {role}"]   # a closed day changed: its rollup is stale
+                f"GRANT SELECT, INSERT, UPDATE ON stats_days TO {role}"]   # a closed day changed: rollup stale
     if kind == "board":
         return [*read_queue, public_officers]
     if kind == "register":

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
 
-from sqlalchemy import Connection, bindparam, case, delete, func, insert, literal_column, select
+from sqlalchemy import Connection, bindparam, case, func, insert, literal_column, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -190,8 +190,14 @@ class QueueService:
             payload["ticket"] = dto.to_jsonable(self._info(ticket))
         if ticket is not None and ticket.service_day < self._local_now(office).date():
             # a closed day's ticket changed (a counter finishing yesterday's ticket): its rolled-up statistics
-            # are stale (db/stats.py rebuilds the day at the next report)
-            s.execute(delete(StatsDay).where(StatsDay.office_id == office.id, StatsDay.day == ticket.service_day))
+            # are stale. Marked (a negative count, lower at each change), not deleted, so that a report
+            # rolling the day up meanwhile does not overwrite the mark; db/stats.py rebuilds the day.
+            ins = pg_insert if self.is_postgres else sqlite_insert
+            s.execute(ins(StatsDay).values(
+                office_id=office.id, day=ticket.service_day, tickets=-1, last_ticket_id=-1, ratings=-1,
+                last_rating_id=-1, built_at=self.clock.now()).on_conflict_do_update(
+                index_elements=["office_id", "day"],
+                set_={"tickets": case((StatsDay.tickets < 0, StatsDay.tickets - 1), else_=-1)}))
         ev = Event(office_id=office.id, at=self.clock.now(), kind=kind,
                    ticket_label=ticket.label if ticket else None,
                    counter_number=(counter.number if counter else

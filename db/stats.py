@@ -4,17 +4,30 @@ service time (mean, median, 90th percentile); tickets that waited longer than a 
 (number of ratings, a 0–100 score, the share satisfied) — plus the distribution of answers and reasons, and
 the load by weekday × hour.
 
-Every figure is computed by SQL aggregation over the indexed (office, service day) range; percentiles too:
-``percentile_cont`` on PostgreSQL, and on SQLite (which has none) the same linear interpolation from
-``row_number()`` / ``count()`` window functions. Python only assembles the grouped rows.
+How (issue 15: under 2 s for a year of a busy centre): a closed service day never changes, so its figures
+are kept in a rollup (migration 0007): ``stats_rollup`` has one row per day, view and group with the additive
+figures as SQL sums and counts (issued, served, ..., the sums and counts behind each mean), and the group's
+waiting and service times themselves (seconds as computed by the database, sorted, float64); ``stats_days``
+has each rolled-up day with the fingerprint of what it was computed from (its tickets' and ratings' count
+and highest id). A report first rolls up the closed days of its period that are missing or whose fingerprint
+changed (computed in read transactions, written in short write ones; a service method that changes a closed
+day's ticket marks that day changed, QueueService._event); today is computed from its tickets by the same code, in memory. Then
+the additive figures are summed by SQL over the rollup, and each group's durations are concatenated: the
+percentiles, and the tickets that waited longer than the threshold, come from the exact merged values —
+numpy (SQLite 3.40 has no percentile function; a per-second histogram row per group and day would be 13
+times the tickets). Python assembles the grouped rows.
 
 Definitions (one place):
 - a ticket counts in the groups of where it ended: its last field, procedure, counter and officer (a
   transferred ticket counts under the field that served it, and as "transferred");
 - waiting time: from issuing to the first call (recalls, transfers and reactivations do not restart it);
+  "waited longer than the threshold": waiting time > the threshold (strictly);
 - service time: from the start of service (or the call, when the officer did not press "start") to finish,
   for served tickets;
 - transferred / reactivated: tickets transferred or reactivated at least once;
+- median and 90th percentile: ``percentile_cont`` — linear interpolation between the values at ranks
+  1 + p (n - 1) (rounded down) and the next, of the group's times over the whole period;
+- hour: of issuing, in the office's time zone (SQLite: the zone's offset on that day);
 - score: the mean of the answers mapped to 0 (worst) .. 100 (best), so 3-level and 5-level scales compare;
   satisfied: the share of answers at or above the scale's "satisfied" level (db.rating.SCALES).
 """
@@ -145,7 +158,7 @@ ADDITIVE = ("issued", "served", "no_show", "transferred", "reactivated", "waits"
             "service_sum", "priority", "priority_waits", "priority_wait_sum", "ratings", "score_sum",
             "satisfied_sum")
 _R = StatsRollup.__table__
-_BUILD_BATCH_DAYS = 31    # days computed per write transaction (SQLite: the write lock is held that long)
+_BUILD_BATCH_DAYS = 10    # days computed per transaction (each stays well inside the client deadline)
 
 
 def _ticket_rows(is_pg: bool, office: Office, days: list[dt.date]):
@@ -216,32 +229,43 @@ def _compute_days(conn, is_pg: bool, o: Office, days: list[dt.date]) -> list[dic
                 func.sum(t.reactivated), func.count(t.wait), func.sum(t.wait), func.count(t.service),
                 func.sum(t.service), func.count(t.prio), func.count(prio_wait), func.sum(prio_wait),
                 func.sum(t.rated), func.sum(t.score), func.sum(t.satisfied))
-        groups = [t.day.label("day")] + [_key_text(t[col]).label(view) for view, col in VIEW_KEYS.items()]
         for view in VIEW_KEYS:
             key = _key_text(t.day) if view == "day" else _key_text(t[VIEW_KEYS[view]])
             for r in conn.execute(select(t.day, key, *sums).group_by(t.day, key)).all():
                 rows.append({"day": _normalise_key(r[0]), "view": view, "key": r[1],
                              **{name: v or 0 for name, v in zip(ADDITIVE, r[2:], strict=True)}})
-        # each group's durations: fetched once per ticket, grouped and sorted by numpy
-        values = conn.execute(select(*groups, t.wait, t.service)).all()
+        # each group's durations: fetched once per ticket (plain numbers), grouped and sorted by numpy
         by_group = {(r["day"], r["view"], r["key"]): r for r in rows}
+        ints = [func.coalesce(t[VIEW_KEYS[v]], -1) for v in VIEW_KEYS if v not in ("day", "priority")]
+        values = conn.execute(select(cast(t.day, String(10)), *ints, func.coalesce(t.prio, ""), t.wait,
+                                     t.service)).all()
         if values:
             cols = list(zip(*values, strict=True))
-            day_text = [d.isoformat() if isinstance(d, dt.date) else str(d) for d in cols[0]]
-            for i, view in enumerate(VIEW_KEYS, start=1):
-                labels, codes = np.unique(np.array([f"{d}|{k}" for d, k in zip(day_text, cols[i], strict=True)]),
-                                          return_inverse=True)
-                for measure, column in (("wait_values", -2), ("service_values", -1)):
-                    v = np.array(cols[column], dtype=np.float64)
+            day_names = sorted(set(cols[0]))
+            day_index = {d: i for i, d in enumerate(day_names)}
+            prio_names = sorted(set(cols[-3]))
+            prio_index = {p: i for i, p in enumerate(prio_names)}
+            day_codes = np.array([day_index[d] for d in cols[0]], dtype=np.int64)
+            keys = {"day": (np.zeros(len(values), dtype=np.int64), lambda k, d: d)}
+            for i, view in enumerate(v for v in VIEW_KEYS if v not in ("day", "priority")):
+                keys[view] = (np.array(cols[1 + i], dtype=np.int64), lambda k, d: "" if k < 0 else str(k))
+            keys["priority"] = (np.array([prio_index[p] for p in cols[-3]], dtype=np.int64),
+                                lambda k, d: prio_names[k])
+            measures = {"wait_values": np.array(cols[-2], dtype=np.float64),
+                        "service_values": np.array(cols[-1], dtype=np.float64)}
+            for view, (key_codes, key_text) in keys.items():
+                groups = day_codes * (1 << 32) + key_codes + 1
+                for measure, v in measures.items():
                     keep = ~np.isnan(v)
-                    v, c = v[keep], codes[keep]
-                    if not c.size:
+                    v, g = v[keep], groups[keep]
+                    if not g.size:
                         continue
-                    order = np.lexsort((v, c))
-                    v, c = v[order], c[order]
-                    cuts = np.flatnonzero(np.diff(c)) + 1
-                    for code, part in zip(c[np.r_[0, cuts]], np.split(v, cuts), strict=True):
-                        d, k = str(labels[code]).split("|", 1)
+                    order = np.lexsort((v, g))
+                    v, g = v[order], g[order]
+                    cuts = np.flatnonzero(np.diff(g)) + 1
+                    for code, part in zip(g[np.r_[0, cuts]].tolist(), np.split(v, cuts), strict=True):
+                        d = day_names[code >> 32]
+                        k = key_text((code & 0xFFFFFFFF) - 1, d)
                         by_group[(dt.date.fromisoformat(d), view, k)][measure] = part.astype("<f8").tobytes()
         # the satisfaction distribution and the reasons, per day
         in_days = and_(Ticket.office_id == o.id, _in_days(Ticket.service_day, days))
@@ -284,6 +308,14 @@ def _fingerprints(conn, o: Office, start: dt.date, end: dt.date) -> dict[dt.date
     return {d: tuple(v) for d, v in found.items()}
 
 
+def _stored(conn, o: Office, start: dt.date, end: dt.date) -> dict[dt.date, tuple[int, int, int, int]]:
+    """The fingerprints in ``stats_days``; a negative count marks a day a service method found changed."""
+    return {_normalise_key(d): (n, top, nr, topr) for d, n, top, nr, topr in conn.execute(
+        select(StatsDay.day, StatsDay.tickets, StatsDay.last_ticket_id, StatsDay.ratings,
+               StatsDay.last_rating_id).where(StatsDay.office_id == o.id, StatsDay.day >= start,
+                                              StatsDay.day <= end))}
+
+
 def build_rollup(svc, o: Office, start: dt.date, end: dt.date) -> tuple[int, set[dt.date]]:
     """Roll up the closed days of ``start``..``end`` (before today in the office's zone) that are missing
     from the rollup or whose tickets or ratings changed since. Returns how many days were (re)computed, and
@@ -296,10 +328,7 @@ def build_rollup(svc, o: Office, start: dt.date, end: dt.date) -> tuple[int, set
     with svc.session(write=False) as s:
         conn = s.connection()
         now = _fingerprints(conn, o, start, end)
-        stored = {_normalise_key(d): (n, top, nr, topr) for d, n, top, nr, topr in conn.execute(
-            select(StatsDay.day, StatsDay.tickets, StatsDay.last_ticket_id, StatsDay.ratings,
-                   StatsDay.last_rating_id).where(StatsDay.office_id == o.id, StatsDay.day >= start,
-                                                  StatsDay.day <= end))}
+        stored = _stored(conn, o, start, end)
     todo = sorted(d for d in now.keys() | stored.keys() if now.get(d) != stored.get(d))
     batches: list[list[dt.date]] = []
     for d in todo:   # SQLite computes hours with one offset per batch
@@ -308,17 +337,24 @@ def build_rollup(svc, o: Office, start: dt.date, end: dt.date) -> tuple[int, set
             batches[-1].append(d)
         else:
             batches.append([d])
+    ins = pg_insert if svc.is_postgres else sqlite_insert
     for batch in batches:
-        with svc.session() as s:
+        # computed in a read transaction, written in a short write one (SQLite: kiosks wait for the lock)
+        with svc.session(write=False) as s:
             conn = s.connection()
             prints = _fingerprints(conn, o, batch[0], batch[-1])   # before the rows: a change after shows
-            conn.execute(delete(StatsDay).where(StatsDay.office_id == o.id, StatsDay.day.in_(batch)))
-            conn.execute(delete(_R).where(_R.c.office_id == o.id, _R.c.day.in_(batch)))
+            seen = _stored(conn, o, batch[0], batch[-1])
             kept = [d for d in batch if d in prints]
+            rows = _compute_days(conn, svc.is_postgres, o, kept) if kept else []
+        with svc.session() as s:
+            conn = s.connection()
+            for d, (n, top, nr, topr) in seen.items():   # only as seen: a day marked changed since stays so
+                conn.execute(delete(StatsDay).where(
+                    StatsDay.office_id == o.id, StatsDay.day == d, StatsDay.tickets == n,
+                    StatsDay.last_ticket_id == top, StatsDay.ratings == nr, StatsDay.last_rating_id == topr))
+            conn.execute(delete(_R).where(_R.c.office_id == o.id, _R.c.day.in_(batch)))
             if not kept:
                 continue
-            rows = _compute_days(conn, svc.is_postgres, o, kept)
-            ins = (pg_insert if svc.is_postgres else sqlite_insert)
             conn.execute(ins(_R).on_conflict_do_nothing(), [{"office_id": o.id, **r} for r in rows])
             at = svc.clock.now()
             conn.execute(ins(StatsDay.__table__).on_conflict_do_nothing(), [
@@ -332,7 +368,7 @@ def _merge(conn, o: Office, start: dt.date, end: dt.date, rolled_end: dt.date, l
     durations concatenated. Returns ({(view, key): additive sums}, {(view, key): (waits, services)},
     [(day, hour key, issued)])."""
     in_rollup = and_(_R.c.office_id == o.id, _R.c.day >= start, _R.c.day <= rolled_end, exists().where(
-        StatsDay.office_id == _R.c.office_id, StatsDay.day == _R.c.day))
+        StatsDay.office_id == _R.c.office_id, StatsDay.day == _R.c.day, StatsDay.tickets >= 0))
     totals: dict[tuple[str, str], dict] = {}
     if rolled_end >= start:
         stmt = select(_R.c.view, _R.c.key, *(func.sum(_R.c[n]).label(n) for n in ADDITIVE)).where(
@@ -364,8 +400,8 @@ def _merge(conn, o: Office, start: dt.date, end: dt.date, rolled_end: dt.date, l
     return totals, parts, hours
 
 
-def _sorted(arrays: list) -> np.ndarray:
-    return np.sort(np.concatenate(arrays)) if arrays else np.empty(0)
+def _joined(arrays: list) -> np.ndarray:
+    return np.concatenate(arrays) if arrays else np.empty(0)
 
 
 def _percentiles(values: np.ndarray) -> tuple[float | None, float | None]:
@@ -388,7 +424,7 @@ def _group_figures(sums: dict, waits: np.ndarray, services: np.ndarray, threshol
         wait_p90_min=_minutes(wait_p90),
         service_mean_min=_minutes(mean(sums["service_sum"], sums["services"])),
         service_median_min=_minutes(service_median), service_p90_min=_minutes(service_p90),
-        waited_over=int(waits.size - np.searchsorted(waits, threshold_s, side="right")),
+        waited_over=int(np.count_nonzero(waits > threshold_s)),
         priority=int(sums["priority"]),
         priority_wait_mean_min=_minutes(mean(sums["priority_wait_sum"], sums["priority_waits"])),
         ratings=ratings, score=mean(sums["score_sum"], ratings), satisfied_pct=mean(sums["satisfied_sum"], ratings))
@@ -470,7 +506,7 @@ def report(svc, start: dt.date, end: dt.date, office: str | None = None,
         conn = s.connection()
         rolled_end = min(end, today - dt.timedelta(days=1))
         rolled = {_normalise_key(d) for (d,) in conn.execute(select(StatsDay.day).where(
-            StatsDay.office_id == o.id, StatsDay.day >= start, StatsDay.day <= rolled_end))}
+            StatsDay.office_id == o.id, StatsDay.day >= start, StatsDay.day <= rolled_end, StatsDay.tickets >= 0))}
         # today (and a closed day whose rollup a change deleted meanwhile) straight from its tickets
         live_days = sorted(closed - rolled)
         live = _compute_days(conn, svc.is_postgres, o, live_days) if live_days else []
@@ -487,7 +523,7 @@ def report(svc, start: dt.date, end: dt.date, office: str | None = None,
                     for n in ADDITIVE:
                         total[n] += sums[n]
             w, sv = parts.get(("summary", ""), empty)
-            summary = _group_figures(total, _sorted(w), _sorted(sv), threshold_s)
+            summary = _group_figures(total, _joined(w), _joined(sv), threshold_s)
         result: dict[str, tuple[Row, ...]] = {}
         for view in views:
             namer = _namer(s, o, view, lang)
@@ -497,7 +533,7 @@ def report(svc, start: dt.date, end: dt.date, office: str | None = None,
                     continue
                 w, sv = parts.get((v, key), empty)
                 order, shown, name = namer(_group_key(view, key))
-                rows.append((order, Row(shown, name, _group_figures(sums, _sorted(w), _sorted(sv), threshold_s))))
+                rows.append((order, Row(shown, name, _group_figures(sums, _joined(w), _joined(sv), threshold_s))))
             rows.sort(key=lambda r: r[0])
             result[view] = tuple(r for _, r in rows)
     level_rows = [(k.split(":", 1)[0], int(k.split(":", 1)[1]), int(sums["ratings"]))

@@ -28,7 +28,7 @@ LAST_DAY = dt.date(2026, 11, 28)   # the fixture's last day (a Saturday)
 
 def rolled_days(svc) -> list[dt.date]:
     with svc.session(write=False) as s:
-        return sorted(s.scalars(select(StatsDay.day)))
+        return sorted(s.scalars(select(StatsDay.day).where(StatsDay.tickets >= 0)))   # < 0: marked changed
 
 
 def ticket_id(svc, day: dt.date, label: str) -> int:
@@ -72,9 +72,29 @@ def test_a_counter_finishing_yesterdays_ticket_shows_in_the_next_report(queue, c
     assert (before.issued, before.served, before.service_mean_min) == (1, 0, None)
     assert rolled_days(queue) == [MON]
     queue.finish(1)                                       # Tuesday morning, before any call closes Monday
-    assert rolled_days(queue) == []                       # the service dropped the stale day
+    assert rolled_days(queue) == []                       # the service marked the day changed
     after = stats.report(queue, MON, TUE).summary
     assert (after.served, after.service_mean_min) == (1, pytest.approx(22 * 60 + 50))
+
+
+def test_a_change_while_a_report_rolls_the_day_up_is_not_lost(queue, clock, monkeypatch):
+    clock.set(at(MON, 9, 0))
+    queue.issue("HT")
+    clock.set(at(MON, 9, 10))
+    queue.call_next(1)
+    clock.set(at(TUE, 8, 0))
+    compute = stats._compute_days
+
+    def finish_meanwhile(conn, is_pg, o, days):
+        rows = compute(conn, is_pg, o, days)     # Monday computed, not yet written ...
+        queue.finish(1)                          # ... when counter 1 finishes Monday's ticket
+        return rows
+    monkeypatch.setattr(stats, "_compute_days", finish_meanwhile)
+    stats.build_rollup(queue, office_row(queue), MON, TUE)
+    monkeypatch.setattr(stats, "_compute_days", compute)
+    assert rolled_days(queue) == []              # written, but still marked changed
+    assert stats.report(queue, MON, TUE).summary.served == 1
+    assert rolled_days(queue) == [MON]
 
 
 def test_a_deleted_ticket_shows_in_the_next_report(office):
