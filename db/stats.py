@@ -58,7 +58,6 @@ from sqlalchemy import (
     literal_column,
     select,
     delete,
-    exists,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -363,14 +362,15 @@ def build_rollup(svc, o: Office, start: dt.date, end: dt.date) -> tuple[int, set
     return len(todo), set(now)
 
 
-def _merge(conn, o: Office, start: dt.date, end: dt.date, rolled_end: dt.date, live: list[dict], views):
+def _merge(conn, o: Office, start: dt.date, end: dt.date, rolled_end: dt.date, rolled: set[dt.date],
+           live: list[dict], views):
     """The period's groups: the rollup's rows summed by SQL, today's computed rows added; each group's
     durations concatenated. Returns ({(view, key): additive sums}, {(view, key): (waits, services)},
     [(day, hour key, issued)])."""
-    in_rollup = and_(_R.c.office_id == o.id, _R.c.day >= start, _R.c.day <= rolled_end, exists().where(
-        StatsDay.office_id == _R.c.office_id, StatsDay.day == _R.c.day, StatsDay.tickets >= 0))
+    in_rollup = and_(_R.c.office_id == o.id, _R.c.day >= start, _R.c.day <= rolled_end,
+                     _R.c.day.in_(sorted(rolled)))    # not a day marked changed meanwhile
     totals: dict[tuple[str, str], dict] = {}
-    if rolled_end >= start:
+    if rolled:
         stmt = select(_R.c.view, _R.c.key, *(func.sum(_R.c[n]).label(n) for n in ADDITIVE)).where(
             in_rollup).group_by(_R.c.view, _R.c.key)
         for r in conn.execute(stmt):
@@ -381,7 +381,7 @@ def _merge(conn, o: Office, start: dt.date, end: dt.date, rolled_end: dt.date, l
             t[n] += r[n]
     parts: dict[tuple[str, str], tuple[list, list]] = {}
     stored = []
-    if rolled_end >= start:
+    if rolled:
         stored = conn.execute(select(_R.c.view, _R.c.key, _R.c.wait_values, _R.c.service_values).where(
             in_rollup, _R.c.view.in_(tuple(dict.fromkeys(("day", *views)))))).all()
     for view, key, waits, services in [*stored, *((r["view"], r["key"], r["wait_values"], r["service_values"])
@@ -393,7 +393,7 @@ def _merge(conn, o: Office, start: dt.date, end: dt.date, rolled_end: dt.date, l
             if services:
                 sv.append(np.frombuffer(services, dtype="<f8"))
     hours = []
-    if rolled_end >= start:
+    if rolled:
         hours = [(_normalise_key(d), k, int(n)) for d, k, n in conn.execute(
             select(_R.c.day, _R.c.key, _R.c.issued).where(in_rollup, _R.c.view == "hour"))]
     hours += [(r["day"], r["key"], int(r["issued"])) for r in live if r["view"] == "hour"]
@@ -513,7 +513,7 @@ def report(svc, start: dt.date, end: dt.date, office: str | None = None,
         if end >= today:
             live += _compute_days(conn, svc.is_postgres, o, [max(start, today) + dt.timedelta(days=i)
                                                              for i in range((end - max(start, today)).days + 1)])
-        totals, parts, hours = _merge(conn, o, start, end, rolled_end, live, views)
+        totals, parts, hours = _merge(conn, o, start, end, rolled_end, rolled, live, views)
         empty = ([], [])
         summary = Figures()
         if any(v == "day" for v, _ in totals):
