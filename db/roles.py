@@ -40,7 +40,8 @@ def _grants(kind: str, role: str) -> list[str]:
                 f"GRANT UPDATE ON tickets, counters TO {role}",
                 f"GRANT INSERT ON events TO {role}",
                 f"GRANT SELECT, INSERT, UPDATE ON sign_in_guards TO {role}",
-                f"GRANT SELECT, INSERT, UPDATE ON stats_days TO {role}"]   # a closed day changed: rollup stale
+                # the leader's statistics window rolls closed days up; a closed day changed marks its rollup stale
+                f"GRANT SELECT, INSERT, UPDATE, DELETE ON stats_days, stats_rollup TO {role}"]
     if kind == "board":
         return [*read_queue, public_officers]
     if kind == "register":
