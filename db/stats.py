@@ -34,6 +34,7 @@ Definitions (one place):
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import zoneinfo
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -61,14 +62,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql import ColumnElement
 
 from . import rating
-from .errors import InvalidState, NotFound
+from .errors import InvalidState, NotFound, Unavailable
 from .models import (DONE, NO_SHOW, Counter, Field, Office, Officer, Procedure, Rating, StatsDay, StatsRollup,
                      Ticket)
 from .vocabulary import priority_label
 
+_log = logging.getLogger(__name__)
 VIEWS = ("day", "hour", "field", "procedure", "counter", "officer", "priority")
 DEFAULT_WAIT_THRESHOLD_MIN = 30
 MAX_DAYS = 3 * 366
@@ -499,12 +502,18 @@ def report(svc, start: dt.date, end: dt.date, office: str | None = None,
                 raise NotFound(f"Không có trung tâm mã '{office}'", f"No office with code '{office}'")
         else:
             o = svc._office(s)
-    _, closed = build_rollup(svc, o, start, end)
+    try:
+        _, closed = build_rollup(svc, o, start, end)
+    except (Unavailable, SQLAlchemyError) as exc:   # busy, or a login that may not write: still a report
+        _log.warning("statistics rollup not written (%s): closed days computed from tickets", exc)
+        closed = None
     today = svc._local_now(o).date()
     threshold_s = wait_threshold_min * 60.0
     with svc.session(write=False) as s:
         conn = s.connection()
         rolled_end = min(end, today - dt.timedelta(days=1))
+        if closed is None:
+            closed = set(_fingerprints(conn, o, start, rolled_end)) if rolled_end >= start else set()
         rolled = {_normalise_key(d) for (d,) in conn.execute(select(StatsDay.day).where(
             StatsDay.office_id == o.id, StatsDay.day >= start, StatsDay.day <= rolled_end, StatsDay.tickets >= 0))}
         # today (and a closed day whose rollup a change deleted meanwhile) straight from its tickets

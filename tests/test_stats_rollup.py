@@ -97,6 +97,19 @@ def test_a_change_while_a_report_rolls_the_day_up_is_not_lost(queue, clock, monk
     assert rolled_days(queue) == [MON]
 
 
+def test_a_report_that_cannot_write_the_rollup_computes_closed_days_from_tickets(office, monkeypatch):
+    expected = stats.report(office, MON, TUE)
+    with office.session() as s:
+        s.execute(delete(StatsRollup))
+        s.execute(delete(StatsDay))
+
+    def busy(*args):
+        raise db.Unavailable("Cơ sở dữ liệu đang bận", "The database is busy")
+    monkeypatch.setattr(stats, "build_rollup", busy)
+    _figures_equal(stats.report(office, MON, TUE), expected)
+    assert rolled_days(office) == []
+
+
 def test_a_deleted_ticket_shows_in_the_next_report(office):
     assert stats.report(office, MON, TUE).views["day"][0].figures.issued == 6
     with office.session() as s:
