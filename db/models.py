@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, MetaData, String,
-                        Table, Column, UniqueConstraint, text)
+from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData,
+                        PrimaryKeyConstraint, String, Table, Column, UniqueConstraint, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -273,6 +273,53 @@ class Event(Base):
     # PostgreSQL only: "txid xid8 DEFAULT pg_current_xact_id()" (migration 0004), read by db/feed.py.
 
 
+class StatsDay(Base):
+    """A closed service day whose statistics are kept in ``stats_rollup`` (db/stats.py), with the fingerprint
+    of what they were computed from: the day's tickets and ratings (count, highest id). A report rebuilds a
+    day whose fingerprint no longer matches; a change to a rolled-up day's ticket deletes this row
+    (QueueService._event). Migration 0007."""
+
+    __tablename__ = "stats_days"
+    __table_args__ = (PrimaryKeyConstraint("office_id", "day", name="pk_stats_days"),)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    day: Mapped[dt.date] = mapped_column(Date)
+    tickets: Mapped[int] = mapped_column(Integer)
+    last_ticket_id: Mapped[int] = mapped_column(Integer)
+    ratings: Mapped[int] = mapped_column(Integer)
+    last_rating_id: Mapped[int] = mapped_column(Integer)
+    built_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class StatsRollup(Base):
+    """One closed day's figures for one group of one view (db/stats.py): the additive figures as sums and
+    counts, and the group's waiting and service times themselves (seconds, sorted float64), which merge
+    into exact percentiles for any period. Valid only while ``stats_days`` holds the day. Migration 0007."""
+
+    __tablename__ = "stats_rollup"
+    __table_args__ = (PrimaryKeyConstraint("office_id", "day", "view", "key", name="pk_stats_rollup"),)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    day: Mapped[dt.date] = mapped_column(Date)
+    view: Mapped[str] = mapped_column(String(16))     # day, hour, field, ..., level, reason
+    key: Mapped[str] = mapped_column(String(40))      # the group as text; '' = none (e.g. never called)
+    issued: Mapped[int] = mapped_column(Integer, default=0)
+    served: Mapped[int] = mapped_column(Integer, default=0)
+    no_show: Mapped[int] = mapped_column(Integer, default=0)
+    transferred: Mapped[int] = mapped_column(Integer, default=0)
+    reactivated: Mapped[int] = mapped_column(Integer, default=0)
+    waits: Mapped[int] = mapped_column(Integer, default=0)
+    wait_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    services: Mapped[int] = mapped_column(Integer, default=0)
+    service_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    priority_waits: Mapped[int] = mapped_column(Integer, default=0)
+    priority_wait_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    ratings: Mapped[int] = mapped_column(Integer, default=0)
+    score_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    satisfied_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    wait_values: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    service_values: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+
+
 class CommandRequest(Base):
     """A counter command carried out under a request id: its retry returns the same ticket (migration 0004)."""
 
@@ -286,6 +333,6 @@ class CommandRequest(Base):
 
 
 __all__ = ["Base", "Office", "Field", "Procedure", "Counter", "Officer", "NumberSequence", "Visitor",
-           "SignInGuard", "IdAllocation", "CommandRequest", "Rating",
+           "SignInGuard", "IdAllocation", "CommandRequest", "Rating", "StatsDay", "StatsRollup",
            "Ticket", "Event", "counter_fields", "UTCDateTime", "WAITING", "CALLED", "SERVING", "DONE",
            "NO_SHOW", "NOT_SERVED", "AT_COUNTER"]

@@ -39,7 +39,9 @@ def _grants(kind: str, role: str) -> list[str]:
                 f"GRANT UPDATE (pin_hash) ON officers TO {role}",  # change_pin
                 f"GRANT UPDATE ON tickets, counters TO {role}",
                 f"GRANT INSERT ON events TO {role}",
-                f"GRANT SELECT, INSERT, UPDATE ON sign_in_guards TO {role}"]
+                f"GRANT SELECT, INSERT, UPDATE ON sign_in_guards TO {role}",
+                # the leader's statistics window rolls closed days up; a closed day changed marks its rollup stale
+                f"GRANT SELECT, INSERT, UPDATE, DELETE ON stats_days, stats_rollup TO {role}"]
     if kind == "board":
         return [*read_queue, public_officers]
     if kind == "register":

@@ -27,7 +27,8 @@ from .errors import CapReached, InvalidState, NotFound, OfficeClosed
 from .faults import SqliteFile, database_errors
 from .vocabulary import PRIORITY_REASONS, WORDS, status_label
 from .models import (AT_COUNTER, CALLED, DONE, NO_SHOW, NOT_SERVED, SERVING, WAITING, CommandRequest, Counter, Event,
-                     Field, NumberSequence, Office, Officer, Procedure, Rating, SignInGuard, Ticket)
+                     Field, NumberSequence, Office, Officer, Procedure, Rating, SignInGuard, StatsDay,
+                     Ticket)
 
 NOTIFY_CHANNEL = "kiosk_events"
 HISTORY_TICKETS = 20          # recent finished tickets used for the average service time
@@ -187,6 +188,16 @@ class QueueService:
         if ticket is not None:
             s.flush()
             payload["ticket"] = dto.to_jsonable(self._info(ticket))
+        if ticket is not None and ticket.service_day < self._local_now(office).date():
+            # a closed day's ticket changed (a counter finishing yesterday's ticket): its rolled-up statistics
+            # are stale. Marked (a negative count, lower at each change), not deleted, so that a report
+            # rolling the day up meanwhile does not overwrite the mark; db/stats.py rebuilds the day.
+            ins = pg_insert if self.is_postgres else sqlite_insert
+            s.execute(ins(StatsDay).values(
+                office_id=office.id, day=ticket.service_day, tickets=-1, last_ticket_id=-1, ratings=-1,
+                last_rating_id=-1, built_at=self.clock.now()).on_conflict_do_update(
+                index_elements=["office_id", "day"],
+                set_={"tickets": case((StatsDay.tickets < 0, StatsDay.tickets - 1), else_=-1)}))
         ev = Event(office_id=office.id, at=self.clock.now(), kind=kind,
                    ticket_label=ticket.label if ticket else None,
                    counter_number=(counter.number if counter else
