@@ -107,6 +107,19 @@ def camera_worker(cfg: AppConfig, camera: Callable[[], object] | None = None,
                       encoder or encoder_for(Recognizer()))
 
 
+def qr_camera(cfg: AppConfig, camera: Callable[[], object] | None = None) -> Callable[[], object] | None:
+    """A maker of QR-only camera loops for the rating screen (no face encoder: frames are only searched for a
+    QR, then dropped): the configured ``camera``, or the fake given; None when neither is set."""
+    if camera is None and not cfg.camera:
+        return None
+
+    def make():
+        from core.visitors.recognition import open_camera
+        from .face_worker import FaceWorker
+        return FaceWorker(camera or (lambda: open_camera(cfg.camera, threaded=True)), lambda _frame: None)
+    return make
+
+
 def attach_guidance(window, cfg: AppConfig, player=None):
     """Spoken guidance (``voice_guidance``): the window's ``spoken`` sentences played from the board's clips
     (core.voice), through Qt Multimedia unless a player is given."""
@@ -163,6 +176,10 @@ def create_window(cfg: AppConfig, clock=None, camera: Callable[[], object] | Non
         preload()
         window.face = attach_face(window, build=visitor_flow_builder(cfg),
                                   camera=camera_worker(cfg, camera, encoder))
+    # the satisfaction question for a scanned ticket: its entry shows when the centre offers it (catalogue)
+    from .ui.rating_screens import attach_rating
+    window.rating = attach_rating(window, service_opener(cfg, clock), new_camera=qr_camera(cfg, camera))
+    window.backend.refresh()          # the home screen learns whether to offer it
     return window
 
 

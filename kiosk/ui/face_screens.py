@@ -625,7 +625,7 @@ class FaceController(QObject):
     @Slot(int)
     def _screen_changed(self, _index: int) -> None:
         if self.worker is not None:
-            self.worker.set_scanning(self.window.current() is self.scan)
+            self.worker.set_scanning(self.window.wants_qr())   # this scan screen, or the rating's
 
     @Slot(str)
     def _qr_seen(self, payload: str) -> None:
