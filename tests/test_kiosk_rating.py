@@ -4,6 +4,7 @@ ticket's QR to the camera (a fake camera whose frame is that printed PNG, read b
 the hand scanner (its keystrokes + Enter), answer, reasons, thanks, home. Refusals and a database outage too."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import sqlite3
 from pathlib import Path
@@ -368,3 +369,40 @@ def test_the_rating_screens_at_kiosk_sizes(qtbot, ready_db, clock, start_kiosk, 
     qtbot.waitUntil(lambda: w.rating.flow.state == "thanks", timeout=WAIT_MS)
     _shot(w, f"kiosk_rating_thanks_{name}")
     assert _ratings(ready_db, clock) == [(1, "")]
+
+
+def test_with_face_recognition_on_the_face_camera_reads_the_ticket(qtbot, tmp_path, ready_db, clock, start_kiosk,
+                                                                   fast):
+    """One camera for both: face recognition's loop looks for a QR while the rating's scan page is up."""
+    from kiosk.face_worker import FaceWorker
+    from kiosk.ui.face_screens import attach_face
+
+    class NoFaces:                                         # a flow that never recognises anyone
+        def observe(self, encoding, decide=True):
+            return None
+
+        def close(self):
+            pass
+
+    _offer(ready_db, clock)
+    label, code = _serve(ready_db, clock)
+    svc = _queue(ready_db, clock)
+    issued = svc.issue("HT")
+    office = svc.office_info()
+    svc.close()
+    printed = build_ticket(kiosk_config(tmp_path, ready_db), office, issued, "vi")   # a real ticket's layout ...
+    served = dataclasses.replace(printed, qr_payload=rating.qr_payload(code))          # ... with the served one's QR
+    image = np.asarray(render_ticket(served, 576).convert("RGB"))
+    w = start_kiosk(ready_db)
+    worker = FaceWorker(lambda: FrameCamera(image), lambda _frame: None, period_s=0.05)
+    w.face = attach_face(w, flow=NoFaces(), camera=worker)
+    qtbot.waitUntil(lambda: w.face.camera_thread is not None, timeout=WAIT_MS)
+    wait_home(qtbot, w)
+    assert not worker.scanning.is_set()                    # the ticket is in view, but nobody asked to rate
+    _open_rating(qtbot, w)
+    qtbot.waitUntil(lambda: w.rating.flow.state == "ask", timeout=WAIT_MS)
+    assert w.rating.screen.ticket_caption.text() == tr("vi", "rating_ticket", label=label)
+    assert not worker.scanning.is_set() and w.rating.camera_thread is None   # no second camera loop
+    tap(qtbot, w.rating.screen.answers.buttons[2])
+    qtbot.waitUntil(lambda: w.current() is w.home, timeout=WAIT_MS)
+    assert _ratings(ready_db, clock) == [(2, "")]

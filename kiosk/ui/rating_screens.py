@@ -358,8 +358,9 @@ class KioskRating(QObject):
 
     def _face_camera(self):
         face = self.window.face
-        if face is None or not face.enabled or face.worker is None or face.camera_thread is None:
-            return None
+        if face is None or face.worker is None or face.camera_thread is None or not face.camera_thread.is_running():
+            return None                          # (a running face camera is used even with recognition off:
+                                                 # a second loop could not open the same device)
         if self._shared is not face.worker:
             self._shared = face.worker
             face.worker.qr_seen.connect(self.camera_qr)
