@@ -4,6 +4,7 @@ folder). Every step says what it checked; a failing step names what is missing; 
     imports      every module of the project's packages
     database     migrates a temporary SQLite database, loads the catalogue, issues and calls a ticket
     printer      renders a ticket to an image and ESC/POS bytes, prints it to a preview folder
+    cccd         reads a generated CCCD QR code (zxing-cpp, the camera's decoder) and parses it; pyserial there
     faces        loads the face models and computes one 128-d encoding (skipped when not installed)
     programs     runs ``kiosk --selftest`` and ``counter-display selftest`` (the windows offscreen for a
                  moment; one call sentence rendered to a WAV without playing it)
@@ -99,6 +100,23 @@ def check_faces(_work: Path) -> str:
     return f"models loaded, detector ran ({len(found)} faces in noise), encoder gave 128 values"
 
 
+def check_cccd(_work: Path) -> str:
+    """The native QR decoder and the serial scanner's pyserial travel with the bundle (kiosk.spec)."""
+    import numpy as np
+    import qrcode
+    import serial  # noqa: F401 - a scanner in USB-serial mode needs it
+    from core.visitors.cccd import parse_cccd, read_qr_from_image
+    payload = "001099012345|012345678|Nguyễn Văn An|15031999|Nam|Số 12 phố Quang Trung, Hà Đông, Hà Nội|20052021"
+    qr = qrcode.QRCode(border=4)
+    qr.add_data(payload.encode("utf-8"))
+    modules = np.array(qr.get_matrix(), dtype=bool)
+    image = np.where(np.kron(modules, np.ones((4, 4), dtype=bool)), 0, 255).astype(np.uint8)
+    text = read_qr_from_image(image)
+    if text != payload:
+        raise RuntimeError(f"the QR decoder read {text!r} instead of the payload")
+    return f"QR decoded to the exact UTF-8 text, parsed: {parse_cccd(text).full_name}"
+
+
 def _sibling(name: str) -> list[str] | None:
     """The installed program next to this one (venv bin/ or the PyInstaller folder), else None."""
     here = Path(sys.executable).parent
@@ -129,7 +147,7 @@ def check_programs(work: Path) -> str:
 
 STEPS: tuple[tuple[str, Callable[[Path], str]], ...] = (
     ("imports", check_imports), ("database", check_database), ("printer", check_printer),
-    ("faces", check_faces), ("programs", check_programs),
+    ("cccd", check_cccd), ("faces", check_faces), ("programs", check_programs),
 )
 
 

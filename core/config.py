@@ -64,6 +64,10 @@ class AppConfig:
     face_enabled: bool = False
     key_file: str = ""                   # AES key for encrypted columns; empty -> data_dir/visitor.key
     retention_months: int = 12
+    # The CCCD scanner: "keyboard" (a keyboard wedge typing into the scan screen; on a US layout it drops
+    # the Vietnamese letters: the kiosk then asks the citizen), or "serial:DEVICE[:BAUD]" for a scanner in
+    # USB-serial (CDC) mode, e.g. "serial:/dev/ttyACM0", "serial:/dev/ttyACM0:9600", "serial:COM3".
+    scanner: str = "keyboard"
     # --- counter and board ------------------------------------------------------------------
     board_notice: str = "Vui lòng giữ trật tự và chú ý màn hình, loa gọi số."
     voice_enabled: bool = True
@@ -85,11 +89,48 @@ class AppConfig:
         return Path(self.key_file) if self.key_file else data_dir() / "visitor.key"
 
     @property
+    def scanner_setting(self) -> "ScannerSetting":
+        return parse_scanner(self.scanner)
+
+    @property
     def resolved_sounds_dir(self) -> Path:
         return Path(self.sounds_dir) if self.sounds_dir else ASSETS_DIR / "sounds" / "vi"
 
     def replace(self, **changes: Any) -> "AppConfig":
         return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class ScannerSetting:
+    """``AppConfig.scanner`` understood: ``kind`` "keyboard" or "serial", the device and its baud rate."""
+    kind: str = "keyboard"
+    device: str = ""
+    baudrate: int = 9600
+
+
+def parse_scanner(text: str) -> ScannerSetting:
+    """"keyboard" | "serial:DEVICE[:BAUD]" -> ScannerSetting, else a ConfigError saying what is accepted."""
+    value = text.strip()
+    if value.lower() in ("", "keyboard"):
+        return ScannerSetting()
+    kind, _, rest = value.partition(":")
+    kind = kind.lower()
+    if kind == "serial" and rest:
+        device, baud = rest, 9600
+        head, _, tail = rest.rpartition(":")
+        if head and tail.isdigit():
+            device, baud = head, int(tail)
+        if device and 300 <= baud <= 4_000_000:
+            return ScannerSetting("serial", device, baud)
+    if kind in ("hid", "hidraw", "hidpos", "hid-pos"):
+        raise ConfigError(f"scanner: chế độ HID-POS chưa được hỗ trợ ({value!r}); hãy đặt máy quét ở chế độ "
+                          f"USB-serial (CDC, scanner = \"serial:/dev/ttyACM0\") hoặc bàn phím (\"keyboard\")",
+                          f"scanner: HID-POS mode is not supported ({value!r}); set the scanner to USB-serial "
+                          f"(CDC, scanner = \"serial:/dev/ttyACM0\") or keyboard mode (\"keyboard\")")
+    raise ConfigError(f"scanner phải là \"keyboard\" hoặc \"serial:THIẾT_BỊ[:TỐC_ĐỘ]\" "
+                      f"(ví dụ \"serial:/dev/ttyACM0:9600\"): {value!r}",
+                      f"scanner must be \"keyboard\" or \"serial:DEVICE[:BAUD]\" "
+                      f"(e.g. \"serial:/dev/ttyACM0:9600\"): {value!r}")
 
 
 def _coerce(name: str, kind: Any, value: Any, origin: str) -> Any:
@@ -183,4 +224,5 @@ def load_config(path: str | os.PathLike | None = None, env: Mapping[str, str] | 
     if cfg.voice_dialect not in {"north", "south"}:
         raise ConfigError(f"voice_dialect phải là 'north' hoặc 'south': {cfg.voice_dialect!r}",
                           f"voice_dialect must be 'north' or 'south': {cfg.voice_dialect!r}")
+    parse_scanner(cfg.scanner)
     return cfg

@@ -120,6 +120,16 @@ def qr_camera(cfg: AppConfig, camera: Callable[[], object] | None = None) -> Cal
     return make
 
 
+def scanner_bridge(cfg: AppConfig):
+    """The CCCD scanner in USB-serial mode (``scanner = "serial:..."``), or None for a keyboard wedge (it types
+    into the scan screen by itself)."""
+    setting = cfg.scanner_setting
+    if setting.kind != "serial":
+        return None
+    from .scanner_bridge import ScannerBridge
+    return ScannerBridge(setting)
+
+
 def attach_guidance(window, cfg: AppConfig, player=None):
     """Spoken guidance (``voice_guidance``): the window's ``spoken`` sentences played from the board's clips
     (core.voice), through Qt Multimedia unless a player is given."""
@@ -175,10 +185,12 @@ def create_window(cfg: AppConfig, clock=None, camera: Callable[[], object] | Non
         from .ui.face_screens import attach_face
         preload()
         window.face = attach_face(window, build=visitor_flow_builder(cfg),
-                                  camera=camera_worker(cfg, camera, encoder))
-    # the satisfaction question for a scanned ticket: its entry shows when the centre offers it (catalogue)
+                                  camera=camera_worker(cfg, camera, encoder), scanner=scanner_bridge(cfg))
+    # the satisfaction question for a scanned ticket: its entry shows when the centre offers it (catalogue);
+    # with face recognition it shares its camera and serial scanner, else it has its own
     from .ui.rating_screens import attach_rating
-    window.rating = attach_rating(window, service_opener(cfg, clock), new_camera=qr_camera(cfg, camera))
+    window.rating = attach_rating(window, service_opener(cfg, clock), new_camera=qr_camera(cfg, camera),
+                                  scanner=None if cfg.face_enabled else scanner_bridge(cfg))
     window.backend.refresh()          # the home screen learns whether to offer it
     return window
 

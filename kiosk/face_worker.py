@@ -29,11 +29,12 @@ MAX_MISSED_READS = 40       # ~20 s without a single frame: the camera is gone
 
 
 def preload() -> None:
-    """Import OpenCV (the camera and the QR reader) now. A C extension's import holds the GIL for ~0.1 s:
-    done by the camera thread at its first QR scan it would freeze the screen; before the window is shown
-    nobody sees it."""
+    """Import OpenCV (the camera) and zxing-cpp (the QR reader) now. A C extension's import holds the GIL
+    for ~0.1 s: done by the camera thread at its first QR scan it would freeze the screen; before the window
+    is shown nobody sees it."""
     try:
         import cv2  # noqa: F401, PLC0415
+        import zxingcpp  # noqa: F401, PLC0415 - the QR decoder
     except ImportError:                                  # no OpenCV: the camera reports itself unavailable
         pass
 

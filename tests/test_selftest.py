@@ -19,7 +19,7 @@ def test_selftest_passes_on_this_installation(tmp_path):
     env["QT_QPA_PLATFORM"] = "offscreen"
     r = subprocess.run([str(exe), "selftest"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240)
     assert r.returncode == 0, r.stdout + r.stderr
-    for step in ("imports", "database", "printer", "faces", "programs"):
+    for step in ("imports", "database", "printer", "cccd", "faces", "programs"):
         assert any(line.startswith(("[  OK]", "[SKIP]")) and f"] {step}:" in line
                    for line in r.stdout.splitlines()), (step, r.stdout)
     assert "kiosk (" in r.stdout and "counter-display (" in r.stdout

@@ -7,6 +7,7 @@
     flow.after_ticket("TP")                 # a recognised visitor got a number: remember the field, refresh
     consent_id = flow.answer_consent(True)  # both answers are recorded
     flow.register(payload, consent_id)      # -> Registration (or a CccdError-like message; nothing changes)
+    flow.register_confirmed_name()          # the citizen says the plain name shown is right (see register)
     flow.forget()                           # "Delete my data": store + in-memory gallery
 
 One person stands in front of the kiosk between two ``reset()`` calls (the window's "next citizen").
@@ -37,6 +38,9 @@ KEEP_ENCODINGS = 10      # newest encodings of the person kept in memory for enr
 MIN_ENROL_ENCODINGS = 2  # fewer good frames than this: ask the person to look at the camera
 GONE_FRAMES = 12         # frames in a row without a usable face (~3 s): the person has left
 OTHER_FACE_FRAMES = 2    # frames in a row of a face that is not the greeted visitor: someone else is there
+# Where a payload came from. The camera and a USB-serial scanner hand over the code's own bytes, so a name
+# without marks from them is the card's; a keyboard wedge on a US layout drops the Vietnamese letters.
+EXACT_SOURCES = ("camera", "serial")
 
 
 @dataclass(frozen=True)
@@ -52,9 +56,10 @@ class Registration:
     ok: bool
     visitor_id: int | None = None
     templates: int = 0
-    code: str = ""                           # why not: a CccdError code, "no_face", "store"
+    code: str = ""                           # why not: a CccdError code, "no_face", "store", "name_without_diacritics"
     vi: str = ""
     en: str = ""
+    scanned_name: str = ""                   # code "name_without_diacritics": the name as typed, to ask about
 
     def message(self, lang: str | None = "vi") -> str:
         """Why the registration failed, in ``lang`` (empty when it succeeded)."""
@@ -74,6 +79,7 @@ class _Person:
     ticket_field: str | None = None
     missing: int = 0                         # frames in a row without a usable face
     others: int = 0                          # frames in a row of someone other than the greeted visitor
+    unconfirmed: tuple | None = None         # (CccdInfo, consent id) of a plain name the citizen is asked about
 
 
 class FaceFlow:
@@ -202,17 +208,35 @@ class FaceFlow:
             self.person.seen = []
         return self.store.record_consent(granted, kiosk_id=self.kiosk_id, text_version=CONSENT_VERSION)
 
-    def register(self, payload: str, consent_id: int, encodings: Sequence[np.ndarray] | None = None) -> Registration:
+    def register(self, payload: str, consent_id: int, encodings: Sequence[np.ndarray] | None = None,
+                 source: str = "keyboard") -> Registration:
         """Parse the scanned CCCD, register the visitor and enrol the face. A bad payload changes nothing.
 
-        The payload is only parsed here: it is never stored, logged or shown."""
+        ``source``: "keyboard" (a keyboard wedge), "camera" or "serial". A name without any Vietnamese mark
+        typed by a keyboard wedge is not stored: the answer (code "name_without_diacritics", the name in
+        ``scanned_name``) lets the kiosk ask the citizen; ``register_confirmed_name()`` stores it if they say
+        it is right. The payload is only parsed here: it is never stored, logged or shown."""
+        self.person.unconfirmed = None
         try:
             info = parse_cccd(payload)
         except CccdError as exc:
             return Registration(False, code=exc.code, vi=exc.message_vi, en=exc.message_en)
-        if "name_without_diacritics" in info.warnings:   # a mangled name is never stored silently
+        if "name_without_diacritics" in info.warnings and source not in EXACT_SOURCES:
+            self.person.unconfirmed = (info, consent_id, encodings)   # never stored until the citizen says so
             vi, en = WORDS.pair("register_name_without_diacritics")
-            return Registration(False, code="name_without_diacritics", vi=vi, en=en)
+            return Registration(False, code="name_without_diacritics", vi=vi, en=en, scanned_name=info.full_name)
+        return self._enrol(info, consent_id, encodings)
+
+    def register_confirmed_name(self) -> Registration:
+        """The citizen confirmed that the plain name shown after ``register`` is how their card writes it."""
+        if self.person.unconfirmed is None:
+            vi, en = WORDS.pair("register_nothing_to_confirm")
+            return Registration(False, code="nothing_to_confirm", vi=vi, en=en)
+        info, consent_id, encodings = self.person.unconfirmed
+        self.person.unconfirmed = None
+        return self._enrol(info, consent_id, encodings)
+
+    def _enrol(self, info, consent_id: int, encodings: Sequence[np.ndarray] | None) -> Registration:
         encodings = list(self.person.seen if encodings is None else encodings)
         if len(encodings) < MIN_ENROL_ENCODINGS:
             vi, en = WORDS.pair("register_no_face")

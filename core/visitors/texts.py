@@ -65,6 +65,20 @@ WORDS = Catalogue("visitors", {
         "Tên trên thẻ bị mất dấu khi quét. Bác vui lòng đưa mã QR trên thẻ trước camera, hoặc nhờ cán bộ giúp.",
         "The name on the card lost its accents when scanned. Please hold the card's QR code to the camera, or ask "
         "an officer."),
+    "register_nothing_to_confirm": ("Không có tên nào đang chờ xác nhận, vui lòng quét lại.",
+                                    "No name is waiting to be confirmed, please scan again."),
+    # a keyboard-wedge scanner dropped the Vietnamese letters: ask, never store a wrong name
+    "name_check_title": ("Tên của bác có dấu không?", "Does your name have accent marks?"),
+    "name_check_read": ("Máy quét đọc được tên:", "The scanner read this name:"),
+    "name_check_text": ("Máy quét này không gõ được chữ có dấu, nên tên có thể đã bị mất dấu. "
+                        "Máy không lưu tên sai.",
+                        "This scanner cannot type Vietnamese letters, so the accent marks may have been lost. "
+                        "The kiosk never saves a wrong name."),
+    "name_check_rescan": ("Tên có dấu: quét lại bằng camera", "My name has accents: scan with the camera"),
+    "name_check_confirm": ("Tên không có dấu: đúng như trên", "My name has no accents: it is right as shown"),
+    "scan_with_camera": ("Bác đưa mã QR trên thẻ trước camera, cách khoảng 10 cm, và giữ yên một lát.",
+                         "Hold the QR code on your card in front of the camera, about 10 cm away, and keep it "
+                         "still for a moment."),
     "register_store_failed": ("Chưa lưu được, vui lòng thử lại hoặc nhờ cán bộ giúp.",
                               "Could not save, please try again or ask an officer."),
     "registered": ("Đã xong. Lần sau máy sẽ chào {name}.", "Done. Next time the kiosk will greet {name}."),

@@ -284,6 +284,54 @@ class ScanScreen(FaceScreen):
         self.cancel.setText(self.t("cancel"))
 
 
+class NameCheckScreen(FaceScreen):
+    """A keyboard-wedge scanner typed a name without any Vietnamese mark: show it and ask. Either the card
+    writes it so (stored as shown), or it lost its marks (scan again with the camera, which reads the bytes)."""
+
+    rescan = Signal()
+    confirmed = Signal()
+    cancelled = Signal()
+
+    def __init__(self):
+        super().__init__()
+        self.name = ""
+        box = self._page()
+        self.title = label(role="title")
+        self.read = label(px=BODY_PX)
+        self.card = _frame("card")
+        self.name_label = label(px=64, bold=True, align=Qt.AlignCenter)
+        self.name_label.setTextFormat(Qt.PlainText)
+        QVBoxLayout(self.card).addWidget(self.name_label)
+        self.text = label(px=BODY_PX)
+        self.rescan_button = _big("faceNameRescan")
+        self.confirm_button = _big("faceNameConfirm")
+        self.cancel = _big("faceNameCancel")
+        self.rescan_button.clicked.connect(self.rescan)
+        self.confirm_button.clicked.connect(self.confirmed)
+        self.cancel.clicked.connect(self.cancelled)
+        for w in (self.title, self.read, self.card, self.text):
+            box.addWidget(w)
+        box.addSpacing(20)
+        for b in (self.rescan_button, self.confirm_button):    # the same size and style: neither is the default
+            box.addWidget(b)
+        box.addSpacing(20)
+        box.addWidget(self.cancel)
+        box.addStretch(1)
+
+    def ask(self, name: str) -> None:
+        self.name = name
+        self.render()
+
+    def render(self) -> None:
+        self.title.setText(self.t("name_check_title"))
+        self.read.setText(self.t("name_check_read"))
+        self.name_label.setText(self.name)
+        self.text.setText(self.t("name_check_text"))
+        self.rescan_button.setText(self.t("name_check_rescan"))
+        self.confirm_button.setText(self.t("name_check_confirm"))
+        self.cancel.setText(self.t("cancel"))
+
+
 class DeleteScreen(FaceScreen):
     """Confirm 'Xóa dữ liệu của tôi' (two equal answers)."""
 
@@ -355,12 +403,13 @@ class FaceController(QObject):
     """
 
     def __init__(self, window, flow: FaceFlow | None = None, camera=None,
-                 build: Callable[[], FaceFlow] | None = None):
+                 build: Callable[[], FaceFlow] | None = None, scanner=None):
         super().__init__(window)
         self.window, self.cfg = window, window.cfg
         self.flow: FaceFlow | None = None      # used only inside jobs (the worker thread)
         self.ready = False                     # the flow is built: frames are looked at
         self.worker = camera
+        self.scanner = scanner                 # a serial CCCD scanner (kiosk/scanner_bridge.py), or None
         self.camera_thread: WorkerThread | None = None
         self._build = (lambda: flow) if flow is not None else build
         self.enabled = True
@@ -382,9 +431,10 @@ class FaceController(QObject):
         self.offer = OfferScreen()
         self.consent = ConsentScreen(self.cfg.retention_months)
         self.scan = ScanScreen()
+        self.name_check = NameCheckScreen()
         self.delete = DeleteScreen()
         self.message = MessageScreen()
-        mine = (self.birth_date, self.offer, self.consent, self.scan, self.delete, self.message)
+        mine = (self.birth_date, self.offer, self.consent, self.scan, self.name_check, self.delete, self.message)
         for s in mine:
             window.stack.addWidget(s)
             s.set_language(window.lang)
@@ -398,6 +448,12 @@ class FaceController(QObject):
         self.consent.answered.connect(self._consent)
         self.scan.scanned.connect(self._scanned)
         self.scan.cancelled.connect(self._finish)
+        self.name_check.rescan.connect(self._rescan_with_camera)
+        self.name_check.confirmed.connect(self._name_confirmed)
+        self.name_check.cancelled.connect(self._finish)
+        if scanner is not None:
+            scanner.scanned.connect(self._serial_scanned)     # a slot of this object: queued to the GUI thread
+            scanner.start()
         self.delete.answered.connect(self._delete)
         self.message.done.connect(self._finish)
         window.backend.issued.connect(self._issued)
@@ -465,13 +521,15 @@ class FaceController(QObject):
         self.enabled = False
         log.warning("face recognition off: %s — the kiosk keeps issuing tickets without it", reason)
         self.notice.hide()                        # no camera in use: no notice
-        if self.window.current() in (self.birth_date, self.scan):
+        if self.window.current() in (self.birth_date, self.scan, self.name_check):
             self.window.next_citizen()
 
     def stop(self) -> None:
         """Stop the camera and the visitor worker (the store's connections close in its thread)."""
         if self.camera_thread is not None:
             self.camera_thread.stop()
+        if self.scanner is not None:
+            self.scanner.stop()
         self.jobs.stop()
 
     def set_language(self, lang: str) -> None:
@@ -629,37 +687,68 @@ class FaceController(QObject):
 
     @Slot(str)
     def _qr_seen(self, payload: str) -> None:
-        if self.window.current() is self.scan:
-            self._scanned(payload)
+        self._device_scanned(payload, "camera")
 
     @Slot(str)
-    def _scanned(self, payload: str) -> None:
+    def _serial_scanned(self, payload: str) -> None:
+        self._device_scanned(payload, "serial")
+
+    def _device_scanned(self, payload: str, source: str) -> None:
+        """The camera or a serial scanner read a code: used only on the scan screen, dropped elsewhere."""
+        if self.window.current() is self.scan:
+            self._scanned(payload, source)
+
+    @Slot(str)
+    def _scanned(self, payload: str, source: str = "keyboard") -> None:
         if self.consent_id is None or self.window.current() is not self.scan:
             return
         citizen, consent_id = self._citizen, self.consent_id
         scanned = [payload]                       # handed to the job, which takes it out: kept nowhere
 
         def register(flow: FaceFlow) -> tuple[Registration, str | None]:
-            result = flow.register(scanned.pop(), consent_id)
+            result = flow.register(scanned.pop(), consent_id, source=source)
             return result, flow.store.greeting_name(result.visitor_id) if result.ok else None
+        self._run(register, lambda answer: self._registered(citizen, answer), self._register_failed(citizen))
 
-        def done(answer: tuple[Registration, str | None]) -> None:
-            result, name = answer
-            if citizen != self._citizen or self.window.current() is not self.scan:
-                return
-            if not result.ok:
-                reason = result.message(self.window.lang)
-                self.scan.show_error(face_tr(self.window.lang, "scan_error", reason=reason))
-                return
-            self.message.say("registered", name=name) if name else self.message.say("registered_anonymous")
-            self.window.show(self.message)
+    def _registered(self, citizen: int, answer: tuple[Registration, str | None]) -> None:
+        result, name = answer
+        if citizen != self._citizen or self.window.current() not in (self.scan, self.name_check):
+            return
+        if result.code == "name_without_diacritics":   # a keyboard wedge lost the marks: ask, store nothing yet
+            self.name_check.ask(result.scanned_name)
+            self.window.show(self.name_check)
+            return
+        if not result.ok:
+            reason = result.message(self.window.lang)
+            self.scan.show_error(face_tr(self.window.lang, "scan_error", reason=reason))
+            self.window.show(self.scan)
+            return
+        self.message.say("registered", name=name) if name else self.message.say("registered_anonymous")
+        self.window.show(self.message)
 
+    def _register_failed(self, citizen: int) -> Callable[[Exception], None]:
         def failed(exc: Exception) -> None:
             log.error("registration failed", exc_info=(type(exc), exc, exc.__traceback__))
-            if citizen == self._citizen and self.window.current() is self.scan:
+            if citizen == self._citizen and self.window.current() in (self.scan, self.name_check):
                 reason = face_tr(self.window.lang, "register_store_failed")
                 self.scan.show_error(face_tr(self.window.lang, "scan_error", reason=reason))
-        self._run(register, done, failed)
+                self.window.show(self.scan)
+        return failed
+
+    @Slot()
+    def _name_confirmed(self) -> None:
+        citizen = self._citizen
+
+        def register(flow: FaceFlow) -> tuple[Registration, str | None]:
+            result = flow.register_confirmed_name()
+            return result, flow.store.greeting_name(result.visitor_id) if result.ok else None
+        self._run(register, lambda answer: self._registered(citizen, answer), self._register_failed(citizen))
+
+    @Slot()
+    def _rescan_with_camera(self) -> None:
+        self.scan.start()
+        self.scan.show_error(face_tr(self.window.lang, "scan_with_camera"))
+        self.window.show(self.scan)
 
     # -- deletion ---------------------------------------------------------------------------
     @Slot(bool)

@@ -201,9 +201,12 @@ class KioskRating(QObject):
 
     ``open_service``: makes a QueueService (called on the worker thread). The camera: face recognition's
     (``window.face.worker``, running already: only its QR scanning is switched on here) when it is on, else
-    ``new_camera()`` makes a QR-only FaceWorker, run only while the scan page is up (none: the scanner only)."""
+    ``new_camera()`` makes a QR-only FaceWorker, run only while the scan page is up (none: the scanner only).
+    A USB-serial scanner (kiosk/scanner_bridge.py): face recognition's when it has one, else ``scanner``
+    (started here); a keyboard-wedge scanner types into the scan page by itself."""
 
-    def __init__(self, window, open_service: Callable[[], Any], new_camera: Callable[[], Any] | None = None):
+    def __init__(self, window, open_service: Callable[[], Any], new_camera: Callable[[], Any] | None = None,
+                 scanner=None):
         super().__init__(window)
         self.window, self.open_service = window, open_service
         self.flow = KioskRatingFlow()
@@ -223,6 +226,12 @@ class KioskRating(QObject):
         self.resend_timer = QTimer(self, interval=RESEND_MS)
         self.resend_timer.timeout.connect(self._resend)
 
+        self.scanner = scanner                               # ours: started here, stopped in stop()
+        serial = scanner if scanner is not None else getattr(window.face, "scanner", None)
+        if serial is not None:
+            serial.scanned.connect(self.serial_scanned)      # a slot of this object: queued to the GUI thread
+        if scanner is not None:
+            scanner.start()
         window.home.rating_requested.connect(self.start)
         self.screen.scanned.connect(self.scan)
         self.screen.chosen.connect(self.choose)
@@ -273,6 +282,11 @@ class KioskRating(QObject):
 
     @Slot(str)
     def camera_qr(self, payload: str) -> None:
+        if self.wants_qr():
+            self.scan(payload)
+
+    @Slot(str)
+    def serial_scanned(self, payload: str) -> None:
         if self.wants_qr():
             self.scan(payload)
 
@@ -398,10 +412,13 @@ class KioskRating(QObject):
         self.thanks_timer.stop()
         self.resend_timer.stop()
         self._stop_camera()
+        if self.scanner is not None:
+            self.scanner.stop()
         self.jobs.stop()
 
 
-def attach_rating(window, open_service: Callable[[], Any], new_camera: Callable[[], Any] | None = None) -> KioskRating:
+def attach_rating(window, open_service: Callable[[], Any], new_camera: Callable[[], Any] | None = None,
+                  scanner=None) -> KioskRating:
     """Plug the kiosk's rating into a KioskWindow (kiosk/app.py does, always: the entry shows only when the
     centre's catalogue offers kiosk rating)."""
-    return KioskRating(window, open_service, new_camera)
+    return KioskRating(window, open_service, new_camera, scanner)
