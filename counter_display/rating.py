@@ -12,7 +12,6 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -21,8 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db import Unavailable, rating
+from db import Unavailable
 from gui import theme
+from gui.rating_widgets import AnswerButtons, ReasonChips, rating_style
 
 from .rating_model import ASK, IDLE, REASONS, SENDING, THANKS, WORDS, RatingModel, Submission
 from gui.worker import WorkerThread
@@ -31,10 +31,6 @@ from .workers import CommandWorker, FeedWorker
 
 THANKS_SECONDS = 4.0
 RETRY_SECONDS = 1.0
-ANSWER_PX = 180                          # answer buttons: well above the 120 px touch target
-# answer colours, best first (white text on each: contrast ≥ 7:1)
-ANSWER_COLOURS = {3: ("#0A6B2E", "#0B3D91", "#A3000B"),
-                  5: ("#0A6B2E", "#2E6B0A", "#0B3D91", "#8A4B00", "#A3000B")}
 
 
 def _both(key: str, **values: Any) -> str:
@@ -104,14 +100,7 @@ class RatingWindow(QWidget):
         self._render()
 
     def _extra_style(self) -> str:
-        p = self.palette
-        return f"""
-        QPushButton[kind="answer"] {{ color: #FFFFFF; font-size: 34px; min-height: {ANSWER_PX - 22}px;
-                                      border-radius: 24px; }}
-        QPushButton[kind="chip"] {{ min-height: {theme.MIN_TARGET_PX - 22}px; font-size: {theme.TEXT}px;
-                                    padding: 8px 12px; }}
-        QPushButton[kind="chip"]:checked {{ background: {p.tile}; color: #FFFFFF; border-color: {p.tile}; }}
-        """
+        return rating_style(self.palette)
 
     # --- building ------------------------------------------------------------------------
     def _page(self, name: str) -> QVBoxLayout:
@@ -135,46 +124,23 @@ class RatingWindow(QWidget):
         self.ticket_caption = _label("", theme.TEXT)
         box.addWidget(self.question)
         box.addWidget(self.ticket_caption)
-        self.answers_box = QHBoxLayout()
-        self.answers_box.setSpacing(24)
-        box.addLayout(self.answers_box)
+        self.answers = AnswerButtons(self.model.scale)
+        self.answers.chosen.connect(self.choose)
+        self.answer_buttons = self.answers.buttons
+        box.addWidget(self.answers)
         box.addStretch(1)
-        self.answer_buttons: dict[int, QPushButton] = {}
-        self._build_answers()
 
     def _build_answers(self) -> None:
-        for button in self.answer_buttons.values():
-            self.answers_box.removeWidget(button)
-            button.deleteLater()
-        self.answer_buttons = {}
-        levels = self.model.levels
-        colours = ANSWER_COLOURS[len(levels)]
-        for value, colour in zip(levels, colours, strict=True):
-            vi = rating.level_label(self.model.scale, value, "vi")
-            en = rating.level_label(self.model.scale, value, "en")
-            button = QPushButton(vi if vi == en else f"{vi}\n{en}")
-            button.setProperty("kind", "answer")
-            button.setStyleSheet(f"background: {colour}; border-color: {colour};")
-            button.setMinimumHeight(ANSWER_PX)
-            button.clicked.connect(lambda _=False, v=value: self.choose(v))
-            self.answers_box.addWidget(button, 1)
-            self.answer_buttons[value] = button
+        self.answers.set_scale(self.model.scale)
+        self.answer_buttons = self.answers.buttons
 
     def _build_reasons(self) -> None:
         box = self._page(REASONS)
         box.addWidget(_label(_both("reasons_question"), theme.TITLE, True))
-        grid = QGridLayout()
-        grid.setSpacing(20)
-        self.reason_buttons: dict[str, QPushButton] = {}
-        for i, reason in enumerate(rating.REASONS):
-            button = QPushButton(f"{rating.reason_label(reason, 'vi')}\n{rating.reason_label(reason, 'en')}")
-            button.setProperty("kind", "chip")
-            button.setCheckable(True)
-            button.setMinimumHeight(theme.MIN_TARGET_PX)
-            button.clicked.connect(lambda _=False, r=reason: self.toggle_reason(r))
-            grid.addWidget(button, i // 2, i % 2)
-            self.reason_buttons[reason] = button
-        box.addLayout(grid)
+        self.chips = ReasonChips()
+        self.chips.toggled.connect(self.toggle_reason)
+        self.reason_buttons = self.chips.buttons
+        box.addWidget(self.chips)
         box.addStretch(1)
         row = QHBoxLayout()
         self.skip_button = QPushButton(_both("skip"))

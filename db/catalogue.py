@@ -83,7 +83,8 @@ def parse_catalogue(text: str, source: str = "<catalogue>") -> Catalogue:
     check.known_keys(office_raw, {"code", "name_vi", "name_en", "timezone", "issue_cutoff_minutes",
                                   "priority_mode", "interleave_after", "default_service_minutes", "hours",
                                   "sign_in_max_failures", "sign_in_lockout_minutes",
-                                  "rating_scale", "rating_timeout_seconds"},
+                                  "rating_scale", "rating_timeout_seconds", "kiosk_rating",
+                                  "kiosk_rating_minutes"},
                      "[office]")
     office = {
         "code": check.text(office_raw, "code", "[office]"),
@@ -100,7 +101,12 @@ def parse_catalogue(text: str, source: str = "<catalogue>") -> Catalogue:
         "rating_scale": check.text(office_raw, "rating_scale", "[office]", required=False, default=DEFAULT_SCALE),
         "rating_timeout_seconds": check.integer(office_raw, "rating_timeout_seconds", "[office]",
                                                 DEFAULT_TIMEOUT_S, 5, 600),
+        # the same question at the kiosk, for a ticket whose QR is scanned after service (its rating code)
+        "kiosk_rating": office_raw.get("kiosk_rating", False),
+        "kiosk_rating_minutes": check.integer(office_raw, "kiosk_rating_minutes", "[office]", 120, 5, 1440),
     }
+    if not isinstance(office["kiosk_rating"], bool):
+        check.fail("[office]", "kiosk_rating phải là true hoặc false", "kiosk_rating must be true or false")
     if office["rating_scale"] not in SCALES:
         check.fail("[office]", f"rating_scale phải là một trong: {', '.join(SCALES)}",
                    f"rating_scale must be one of: {', '.join(SCALES)}")

@@ -87,6 +87,7 @@ class IssuedTicket:
     waiting_ahead: int
     counters: tuple[int, ...]
     estimated_wait_min: int
+    rating_code: str | None = None   # for the ticket's rating QR only (db.rating); never sent in an event
 
     @property
     def label(self) -> str:
@@ -132,6 +133,8 @@ class OfficeInfo:
     closed_reason_vi: str
     closed_reason_en: str
     serving: bool = False     # inside an opening session: the counters serve (even after the issuing cut-off)
+    kiosk_rating: bool = False   # the kiosk asks the satisfaction question for a scanned ticket (catalogue)
+    rating_scale: str = "three"
 
     def name(self, language: str = "vi") -> str:
         return self.name_en if language == "en" else self.name_vi
@@ -184,6 +187,13 @@ class Event:
 class RatingSettings:
     scale: str             # db.rating.SCALES key
     timeout_seconds: int   # the rating window goes back to idle after this long
+
+
+@dataclass(frozen=True)
+class RatingTicket:
+    """A scanned rating code that may be answered now (QueueService.rating_ticket)."""
+    label: str
+    scale: str             # db.rating.SCALES key
 
 
 @dataclass(frozen=True)

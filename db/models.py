@@ -64,6 +64,10 @@ class Office(Base):
     # the satisfaction question asked after service (db.rating.SCALES) and how long the window waits
     rating_scale: Mapped[str] = mapped_column(String(16), default="three", server_default="three")
     rating_timeout_seconds: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
+    # the same question at the kiosk: the ticket's QR carries its rating code, scanned after service up to
+    # this many minutes after it finished, on the same service day (migration 0008)
+    kiosk_rating: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    kiosk_rating_minutes: Mapped[int] = mapped_column(Integer, default=120, server_default="120")
 
 
 class Field(Base):
@@ -201,6 +205,7 @@ class Ticket(Base):
         UniqueConstraint("office_id", "service_day", "label", name="uq_tickets_label"),
         # The kiosk's UUID per tap: a retried issue() finds the ticket instead of making a second one.
         UniqueConstraint("office_id", "request_id", name="uq_tickets_request"),
+        Index("uq_tickets_rating_code", "rating_code", unique=True),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
@@ -230,6 +235,8 @@ class Ticket(Base):
     first_called_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     transfer_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     reactivation_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # random and unguessable (db.rating.new_code): the kiosk's rating QR; never in an event or a TicketInfo
+    rating_code: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
     field: Mapped[Field] = relationship(foreign_keys=[field_id])
     procedure: Mapped[Procedure | None] = relationship()

@@ -9,6 +9,8 @@ counts in the statistics. Qt-free.
 """
 from __future__ import annotations
 
+import re
+import secrets
 from dataclasses import dataclass
 
 from bilingual import Catalogue
@@ -64,9 +66,44 @@ WORDS = Catalogue("rating", {
     "too_late": ("Đã hết thời gian đánh giá cho số {label}", "The time to rate ticket {label} is over"),
     "bad_value": ("Mức đánh giá {value} không có trong thang {scale}", "Rating {value} is not on the {scale} scale"),
     "bad_reason": ("Lý do không hợp lệ: {reason}", "Unknown reason: {reason}"),
+    # why the kiosk refuses a scanned code (QueueService.rating_ticket / rate_by_code)
+    "not_a_code": ("Đây không phải mã đánh giá — hãy đưa mã QR in trên phiếu số thứ tự",
+                   "This is not a rating code — please show the QR code printed on your ticket"),
+    "unknown_code": ("Không tìm thấy phiếu có mã này — hãy đưa mã QR in trên phiếu của ông/bà",
+                     "No ticket has this code — please show the QR code printed on your own ticket"),
+    "kiosk_off": ("Trung tâm chưa mở đánh giá tại kiosk", "Rating at the kiosk is not offered here"),
+    "kiosk_too_late": ("Đã hết thời gian đánh giá cho số {label} (trong ngày, tới {minutes} phút sau khi "
+                       "được phục vụ)",
+                       "The time to rate ticket {label} is over (the same day, up to {minutes} min after "
+                       "service)"),
     "other_counter": ("Số {label} được phục vụ ở quầy {served}, không phải quầy {counter}",
                       "Ticket {label} was served at counter {served}, not counter {counter}"),
 }, dynamic_prefixes=("level_", "reason_"))
+
+
+# The ticket's own rating code, printed in its QR when the centre offers kiosk rating (catalogue [office]
+# kiosk_rating): 10 random characters of Crockford's base32 (50 bits: guessing one of a day's codes is
+# hopeless, and editing a number gets you nothing), nothing personal. "DG:" (đánh giá) tells it from a CCCD;
+# upper-case letters, digits and ":" keep the QR in alphanumeric mode: version 1, 21 x 21 modules.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 10
+QR_PREFIX = "DG:"
+_QR = re.compile(rf"{QR_PREFIX}([{CODE_ALPHABET}]{{{CODE_LENGTH}}})")
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def qr_payload(code: str) -> str:
+    return f"{QR_PREFIX}{code}"
+
+
+def code_from_qr(payload: str) -> str | None:
+    """The rating code in a scanned QR (camera or hand scanner: case and spaces around do not matter), or
+    None when it is something else (a CCCD, a web address)."""
+    m = _QR.fullmatch((payload or "").strip().upper())
+    return m.group(1) if m else None
 
 
 def scale(code: str | None) -> Scale:
@@ -92,5 +129,5 @@ def score(scale_code: str, value: int) -> float:
     return (int(value) - 1) * 100.0 / (n - 1)
 
 
-__all__ = ["SCALES", "Scale", "DEFAULT_SCALE", "DEFAULT_TIMEOUT_S", "REASONS", "WORDS", "scale", "level_label",
+__all__ = ["new_code", "qr_payload", "code_from_qr", "QR_PREFIX", "SCALES", "Scale", "DEFAULT_SCALE", "DEFAULT_TIMEOUT_S", "REASONS", "WORDS", "scale", "level_label",
            "reason_label", "asks_reasons", "score"]

@@ -291,7 +291,7 @@ class QueueService:
             counters = [c for c in self._serving_counters(s, t.field, priority=True)
                         if t.priority_reason is not None or not c.priority_only]
             return dto.IssuedTicket(info, ahead, tuple(c.number for c in counters),
-                                    self._estimate(s, t.field, ahead, counters))
+                                    self._estimate(s, t.field, ahead, counters), t.rating_code)
 
     def _issue(self, field, procedure, priority, visitor, booking, booked_at, kiosk,
                request_id) -> dto.IssuedTicket:
@@ -324,12 +324,13 @@ class QueueService:
                 raise CapReached(f"Lĩnh vực {f.name_vi} đã hết số hôm nay ({f.daily_cap} số)",
                                  f"{f.name_en} has given all {f.daily_cap} numbers for today")
             label = f"{f.prefix}{number:0{f.number_width}d}"
+            code = rating.new_code()
             ticket_id = conn.execute(_INSERT_TICKET, {
                 "office_id": office.id, "field_id": f.id, "number_field_id": f.id,
                 "procedure_id": proc.id if proc else None, "service_day": day, "number": number, "label": label,
                 "priority_reason": priority, "status": WAITING, "issued_at": now, "arrival_at": arrival,
                 "call_count": 0, "visitor_id": visitor, "booking_code": booking, "kiosk_id": kiosk,
-                "print_status": "pending", "request_id": request_id}).scalar_one()
+                "print_status": "pending", "request_id": request_id, "rating_code": code}).scalar_one()
             info = dto.TicketInfo(
                 id=ticket_id, label=label, field_code=f.code, field_name_vi=f.name_vi, field_name_en=f.name_en,
                 procedure_code=proc.code if proc else None, procedure_name_vi=proc.name_vi if proc else None,
@@ -351,7 +352,7 @@ class QueueService:
                 ahead = int(s.execute(ahead_query, ahead_params).scalar_one())
             counters = [c for c in cat.counters[f.id] if priority is not None or not c.priority_only]
             wait = self._estimate(s, f, ahead, counters)
-        return dto.IssuedTicket(info, ahead, tuple(c.number for c in counters), wait)
+        return dto.IssuedTicket(info, ahead, tuple(c.number for c in counters), wait, code)
 
     @property
     def _upsert_number(self):
@@ -814,10 +815,7 @@ class QueueService:
         rating window's timeout plus ``rating_grace_seconds`` after the service finished. ``counter``, when
         given, must be the counter that served it. The event says only that a rating came in: no ticket, no
         counter, no value, nothing a counter's screen could tie to an officer."""
-        reasons = tuple(dict.fromkeys(reasons))
-        for r in reasons:
-            if r not in rating.REASONS:
-                raise InvalidState(*rating.WORDS.pair("bad_reason", reason=r))
+        reasons = _rating_reasons(reasons)
         with self.session() as s:
             office = self._office(s)
             if isinstance(ticket, int) or str(ticket).strip().isdigit():
@@ -829,31 +827,82 @@ class QueueService:
                     raise NotFound(f"Không có lượt phục vụ mã {ticket}", f"No ticket with id {ticket}")
             else:
                 t = self._ticket(s, office, str(ticket))
-            sc = rating.scale(office.rating_scale)
-            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= sc.n:
-                raise InvalidState(*rating.WORDS.pair("bad_value", value=value, scale=sc.code))
-            if t.status != DONE or t.finished_at is None or t.counter_id is None:
-                raise InvalidState(*rating.WORDS.pair("not_served", label=t.label))
+            sc = _rating_scale(office, value)
+            self._check_rateable(s, t)
             if counter is not None and (t.counter is None or t.counter.number != int(counter)):
                 raise InvalidState(*rating.WORDS.pair("other_counter", label=t.label, counter=counter,
                                                       served=t.counter.number if t.counter else "?"))
-            if s.scalar(select(Rating.id).where(Rating.ticket_id == t.id)) is not None:
-                raise InvalidState(*rating.WORDS.pair("already_rated", label=t.label))
             now = self.clock.now()
             window = dt.timedelta(seconds=office.rating_timeout_seconds + self.rating_grace_seconds)
             if now > t.finished_at + window:
                 raise InvalidState(*rating.WORDS.pair("too_late", label=t.label))
-            r = Rating(office_id=office.id, ticket_id=t.id, counter_id=t.counter_id, officer_id=t.officer_id,
-                       service_day=t.service_day, scale=sc.code, value=value, reasons=",".join(reasons),
-                       created_at=now)
-            s.add(r)
-            try:
-                s.flush()   # the unique constraint: a second tap racing the first never makes two
-            except IntegrityError:
-                raise InvalidState(*rating.WORDS.pair("already_rated", label=t.label)) from None
-            s.add(Event(office_id=office.id, at=now, kind="rated", payload={}))
-            s.flush()
-            return dto.RatingInfo(r.id, t.id, t.label, sc.code, value, reasons, now)
+            return self._record_rating(s, office, t, sc, value, reasons, now)
+
+    def rating_ticket(self, scanned: str) -> dto.RatingTicket:
+        """The kiosk's first step: the ticket whose QR was scanned (the payload as read), if it may be rated
+        now — else a refusal saying why (not a code, no such ticket, not served, already rated, too late)."""
+        with self.session(write=False) as s:
+            office = self._office(s)
+            t = self._ticket_by_rating_code(s, office, scanned)
+            self._check_kiosk_rating(s, office, t)
+            return dto.RatingTicket(t.label, rating.scale(office.rating_scale).code)
+
+    def rate_by_code(self, scanned: str, value: int,
+                     reasons: tuple[str, ...] | list[str] = ()) -> dto.RatingInfo:
+        """The kiosk's answer for a scanned ticket: the same checks as ``rating_ticket``, then one rating,
+        exactly as ``rate`` records it (one per ticket, whether given at the counter or here)."""
+        reasons = _rating_reasons(reasons)
+        with self.session() as s:
+            office = self._office(s)
+            t = self._ticket_by_rating_code(s, office, scanned, lock=True)
+            sc = _rating_scale(office, value)
+            now = self._check_kiosk_rating(s, office, t)
+            return self._record_rating(s, office, t, sc, value, reasons, now)
+
+    def _ticket_by_rating_code(self, s: Session, office: Office, scanned: str, lock: bool = False) -> Ticket:
+        if not office.kiosk_rating:
+            raise InvalidState(*rating.WORDS.pair("kiosk_off"))
+        code = rating.code_from_qr(scanned)
+        if code is None:
+            raise InvalidState(*rating.WORDS.pair("not_a_code"))
+        q = select(Ticket).where(Ticket.office_id == office.id, Ticket.rating_code == code)
+        if lock and self.is_postgres:
+            q = q.with_for_update(of=Ticket)
+        t = s.scalars(q).first()
+        if t is None:                  # mistyped, edited or made up: all the same to the citizen
+            raise NotFound(*rating.WORDS.pair("unknown_code"))
+        return t
+
+    def _check_rateable(self, s: Session, t: Ticket) -> None:
+        if t.status != DONE or t.finished_at is None or t.counter_id is None:
+            raise InvalidState(*rating.WORDS.pair("not_served", label=t.label))
+        if s.scalar(select(Rating.id).where(Rating.ticket_id == t.id)) is not None:
+            raise InvalidState(*rating.WORDS.pair("already_rated", label=t.label))
+
+    def _check_kiosk_rating(self, s: Session, office: Office, t: Ticket) -> dt.datetime:
+        """Served, not rated yet, and still in time: the same service day, at most ``kiosk_rating_minutes``
+        after the service finished. Returns now."""
+        self._check_rateable(s, t)
+        now = self.clock.now()
+        minutes = office.kiosk_rating_minutes
+        if (self._local_now(office).date() != t.service_day
+                or now > t.finished_at + dt.timedelta(minutes=minutes)):
+            raise InvalidState(*rating.WORDS.pair("kiosk_too_late", label=t.label, minutes=minutes))
+        return now
+
+    def _record_rating(self, s: Session, office: Office, t: Ticket, sc: rating.Scale, value: int,
+                       reasons: tuple[str, ...], now: dt.datetime) -> dto.RatingInfo:
+        r = Rating(office_id=office.id, ticket_id=t.id, counter_id=t.counter_id, officer_id=t.officer_id,
+                   service_day=t.service_day, scale=sc.code, value=value, reasons=",".join(reasons),
+                   created_at=now)
+        s.add(r)
+        try:
+            s.flush()   # the unique constraint: a second tap (or scan) racing the first never makes two
+        except IntegrityError:
+            raise InvalidState(*rating.WORDS.pair("already_rated", label=t.label)) from None
+        s.add(Event(office_id=office.id, at=now, kind="rated", payload={}))
+        s.flush()
+        return dto.RatingInfo(r.id, t.id, t.label, sc.code, value, reasons, now)
 
     # ------------------------------------------------------------------ reading
     def office_info(self) -> dto.OfficeInfo:
@@ -866,7 +915,8 @@ class QueueService:
         return dto.OfficeInfo(office.code, office.name_vi, office.name_en, office.timezone, dict(office.hours),
                               office.issue_cutoff_minutes, office.priority_mode, office.interleave_after,
                               closed is None, closed[0] if closed else "", closed[1] if closed else "",
-                              serving=self._in_session(office, local))
+                              serving=self._in_session(office, local), kiosk_rating=bool(office.kiosk_rating),
+                              rating_scale=rating.scale(office.rating_scale).code)
 
     def fields(self) -> tuple[dto.FieldInfo, ...]:
         with self.session(write=False) as s:
@@ -1004,6 +1054,21 @@ def _upsert_number(insert_for_dialect):
 # Built once: constructing statements per call cost more than running them.
 _UPSERT_NUMBER_PG = _upsert_number(pg_insert)
 _UPSERT_NUMBER_SQLITE = _upsert_number(sqlite_insert)
+def _rating_reasons(reasons) -> tuple[str, ...]:
+    reasons = tuple(dict.fromkeys(reasons))
+    for r in reasons:
+        if r not in rating.REASONS:
+            raise InvalidState(*rating.WORDS.pair("bad_reason", reason=r))
+    return reasons
+
+
+def _rating_scale(office: Office, value: int) -> rating.Scale:
+    sc = rating.scale(office.rating_scale)
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= sc.n:
+        raise InvalidState(*rating.WORDS.pair("bad_value", value=value, scale=sc.code))
+    return sc
+
+
 _INSERT_TICKET = insert(Ticket).returning(Ticket.id)
 _INSERT_EVENT = insert(Event)
 

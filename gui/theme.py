@@ -151,6 +151,9 @@ def stylesheet(p: Palette) -> str:
     QFrame#priorityEntry {{ background: {p.priority}; border-radius: 20px; border: 3px solid {p.priority}; }}
     QFrame#priorityEntry[pressed="true"] {{ background: {p.tile_pressed}; }}
     QFrame#priorityEntry QLabel {{ color: #FFFFFF; }}
+    QFrame#ratingEntry {{ background: {p.accent}; border-radius: 20px; border: 3px solid {p.accent}; }}
+    QFrame#ratingEntry[pressed="true"] {{ background: {p.tile_pressed}; }}
+    QFrame#ratingEntry QLabel {{ color: #FFFFFF; }}
     QFrame#printed {{ background: {p.accent}; border-radius: 16px; }}
     QFrame#printed QLabel {{ color: #FFFFFF; }}
     QLabel#priorityTag {{ background: {p.priority}; color: #FFFFFF; border-radius: 12px; padding: 6px 20px; }}

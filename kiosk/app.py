@@ -111,6 +111,19 @@ def camera_worker(cfg: AppConfig, camera: Callable[[], object] | None = None,
                       encode_live=None if encoder is not None else live_encoder_for(recognizer))
 
 
+def qr_camera(cfg: AppConfig, camera: Callable[[], object] | None = None) -> Callable[[], object] | None:
+    """A maker of QR-only camera loops for the rating screen (no face encoder: frames are only searched for a
+    QR, then dropped): the configured ``camera``, or the fake given; None when neither is set."""
+    if camera is None and not cfg.camera:
+        return None
+
+    def make():
+        from core.visitors.recognition import open_camera
+        from .face_worker import FaceWorker
+        return FaceWorker(camera or (lambda: open_camera(cfg.camera, threaded=True)), lambda _frame: None)
+    return make
+
+
 def scanner_bridge(cfg: AppConfig):
     """The CCCD scanner in USB-serial mode (``scanner = "serial:..."``), or None for a keyboard wedge (it types
     into the scan screen by itself)."""
@@ -179,6 +192,12 @@ def create_window(cfg: AppConfig, clock=None, camera: Callable[[], object] | Non
         window.face = attach_face(window, build=visitor_flow_builder(cfg),
                                   camera=camera_worker(cfg, camera, encoder), scanner=scanner_bridge(cfg),
                                   deletions=DeletionWorker(cfg.resolved_db_url))   # deleted anywhere: gone here
+    # the satisfaction question for a scanned ticket: its entry shows when the centre offers it (catalogue);
+    # with face recognition it shares its camera and serial scanner, else it has its own
+    from .ui.rating_screens import attach_rating
+    window.rating = attach_rating(window, service_opener(cfg, clock), new_camera=qr_camera(cfg, camera),
+                                  scanner=None if cfg.face_enabled else scanner_bridge(cfg))
+    window.backend.refresh()          # the home screen learns whether to offer it
     return window
 
 

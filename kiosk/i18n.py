@@ -69,6 +69,31 @@ WORDS = Catalogue("kiosk", {
                          "Please wait a moment. The kiosk will start again by itself.\n"
                          "If you need help, please ask a staff member."),
     "retrying": ("Đang thử kết nối lại…", "Reconnecting…"),
+    # satisfaction rating at the kiosk (kiosk/ui/rating_screens.py)
+    "rating_button": ("Đánh giá", "Rate us"),
+    "rating_hint": ("Đã được phục vụ? Đánh giá sự hài lòng bằng mã QR trên phiếu",
+                    "Been served? Tell us how it went with the QR on your ticket"),
+    "rating_scan_title": ("Đánh giá sự phục vụ", "Rate our service"),
+    "rating_scan_hint": ("Đưa mã QR trên phiếu số thứ tự vào trước camera\n(hoặc vào máy quét)",
+                         "Hold the QR code on your ticket up to the camera\n(or to the scanner)"),
+    "rating_scan_where": ("Mã QR ở cuối phiếu, dưới dòng \"quét mã này tại kiosk để đánh giá\"",
+                          "The QR code is at the bottom of the ticket, under \"scan this code at the kiosk\""),
+    "rating_checking": ("Đang đọc phiếu…", "Reading your ticket…"),
+    "rating_refused": ("Chưa đánh giá được: {reason}", "Cannot rate: {reason}"),
+    "rating_db_lost": ("Hệ thống đang tạm gián đoạn — vui lòng thử lại sau giây lát",
+                       "The system is briefly unavailable — please try again in a moment"),
+    "rating_question": ("Ông/bà có hài lòng với sự phục vụ?", "Are you satisfied with the service?"),
+    "rating_ticket": ("Phiếu số {label}", "Ticket {label}"),
+    "rating_reasons": ("Ông/bà chưa hài lòng vì điều gì? (chọn một hoặc nhiều)",
+                       "What was not right? (choose one or more)"),
+    "rating_send": ("Gửi đánh giá", "Send"),
+    "rating_skip": ("Bỏ qua", "Skip"),
+    "rating_thanks": ("Cảm ơn ông/bà đã đánh giá!", "Thank you for your answer!"),
+    "rating_kept": ("Hệ thống đang tạm gián đoạn: đánh giá của ông/bà đã được giữ lại và sẽ tự ghi nhận khi "
+                    "kết nối trở lại.",
+                    "The system is briefly unavailable: your answer is kept and will be recorded as soon as "
+                    "it is back."),
+    "rating_not_recorded": ("Chưa ghi nhận được đánh giá: {reason}", "The answer was not recorded: {reason}"),
     # admin
     "admin_title": ("Nhập mã quản trị", "Enter the admin code"),
     "admin_wrong": ("Sai mã, vui lòng thử lại", "Wrong code, please try again"),

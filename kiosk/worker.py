@@ -20,7 +20,8 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from db import FieldInfo, IssuedTicket, OfficeInfo, QueueError, Unavailable
+from db import FieldInfo, IssuedTicket, OfficeInfo, QueueError, Unavailable, rating
+from printer.texts import WORDS as PRINTER_WORDS
 from printer import PrintResult, PrintStatus, Ticket, print_ticket
 
 from core.config import AppConfig
@@ -99,14 +100,19 @@ def build_ticket(cfg: AppConfig, office: OfficeInfo, issued: IssuedTicket, langu
     t = issued.ticket
     en = language == "en"
     procedure = (t.procedure_name_en if en else t.procedure_name_vi) if t.procedure_code else None
-    qr = ticket_qr(cfg.ticket_qr, label=t.label, field_code=t.field_code, procedure_code=t.procedure_code or "",
-                   national_code="")
+    caption = None
+    if office.kiosk_rating and issued.rating_code:
+        # one QR per ticket: when the centre rates at the kiosk it carries the rating code, not ticket_qr
+        qr, caption = rating.qr_payload(issued.rating_code), PRINTER_WORDS.text(language, "ticket_rating_qr")
+    else:
+        qr = ticket_qr(cfg.ticket_qr, label=t.label, field_code=t.field_code,
+                       procedure_code=t.procedure_code or "", national_code="")
     return Ticket(centre_name=office.name(language), label=t.label,
                   field_name=t.field_name_en if en else t.field_name_vi, procedure_name=procedure,
                   counters=[str(c) for c in issued.counters], waiting_ahead=issued.waiting_ahead,
                   estimated_wait_min=issued.estimated_wait_min, issued_at=t.issued_at,
                   priority_reason=priority_label(t.priority_reason, language), language=language,
-                  qr_payload=qr)
+                  qr_payload=qr, qr_caption=caption)
 
 
 class KioskWorker(QObject):

@@ -300,6 +300,9 @@ def compose_ticket(ticket: Ticket, width: int = 576, layout: TicketLayout | None
         b.gap(10)
         b.text("note", note, 24, bold=True)
     if layout.show_qr and ticket.qr_payload:
+        if ticket.qr_caption and ticket.qr_caption.strip():
+            b.gap(10)
+            b.text("qr_caption", clean_text(ticket.qr_caption).strip(), 24, bold=True)
         b.qr_code(ticket.qr_payload)
     return b.finish()
 

@@ -17,6 +17,8 @@ WORDS = Catalogue("printer", {
     "ticket_estimate_none": ("Thời gian chờ dự kiến: sắp đến lượt", "Estimated wait: you are next"),
     "ticket_issued": ("Giờ lấy số: {time}", "Issued: {time}"),
     "ticket_note": ("Vui lòng chú ý màn hình và loa gọi số", "Please watch the screen and listen for your number"),
+    "ticket_rating_qr": ("Sau khi được phục vụ, mời quét mã này tại kiosk để đánh giá",
+                         "After your service, scan this code at the kiosk to rate it"),
     "test_title": ("TRANG IN THỬ", "TEST PAGE"),
     # what the citizen reads after a print job (PrintResult.citizen_message)
     "citizen_printed": ("Mời bạn nhận phiếu số thứ tự bên dưới.", "Please take your ticket below."),

@@ -36,6 +36,7 @@ class Ticket:
     language: str = "vi"
     note: str | None = None             # None: the layout's (or the default) note
     qr_payload: str | None = None
+    qr_caption: str | None = None       # printed above the QR: what it is for (e.g. rating at the kiosk)
 
     def __post_init__(self) -> None:
         bad = TicketError

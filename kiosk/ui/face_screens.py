@@ -938,7 +938,7 @@ class FaceController(QObject):
     @Slot(int)
     def _screen_changed(self, _index: int) -> None:
         if self.worker is not None:
-            self.worker.set_scanning(self.window.current() is self.scan)
+            self.worker.set_scanning(self.window.wants_qr())   # this scan screen, or the rating's
             self.worker.set_liveness(self.window.current() is self.liveness)
 
     @Slot(str)

@@ -60,9 +60,11 @@ class HomeScreen(Screen):
     info_requested = Signal(str)
     priority_requested = Signal()
     priority_cancelled = Signal()
+    rating_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        self.rating_offered = False             # the centre rates at the kiosk (catalogue kiosk_rating)
         self.fields: tuple[FieldInfo, ...] = ()
         self.priority: str | None = None
         self.greeting_name: str | None = None
@@ -117,6 +119,26 @@ class HomeScreen(Screen):
         prow.addWidget(self.priority_title)
         prow.addWidget(self.priority_hint, 1)
 
+        # "Đánh giá": for a citizen coming back after service with their ticket (only when the centre offers it)
+        self.rating_entry = TapArea()
+        self.rating_entry.setObjectName("ratingEntry")
+        self.rating_entry.setAttribute(Qt.WA_StyledBackground)
+        self.rating_entry.setMinimumHeight(theme.MIN_TARGET_PX + 4)
+        self.rating_entry.tapped.connect(self.rating_requested)
+        self.rating_star = label("★", px=72, bold=True, wrap=False)
+        self.rating_title = label(px=44, bold=True, wrap=False)
+        self.rating_hint = label(px=theme.TEXT_SMALL)
+        for w in (self.rating_star, self.rating_title, self.rating_hint):
+            w.setAttribute(Qt.WA_TransparentForMouseEvents)
+        rrow = QHBoxLayout(self.rating_entry)
+        rrow.setContentsMargins(24, 6, 24, 6)
+        rrow.setSpacing(24)
+        self.rating_star.setFixedWidth(84)
+        rrow.addWidget(self.rating_star)
+        rrow.addWidget(self.rating_title)
+        rrow.addWidget(self.rating_hint, 1)
+        self.rating_entry.hide()
+
         box = QVBoxLayout(self)
         box.setContentsMargins(24, 8, 24, 12)
         box.setSpacing(10)
@@ -125,6 +147,7 @@ class HomeScreen(Screen):
         box.addWidget(self.prompt)
         box.addWidget(self.tile_scroll, 1)
         box.addWidget(self.priority_entry)
+        box.addWidget(self.rating_entry)
 
     # -- data
     def show_fields(self, fields: tuple[FieldInfo, ...]) -> None:
@@ -141,6 +164,11 @@ class HomeScreen(Screen):
     def set_priority(self, reason: str | None) -> None:
         self.priority = reason
         self.render()
+
+    def set_rating_offered(self, offered: bool) -> None:
+        if offered != self.rating_offered:
+            self.rating_offered = offered
+            self.render()
 
     def set_greeting(self, name: str | None, preferred_fields: tuple[str, ...] = ()) -> None:
         """A returning visitor: greet them and offer their usual fields first (face recognition)."""
@@ -173,6 +201,9 @@ class HomeScreen(Screen):
         self.priority_entry.setVisible(self.priority is None)
         self.priority_title.setText(self.t("priority_button"))
         self.priority_hint.setText(self.t("priority_hint"))
+        self.rating_entry.setVisible(self.rating_offered and self.priority is None)
+        self.rating_title.setText(self.t("rating_button"))
+        self.rating_hint.setText(self.t("rating_hint"))
 
         codes = [f.code for f in self.fields]
         for code in list(self.tiles):

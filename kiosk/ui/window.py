@@ -50,6 +50,7 @@ class KioskWindow(QWidget):
         self.issuing = False
         self.priority: str | None = None
         self.visitor: int | None = None       # set by the face-recognition flow for a consenting visitor
+        self.rating = None                    # the satisfaction question for a scanned ticket (kiosk/app.py)
         self._request: TicketRequest | None = None
         self._may_close = not cfg.fullscreen
         self._fault: str | None = None        # the database fault last logged (logged once per cause)
@@ -288,6 +289,7 @@ class KioskWindow(QWidget):
         self.online = True
         self.refresh_timer.setInterval(self.refresh_ms)
         self.centre.setText(data.office.name(self.lang))
+        self.home.set_rating_offered(data.office.kiosk_rating and self.rating is not None)
         self.home.show_fields(data.fields)
         if self.procedures.field is not None:
             field = self._field(self.procedures.field.code)
@@ -296,7 +298,7 @@ class KioskWindow(QWidget):
         if self.issuing:
             return
         screen = self.current()
-        if was_offline or screen in (self.home, self.closed, self.unavailable):
+        if (was_offline and not self._rating_now()) or screen in (self.home, self.closed, self.unavailable):
             self.show_home()
         if screen is self.closed:
             self.closed.show_office(data.office, self._later_session_today())
@@ -308,11 +310,19 @@ class KioskWindow(QWidget):
         if fault != self._fault:                  # once per cause, not every 3 s while it lasts
             self._fault = fault
             log.warning("queue unavailable: %s", fault)
-        if not self.issuing:
+        if not self.issuing and not self._rating_now():
             self._go_offline()
-        else:
+        else:                                     # a number, or a rating, in progress says so on its own screen
             self.online = False
             self.refresh_timer.setInterval(self.retry_ms)
+
+    def _rating_now(self) -> bool:
+        return self.rating is not None and self.rating.active()
+
+    def wants_qr(self) -> bool:
+        """Should the camera look for QR codes now (face recognition's CCCD scan, or a ticket to rate)?"""
+        return ((self.face is not None and self.current() is self.face.scan)
+                or (self.rating is not None and self.rating.wants_qr()))
 
     def _go_offline(self) -> None:
         self.online = False
@@ -370,6 +380,8 @@ class KioskWindow(QWidget):
         """What the UI dump (gui/uidump.py) reports besides the widgets: which screen is up."""
         names = {self.home: "home", self.priority_screen: "priority", self.procedures: "procedures",
                  self.ticket: "ticket", self.closed: "closed", self.unavailable: "unavailable"}
+        if self.rating is not None:
+            names[self.rating.screen] = "rating"
         states = {TicketScreen.ISSUING: "issuing", TicketScreen.PRINTING: "printing",
                   TicketScreen.PRINTED: "printed", TicketScreen.PRINT_FAILED: "print_failed",
                   TicketScreen.FAILED: "failed"}
@@ -410,6 +422,12 @@ class KioskWindow(QWidget):
         self.pin_pad.fit(height)
         self.closed.set_compact(height < 1200, width < 900)
         self.unavailable.icon.setFixedSize(*(2 * (96 if height < 1200 else 160,)))
+        if self.rating is not None:
+            self.rating.screen.arrange(landscape)
+
+    def is_landscape(self) -> bool:
+        """As laid out last (the screens are laid out for the window's size, not the screen's)."""
+        return bool(self._landscape and self._landscape[0])
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -432,6 +450,8 @@ class KioskWindow(QWidget):
             app.removeEventFilter(self)
         if self.face is not None:
             self.face.stop()
+        if self.rating is not None:
+            self.rating.stop()
         if self.speaker is not None:
             self.speaker.close()
             self.speaker = None
