@@ -32,7 +32,8 @@ def _grants(kind: str, role: str) -> list[str]:
                 f"GRANT INSERT, UPDATE ON number_sequences TO {role}",
                 f"GRANT INSERT ON tickets TO {role}",
                 f"GRANT UPDATE (print_status) ON tickets TO {role}",
-                f"GRANT INSERT ON events TO {role}"]
+                f"GRANT INSERT ON events TO {role}",
+                f"GRANT SELECT, INSERT ON ratings TO {role}"]     # a citizen rates at the kiosk (ticket QR)
     if kind == "counter":
         return [*read_queue,
                 f"GRANT SELECT ON officers TO {role}",            # the PIN hashes it checks
@@ -40,6 +41,7 @@ def _grants(kind: str, role: str) -> list[str]:
                 f"GRANT UPDATE ON tickets, counters TO {role}",
                 f"GRANT INSERT ON events TO {role}",
                 f"GRANT SELECT, INSERT, UPDATE ON sign_in_guards TO {role}",
+                f"GRANT SELECT, INSERT ON ratings TO {role}",     # the rating window; the leader's statistics
                 # the leader's statistics window rolls closed days up; a closed day changed marks its rollup stale
                 f"GRANT SELECT, INSERT, UPDATE, DELETE ON stats_days, stats_rollup TO {role}"]
     if kind == "board":

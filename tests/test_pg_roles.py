@@ -62,6 +62,12 @@ def test_each_program_works_under_its_role_and_no_further(roles, tmp_path):
     assert counter.sign_in(1, "Nguyễn Thị Lan", "482913").name == "Nguyễn Thị Lan"
     assert counter.call_next(1).label == issued.label
     counter.finish(1)
+    # the citizen-facing rating window and the leader's statistics run under the counter role
+    assert counter.rate(issued.label, 1, counter=1).ticket_label == issued.label
+    from db.stats import report
+    day = issued.ticket.service_day
+    assert report(counter, day, day).summary.ratings == 1
+    assert not _refused(urls["kiosk"], "SELECT count(*) FROM ratings")   # one rating per ticket, checked
     counter.change_pin("Nguyễn Thị Lan", "482913", "905127")
     for sql in ("SELECT * FROM visitors", "DELETE FROM tickets", "INSERT INTO offices (code) VALUES ('X')"):
         assert _refused(urls["counter"], sql), sql
