@@ -10,8 +10,11 @@
     flow.forget()                           # "Delete my data": store + in-memory gallery
 
 One person stands in front of the kiosk between two ``reset()`` calls (the window's "next citizen").
-Encodings seen meanwhile stay in memory only (never a photo) and are dropped at ``reset()``; they are
-the templates enrolled when that person agrees and scans the CCCD.
+Encodings seen meanwhile stay in memory only (never a photo) and are dropped at ``reset()``. Once the
+person agrees to register, the face crops the camera sends (``FaceCrop``: the face region, not the frame)
+are kept too, a bounded set of different moments (``EnrolmentCrops``); at the CCCD scan the most diverse are
+encoded with jitter and become the templates (core.visitors.recognition.enrolment). The crops are dropped
+at registration, when the person leaves and at ``reset()``; nothing is written but the templates.
 """
 from __future__ import annotations
 
@@ -27,6 +30,8 @@ from bilingual import normalize_language
 
 from core.visitors.cccd import CccdError, parse_cccd
 from core.visitors.recognition.decision import Decision
+from core.visitors.recognition.engine import FaceCrop
+from core.visitors.recognition.enrolment import ENROL_TEMPLATES, EnrolmentCrops, enrolment_templates, most_diverse
 from core.visitors.store import CONSENT_VERSION, Greeting, PrivacyError, VisitorStore
 from core.visitors.texts import WORDS
 
@@ -74,6 +79,8 @@ class _Person:
     ticket_field: str | None = None
     missing: int = 0                         # frames in a row without a usable face
     others: int = 0                          # frames in a row of someone other than the greeted visitor
+    enrolling: bool = False                  # agreed to register: face crops are kept for the templates
+    crops: EnrolmentCrops = field(default_factory=EnrolmentCrops)
 
 
 class FaceFlow:
@@ -104,10 +111,16 @@ class FaceFlow:
     def seen_encodings(self) -> list[np.ndarray]:
         return list(self.person.seen)
 
-    def observe(self, encoding: np.ndarray | None, decide: bool = True) -> Outcome | None:
+    def observe(self, encoding: np.ndarray | FaceCrop | None, decide: bool = True) -> Outcome | None:
         """One frame. Returns an outcome once, when the decision about this person is made
-        (``decide=False``: only remember the encoding, e.g. while another screen is shown)."""
+        (``decide=False``: only remember the encoding, e.g. while another screen is shown).
+        A :class:`FaceCrop` (what the kiosk's camera worker sends) is kept only while the person registers."""
         p = self.person
+        crop = encoding if isinstance(encoding, FaceCrop) else None
+        if crop is not None:
+            encoding = crop.encoding
+            if p.enrolling:
+                p.crops.add(crop)
         if encoding is None:
             p.missing += 1
             return self._left() if p.missing == GONE_FRAMES else None
@@ -130,6 +143,7 @@ class FaceFlow:
     def _left(self) -> Outcome | None:
         """The person in front of the camera changed. Still deciding: start over quietly. Otherwise
         tell the kiosk (it clears a greeting left on the home screen)."""
+        self.person.crops.clear()                    # whoever comes next must not be enrolled with these
         if self.person.state == "looking":
             self.person.looked = []
             return None
@@ -198,6 +212,8 @@ class FaceFlow:
 
         On "agree" only the frames seen from now on are enrolled: the person reading and scanning,
         not someone who walked past the kiosk earlier."""
+        self.person.enrolling = granted
+        self.person.crops.clear()
         if granted:
             self.person.seen = []
         return self.store.record_consent(granted, kiosk_id=self.kiosk_id, text_version=CONSENT_VERSION)
@@ -213,10 +229,15 @@ class FaceFlow:
         if "name_without_diacritics" in info.warnings:   # a mangled name is never stored silently
             vi, en = WORDS.pair("register_name_without_diacritics")
             return Registration(False, code="name_without_diacritics", vi=vi, en=en)
+        crops = self.person.crops.take() if encodings is None else []   # handed over once, whatever happens
         encodings = list(self.person.seen if encodings is None else encodings)
         if len(encodings) < MIN_ENROL_ENCODINGS:
             vi, en = WORDS.pair("register_no_face")
             return Registration(False, code="no_face", vi=vi, en=en)
+        if crops:          # the kiosk's own enrolment: the most diverse moments, encoded with jitter (slow)
+            encodings = enrolment_templates(crops)
+        else:
+            encodings = [encodings[i] for i in most_diverse(np.array(encodings), ENROL_TEMPLATES)]
         try:
             visitor_id = self.store.register_from_cccd(info, consent_id, actor=self.kiosk_id)
             added = self.recognizer.add_encodings(visitor_id, encodings)
@@ -226,7 +247,7 @@ class FaceFlow:
             log.error("registration refused by the visitor store: %s", exc)
             vi, en = WORDS.pair("register_store_failed")
             return Registration(False, code="store", vi=vi, en=en)
-        self.person.visitor_id = visitor_id
+        self.person.visitor_id, self.person.enrolling = visitor_id, False
         return Registration(True, visitor_id=visitor_id, templates=added)
 
     # --- deletion ------------------------------------------------------------------------------
