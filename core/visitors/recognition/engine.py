@@ -195,14 +195,23 @@ def _crop(rgb: np.ndarray, rect: Any, shape: Any, encoding: np.ndarray, yaw: flo
 
 def encode_crop(crop: FaceCrop, jitters: int = 0) -> np.ndarray:
     """The crop's face encoded again; ``jitters`` > 0 averages that many randomly re-sampled copies
-    (dlib's ``num_jitters``: ~``jitters`` times slower, a steadier template)."""
+    (dlib's ``num_jitters``: ~``jitters`` times slower, a steadier template).
+
+    dlib keeps the GIL for a whole call: ``compute_face_descriptor(..., num_jitters=10)`` would freeze the
+    kiosk's GUI thread for ~1 s. The same computation is done one network pass per call instead (the
+    aligned chip, dlib's own jittered copies, their mean: equal to num_jitters to 1e-7), so the GUI waits
+    at most one pass, as for a camera frame."""
     api = load_models()
     dlib = api.dlib
     rect = dlib.rectangle(*crop.box)
     shape = dlib.full_object_detection(rect, [dlib.point(x, y) for x, y in crop.points])
-    with _encoder_lock:
-        descriptor = api.face_encoder.compute_face_descriptor(crop.pixels, shape, max(jitters, 1))
-    return np.asarray(descriptor, dtype=np.float32)
+    chip = dlib.get_face_chip(crop.pixels, shape, size=150, padding=0.25)
+    copies = dlib.jitter_image(chip, num_jitters=jitters) if jitters > 1 else [chip]
+    passes = []
+    for copy in copies:
+        with _encoder_lock:
+            passes.append(np.asarray(api.face_encoder.compute_face_descriptor(copy), dtype=np.float64))
+    return np.mean(passes, axis=0).astype(np.float32)
 
 
 def analyse_all(images: Iterable[ImageInput], gates: QualityGates = QualityGates()) -> list[FaceSample]:
