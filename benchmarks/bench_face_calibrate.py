@@ -1,6 +1,6 @@
 """Calibrate the decision rule on the real impostor tail, per searched gallery size; enrolment variants.
 
-    .venv/bin/python benchmarks/bench_face_calibrate.py [--target 0.001] [--reps 20]
+    .venv/bin/python benchmarks/bench_face_calibrate.py [--target 0.01] [--reps 20] [--curve] [--znorm]
 
 Encodings come from the cache of bench_face_data.py (each photo encoded once, plain and with jitter).
 
@@ -48,6 +48,7 @@ from core.visitors.recognition.enrolment import ENROL_TEMPLATES, MAX_CROPS, most
 SIZES = (100, 500, 1_000, 10_000)
 THRESHOLDS = np.round(np.arange(0.30, 0.561, 0.01), 2)
 MARGINS = (0.0, 0.02, 0.04, 0.06, 0.08, 0.10, 0.12)
+MIN_MARGIN = 0.06     # kept whatever the stranger model says: it also keeps two enrolled lookalikes apart
 VARIANTS = ("one", "one_jit", "two_jit", "div2_jit", "four", "four_jit", "kiosk")
 
 
@@ -172,13 +173,17 @@ class OperatingPoint:
 def calibrate(pool: np.ndarray, genuine: np.ndarray, size: int, target: float) -> OperatingPoint | None:
     best: OperatingPoint | None = None
     for t in THRESHOLDS:
-        for m in MARGINS:
+        for m in reversed(MARGINS):                  # at equal recognition the larger margin (safer) wins
             far = modelled_far(pool, size, t, m)
             if far > target:
                 continue
             hit = modelled_hit(genuine, pool, size, t, m)
             if best is None or hit > best.hit + 1e-9:
                 best = OperatingPoint(size, float(t), m, far, bound_far(pool, size, t), hit)
+    if best is not None and best.margin < MIN_MARGIN:
+        m = MIN_MARGIN
+        best = OperatingPoint(size, best.threshold, m, modelled_far(pool, size, best.threshold, m), best.bound,
+                              modelled_hit(genuine, pool, size, best.threshold, m))
     return best
 
 
@@ -220,6 +225,48 @@ def search_report(faces: Faces, people: list[int], variant: str, size: int, t: f
     return s
 
 
+def scores(faces: Faces, people: list[int], variant: str, cohort: list[int] | None = None
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted impostor scores, genuine scores) among ``people``; with ``cohort``: Z-normalised, each
+    distance as (d - mean) / std of the probe's distances to the cohort's identities (own one excluded)."""
+    idx = [i for p in people for i in faces.photos[p]]
+    probes = faces.plain[idx].astype(np.float64)
+    d = distances(probes, faces, people, variant)
+    if cohort is not None:
+        c = distances(probes, faces, cohort, variant)
+        c[faces.ident[idx][:, None] == np.array(cohort)[None, :]] = np.nan
+        d = (d - np.nanmean(c, 1, keepdims=True)) / np.nanstd(c, 1, keepdims=True)
+    own = faces.ident[idx][:, None] == np.array(people)[None, :]
+    is_probe = np.array([i in set(split_photos(faces.photos[int(faces.ident[i])])[1]) for i in idx])
+    return np.sort(d[~own]), d[own & is_probe[:, None]]
+
+
+def znorm_report(faces: Faces, cal: list[int], test: list[int], variant: str, target: float) -> None:
+    """Raw distance vs Z-normalised against an impostor cohort (the calibration people), per N: the point
+    chosen on the calibration half, its modelled figures on the held-out half."""
+    raw_cal, raw_test = scores(faces, cal, variant), scores(faces, test, variant)
+    z_cal, z_test = scores(faces, cal, variant, cohort=cal), scores(faces, test, variant, cohort=cal)
+    grids = {"raw": (THRESHOLDS, MARGINS), "z-norm": (np.round(np.arange(-7.0, -1.0, 0.1), 2),
+                                                        (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0))}
+    for name, (c_pool, c_gen), (t_pool, t_gen) in (("raw", raw_cal, raw_test), ("z-norm", z_cal, z_test)):
+        ts, ms = grids[name]
+        for size in SIZES:
+            best = None
+            for t in ts:
+                for m in ms:
+                    if modelled_far(c_pool, size, t, m) <= target:
+                        h = modelled_hit(c_gen, c_pool, size, t, m)
+                        if best is None or h > best[0] + 1e-9:
+                            best = (h, t, m)
+            if best is None:
+                print(f"  {name:6} N={size:>6}: nothing meets the target")
+                continue
+            _, t, m = best
+            print(f"  {name:6} N={size:>6}: t={t:.2f} m={m:.2f}  held-out modelled recognised "
+                  f"{100 * modelled_hit(t_gen, t_pool, size, t, m):5.1f}%  stranger accepts/search "
+                  f"{modelled_far(t_pool, size, t, m):.1e}")
+
+
 def upper95_count(k: int, n: int) -> float:
     if n == 0:
         return float("nan")
@@ -228,9 +275,10 @@ def upper95_count(k: int, n: int) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--target", type=float, default=0.001, help="modelled stranger accepts per search")
+    ap.add_argument("--target", type=float, default=0.01, help="modelled stranger accepts per search")
     ap.add_argument("--reps", type=int, default=20)
     ap.add_argument("--curve", action="store_true", help="print the recognised / false-accept curve")
+    ap.add_argument("--znorm", action="store_true", help="compare with Z-normalisation against a cohort")
     args = ap.parse_args()
     faces = Faces.load()
     people = sorted(faces.photos)
@@ -246,22 +294,31 @@ def main() -> None:
         print(f"\n[{variant}] calibration: {len(pool)} identity-level impostor scores (min {pool[0]:.3f}, "
               f"0.01% {np.quantile(pool, 1e-4):.3f}), {len(gen)} genuine probes")
         if args.curve:
-            print("  curve at N (t, m -> modelled recognised %, modelled stranger accepts per search, 95% bound):")
+            print("  curve (modelled on this half): N t -> recognised % / stranger accepts per search, at margin"
+                  " 0.06 and 0.12; 95% bound of the per-search rate from the scores seen (margin ignored)")
             for size in SIZES:
                 for t in THRESHOLDS[::2]:
-                    m = max(MARGINS, key=lambda mm: modelled_hit(gen, pool, size, t, mm)
-                            if modelled_far(pool, size, t, mm) <= args.target else -1)
-                    print(f"   N={size:>6} t={t:.2f} m={m:.2f}: {100 * modelled_hit(gen, pool, size, t, m):5.1f}%"
-                          f"  far {modelled_far(pool, size, t, m):.2e}  bound {bound_far(pool, size, t):.2e}")
+                    cells = "  ".join(f"m={m:.2f}: {100 * modelled_hit(gen, pool, size, t, m):5.1f}% / "
+                                      f"{modelled_far(pool, size, t, m):.1e}" for m in (0.06, 0.12))
+                    print(f"   N={size:>6} t={t:.2f}  {cells}  bound {bound_far(pool, size, t):.1e}")
         points[variant] = []
         for size in SIZES:
             op = calibrate(pool, gen, size, args.target)
+            last = next((p for p in reversed(points[variant]) if p is not None), None)
+            if op is not None and last is not None and op.margin < last.margin:   # never looser than a
+                op = OperatingPoint(size, op.threshold, last.margin,               # smaller gallery's point
+                                    modelled_far(pool, size, op.threshold, last.margin), op.bound,
+                                    modelled_hit(gen, pool, size, op.threshold, last.margin))
             points[variant].append(op)
             if op is None:
                 print(f"  N={size:>6}: no rule meets {args.target:g} per search")
             else:
                 print(f"  N={size:>6}: t={op.threshold:.2f} m={op.margin:.2f}  recognised {100 * op.hit:.1f}%"
                       f"  modelled far {op.modelled_far:.1e}/search  95% bound {op.bound:.1e}")
+    if args.znorm:
+        for variant in ("one", "kiosk"):
+            print(f"\n[{variant}] raw distance vs Z-normalised (cohort: the calibration people):")
+            znorm_report(faces, cal, test, variant, args.target)
     print("\nheld-out report (the kiosk's rule: calibrated on the 'kiosk' variant, whose several templates per"
           " person give strangers more chances; applied to every variant):")
     print("variant | N | rule | recognised | wrong person | strangers accepted (searches, 95% upper)")
@@ -272,7 +329,9 @@ def main() -> None:
             r = search_report(faces, test, variant, op.size, op.threshold, op.margin, args.reps)
             print(f"{variant:7} | {op.size:>6} | {op.threshold:.2f}/{op.margin:.2f} | "
                   f"{100 * r['hit'] / r['genuine']:5.1f}% of {r['genuine'] // args.reps} | {r['wrong']} | "
-                  f"{r['accepted']} of {r['strangers']} (<= {100 * upper95_count(r['accepted'], r['strangers']):.2f}%)")
+                  f"{r['accepted']} of {r['strangers']} ({r['searches_per_rep']} photos x {args.reps} paddings;"
+                  f" <= {100 * upper95_count(r['accepted'] // args.reps, r['searches_per_rep']):.2f}%"
+                  f" per distinct photo)")
 
 
 if __name__ == "__main__":

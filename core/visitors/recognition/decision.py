@@ -37,13 +37,16 @@ class Match:
     frames_agreeing: int
 
 
-# (searched identities up to, threshold, margin): calibrated for <= 0.1 % modelled stranger accepts per
-# search on half of the identities of ../shared/faces; figures and bounds in BENCHMARKS.md.
+# (searched identities up to, threshold, margin), calibrated by benchmarks/bench_face_calibrate.py on the
+# real impostor tail of half the identities of ../shared/faces, with the kiosk's enrolment (4 jittered
+# templates): the loosest point whose modelled stranger accepts stay <= 1 % per search. Up to 100 people
+# that is 0.42 / 0.08; from 500 on no threshold above the closest impostor seen (0.365) meets it, so the
+# point stays under it (the margin never shrinks as the gallery grows). Figures, bounds and what they cannot show: BENCHMARKS.md ("Calibrated rule").
 CALIBRATED_POINTS: tuple[tuple[int, float, float], ...] = (
-    (100, 0.40, 0.06),
-    (500, 0.40, 0.06),
-    (1_000, 0.40, 0.06),
-    (10_000, 0.40, 0.06),
+    (100, 0.42, 0.08),
+    (500, 0.36, 0.08),
+    (1_000, 0.36, 0.08),
+    (10_000, 0.36, 0.08),
 )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence, Union
@@ -211,6 +212,7 @@ def encode_crop(crop: FaceCrop, jitters: int = 0) -> np.ndarray:
     for copy in copies:
         with _encoder_lock:
             passes.append(np.asarray(api.face_encoder.compute_face_descriptor(copy), dtype=np.float64))
+        time.sleep(0.001)                # hand the GIL over: the GUI thread runs between two passes
     return np.mean(passes, axis=0).astype(np.float32)
 
 
