@@ -81,6 +81,7 @@ class _Person:
     others: int = 0                          # frames in a row of someone other than the greeted visitor
     enrolling: bool = False                  # agreed to register: face crops are kept for the templates
     crops: EnrolmentCrops = field(default_factory=EnrolmentCrops)
+    registered: "Registration | None" = None  # one registration per person: a camera QR arrives every frame
 
 
 class FaceFlow:
@@ -221,7 +222,10 @@ class FaceFlow:
     def register(self, payload: str, consent_id: int, encodings: Sequence[np.ndarray] | None = None) -> Registration:
         """Parse the scanned CCCD, register the visitor and enrol the face. A bad payload changes nothing.
 
-        The payload is only parsed here: it is never stored, logged or shown."""
+        The payload is only parsed here: it is never stored, logged or shown. A second scan by the same person
+        (the camera reads the QR in every frame while the templates are computed) enrols nothing again."""
+        if self.person.registered is not None:
+            return self.person.registered
         try:
             info = parse_cccd(payload)
         except CccdError as exc:
@@ -248,7 +252,8 @@ class FaceFlow:
             vi, en = WORDS.pair("register_store_failed")
             return Registration(False, code="store", vi=vi, en=en)
         self.person.visitor_id, self.person.enrolling = visitor_id, False
-        return Registration(True, visitor_id=visitor_id, templates=added)
+        self.person.registered = Registration(True, visitor_id=visitor_id, templates=added)
+        return self.person.registered
 
     # --- deletion ------------------------------------------------------------------------------
     def forget(self) -> bool:

@@ -232,6 +232,7 @@ class ScanScreen(FaceScreen):
     def __init__(self):
         super().__init__()
         self.error_text = ""
+        self.saving = False
         box = self._page()
         self.title = label(role="title")
         self.hint = label(px=BODY_PX)
@@ -258,7 +259,7 @@ class ScanScreen(FaceScreen):
         box.addStretch(1)
 
     def start(self) -> None:
-        self.show_error("")
+        self.show_error("")                           # also: no "saving" left from the previous person
         self.input.clear()
         self.input.setFocus(Qt.OtherFocusReason)
 
@@ -276,10 +277,16 @@ class ScanScreen(FaceScreen):
         self.error_text = text
         self.error_label.setText(text)
         self.error.setVisible(bool(text))
+        self.show_saving(False)
+
+    def show_saving(self, on: bool) -> None:
+        """A card was read: the templates take a few seconds (jittered encodings on the visitor worker)."""
+        self.saving = on
+        self.hint.setText(self.t("scan_saving" if on else "scan_hint"))
 
     def render(self) -> None:
         self.title.setText(self.t("scan_title"))
-        self.hint.setText(self.t("scan_hint"))
+        self.hint.setText(self.t("scan_saving" if self.saving else "scan_hint"))
         self.privacy.setText(self.t("scan_privacy"))
         self.cancel.setText(self.t("cancel"))
 
@@ -659,6 +666,7 @@ class FaceController(QObject):
             if citizen == self._citizen and self.window.current() is self.scan:
                 reason = face_tr(self.window.lang, "register_store_failed")
                 self.scan.show_error(face_tr(self.window.lang, "scan_error", reason=reason))
+        self.scan.show_saving(True)
         self._run(register, done, failed)
 
     # -- deletion ---------------------------------------------------------------------------
