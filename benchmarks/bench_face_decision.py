@@ -164,7 +164,7 @@ def main() -> None:
                 print(f"  {t:.2f} {m:.2f} -> {100 * s['hit'] / s['genuine']:5.1f}  "
                       f"{100 * s['false_match'] / s['strangers']:5.2f}  {100 * s['wrong_person'] / s['genuine']:5.2f}")
     enc = cache["encoding"][ok].astype(np.float32)
-    p_pair = impostor_pair_rate(enc, cache["identity"][ok], rule.threshold)
+    p_pair = impostor_pair_rate(enc, cache["identity"][ok], rule.point_for(100)[0])
     print("\nenrolled | mode | returning recognised | wrong person | strangers accepted (95% upper) | real-tail est.")
     for size in (int(s) for s in args.sizes.split(",")):
         s = evaluate(cache, rule, gates, size)

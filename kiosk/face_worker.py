@@ -1,13 +1,14 @@
 """The camera loop, off the GUI thread: read a frame, find the face's encoding, look for a CCCD QR code.
 
     worker = FaceWorker(lambda: open_camera(cfg.camera, threaded=True), encode_frame)
-    worker.face.connect(...)          # np.ndarray (128-d) or None (no usable face in this frame)
+    worker.face.connect(...)          # FaceCrop (128-d encoding + face crop) or None (no usable face)
     worker.qr_seen.connect(...)       # str: a QR payload, only while ``set_scanning(True)``
     worker.landmarks.connect(...)     # (68x2 array or None, monotonic time): only while ``set_liveness(True)``
     worker.unavailable.connect(...)   # str: camera unplugged / face models missing (staff-facing)
     thread = WorkerThread(worker, "face-camera", run=worker.run); ...; thread.stop()   # gui.worker
 
-Only encodings, QR text and (during a liveness challenge) landmark points leave the thread; frames are
+Only encodings with the face's crop (what enrolment needs; core.visitors.flow keeps crops only while the
+person registers), QR text and (during a liveness challenge) landmark points leave the thread; frames are
 dropped at once (no photo is kept anywhere).
 """
 from __future__ import annotations
@@ -22,7 +23,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from core.visitors.cccd import read_qr_from_image
 from core.visitors.recognition.camera import ThreadedCamera
-from core.visitors.recognition.engine import FaceUnavailable
+from core.visitors.recognition.engine import FaceCrop, FaceUnavailable, analyse
 from core.visitors.recognition.liveness import landmarks_68
 
 log = logging.getLogger(__name__)
@@ -43,11 +44,10 @@ def preload() -> None:
         pass
 
 
-def encoder_for(recognizer) -> Callable[[np.ndarray], np.ndarray | None]:
-    """One frame -> the encoding of its face, or None (no face, blurred, not frontal...)."""
-    def encode(frame: np.ndarray) -> np.ndarray | None:
-        sample = recognizer.analyse([frame])[0]
-        return sample.encoding
+def encoder_for(recognizer) -> Callable[[np.ndarray], FaceCrop | None]:
+    """One frame -> its face's crop and encoding (``.encoding``), or None (no face, blurred, not frontal...)."""
+    def encode(frame: np.ndarray) -> FaceCrop | None:
+        return analyse(frame, recognizer.gates, keep_crop=True).crop
     return encode
 
 
@@ -70,7 +70,7 @@ class FaceWorker(QObject):
     landmarks = Signal(object, float)
     unavailable = Signal(str)
 
-    def __init__(self, open_camera: Callable[[], Any], encode: Callable[[np.ndarray], np.ndarray | None],
+    def __init__(self, open_camera: Callable[[], Any], encode: Callable[[np.ndarray], Any],
                  period_s: float = FRAME_PERIOD_S,
                  encode_live: Callable[[np.ndarray], tuple[np.ndarray | None, np.ndarray | None]] | None = None):
         super().__init__()

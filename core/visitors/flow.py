@@ -12,8 +12,11 @@
     flow.forget()                           # "Delete my data": store + in-memory gallery
 
 One person stands in front of the kiosk between two ``reset()`` calls (the window's "next citizen").
-Encodings seen meanwhile stay in memory only (never a photo) and are dropped at ``reset()``; they are
-the templates enrolled when that person agrees and scans the CCCD.
+Encodings seen meanwhile stay in memory only (never a photo) and are dropped at ``reset()``. Once the
+person agrees to register, the face crops the camera sends (``FaceCrop``: the face region, not the frame)
+are kept too, a bounded set of different moments (``EnrolmentCrops``); at the CCCD scan the most diverse are
+encoded with jitter and become the templates (core.visitors.recognition.enrolment). The crops are dropped
+at registration, when the person leaves and at ``reset()``; nothing is written but the templates.
 """
 from __future__ import annotations
 
@@ -31,6 +34,8 @@ from core.visitors.cccd import CccdError, parse_cccd
 from core.visitors.recognition.decision import Decision
 from core.visitors.second_factor import ATTEMPTS
 from core.visitors.recognition.liveness import FAILED, PASSED, BlinkChallenge, BlinkRule
+from core.visitors.recognition.engine import FaceCrop
+from core.visitors.recognition.enrolment import ENROL_TEMPLATES, EnrolmentCrops, enrolment_templates, most_diverse
 from core.visitors.store import CONSENT_VERSION, Greeting, PrivacyError, VisitorStore
 from core.visitors.texts import WORDS
 
@@ -88,6 +93,9 @@ class _Person:
     pending: tuple[int, str] | None = None   # liveness: (visitor, reason) greeted once the challenge passes
     challenge: BlinkChallenge | None = None
     live: bool = False                       # the challenge passed for this person
+    enrolling: bool = False                  # agreed to register: face crops are kept for the templates
+    crops: EnrolmentCrops = field(default_factory=EnrolmentCrops)
+    registered: "Registration | None" = None  # one registration per person: a camera QR arrives every frame
 
 
 class FaceFlow:
@@ -120,10 +128,16 @@ class FaceFlow:
     def seen_encodings(self) -> list[np.ndarray]:
         return list(self.person.seen)
 
-    def observe(self, encoding: np.ndarray | None, decide: bool = True) -> Outcome | None:
+    def observe(self, encoding: np.ndarray | FaceCrop | None, decide: bool = True) -> Outcome | None:
         """One frame. Returns an outcome once, when the decision about this person is made
-        (``decide=False``: only remember the encoding, e.g. while another screen is shown)."""
+        (``decide=False``: only remember the encoding, e.g. while another screen is shown).
+        A :class:`FaceCrop` (what the kiosk's camera worker sends) is kept only while the person registers."""
         p = self.person
+        crop = encoding if isinstance(encoding, FaceCrop) else None
+        if crop is not None:
+            encoding = crop.encoding
+            if p.enrolling:
+                p.crops.add(crop)
         if encoding is None:
             p.missing += 1
             return self._left() if p.missing == GONE_FRAMES else None
@@ -147,6 +161,7 @@ class FaceFlow:
     def _left(self) -> Outcome | None:
         """The person in front of the camera changed. Still deciding: start over quietly. Otherwise
         tell the kiosk (it clears a greeting left on the home screen)."""
+        self.person.crops.clear()                    # whoever comes next must not be enrolled with these
         if self.person.state == "looking":
             self.person.looked = []
             return None
@@ -256,6 +271,8 @@ class FaceFlow:
 
         On "agree" only the frames seen from now on are enrolled: the person reading and scanning,
         not someone who walked past the kiosk earlier."""
+        self.person.enrolling = granted
+        self.person.crops.clear()
         if granted:
             self.person.seen = []
         return self.store.record_consent(granted, kiosk_id=self.kiosk_id, text_version=CONSENT_VERSION)
@@ -267,7 +284,11 @@ class FaceFlow:
         ``source``: "keyboard" (a keyboard wedge), "camera" or "serial". A name without any Vietnamese mark
         typed by a keyboard wedge is not stored: the answer (code "name_without_diacritics", the name in
         ``scanned_name``) lets the kiosk ask the citizen; ``register_confirmed_name()`` stores it if they say
-        it is right. The payload is only parsed here: it is never stored, logged or shown."""
+        it is right. The payload is only parsed here: it is never stored, logged or shown. A second scan by
+        the same person (the camera reads the QR in every frame while the templates are computed) enrols
+        nothing again."""
+        if self.person.registered is not None:
+            return self.person.registered
         self.person.unconfirmed = None
         try:
             info = parse_cccd(payload)
@@ -281,6 +302,8 @@ class FaceFlow:
 
     def register_confirmed_name(self) -> Registration:
         """The citizen confirmed that the plain name shown after ``register`` is how their card writes it."""
+        if self.person.registered is not None:
+            return self.person.registered
         if self.person.unconfirmed is None:
             vi, en = WORDS.pair("register_nothing_to_confirm")
             return Registration(False, code="nothing_to_confirm", vi=vi, en=en)
@@ -289,10 +312,15 @@ class FaceFlow:
         return self._enrol(info, consent_id, encodings)
 
     def _enrol(self, info, consent_id: int, encodings: Sequence[np.ndarray] | None) -> Registration:
+        crops = self.person.crops.take() if encodings is None else []   # handed over once, whatever happens
         encodings = list(self.person.seen if encodings is None else encodings)
         if len(encodings) < MIN_ENROL_ENCODINGS:
             vi, en = WORDS.pair("register_no_face")
             return Registration(False, code="no_face", vi=vi, en=en)
+        if crops:          # the kiosk's own enrolment: the most diverse moments, encoded with jitter (slow)
+            encodings = enrolment_templates(crops)
+        else:
+            encodings = [encodings[i] for i in most_diverse(np.array(encodings), ENROL_TEMPLATES)]
         try:
             visitor_id = self.store.register_from_cccd(info, consent_id, actor=self.kiosk_id)
             added = self.recognizer.add_encodings(visitor_id, encodings)
@@ -302,8 +330,9 @@ class FaceFlow:
             log.error("registration refused by the visitor store: %s", exc)
             vi, en = WORDS.pair("register_store_failed")
             return Registration(False, code="store", vi=vi, en=en)
-        self.person.visitor_id = visitor_id
-        return Registration(True, visitor_id=visitor_id, templates=added)
+        self.person.visitor_id, self.person.enrolling = visitor_id, False
+        self.person.registered = Registration(True, visitor_id=visitor_id, templates=added)
+        return self.person.registered
 
     # --- deletion ------------------------------------------------------------------------------
     def forget(self) -> bool:

@@ -75,6 +75,8 @@ WORDS = Catalogue("visitors", {
     "scan_privacy": ("Máy chỉ giữ số CCCD, họ tên, ngày sinh (đã mã hóa). Không lưu ảnh.",
                      "Only the ID number, name and date of birth are kept (encrypted). No photo."),
     "scan_error": ("Mã chưa đọc được: {reason}", "The code could not be used: {reason}"),
+    "scan_saving": ("Đã đọc được thẻ. Đang lưu, bác vui lòng nhìn vào màn hình một chút…",
+                    "Card read. Saving, please keep looking at the screen for a moment…"),
     "cancel": ("Hủy", "Cancel"),
     "register_no_face": ("Chưa thấy rõ khuôn mặt. Bác vui lòng nhìn thẳng vào màn hình rồi quét lại.",
                          "Your face was not seen clearly. Please look at the screen and scan again."),

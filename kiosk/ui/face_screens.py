@@ -384,6 +384,7 @@ class ScanScreen(FaceScreen):
     def __init__(self):
         super().__init__()
         self.error_text = ""
+        self.saving = False
         box = self._page()
         self.title = label(role="title")
         self.hint = label(px=BODY_PX)
@@ -410,7 +411,7 @@ class ScanScreen(FaceScreen):
         box.addStretch(1)
 
     def start(self) -> None:
-        self.show_error("")
+        self.show_error("")                           # also: no "saving" left from the previous person
         self.input.clear()
         self.input.setFocus(Qt.OtherFocusReason)
 
@@ -428,10 +429,16 @@ class ScanScreen(FaceScreen):
         self.error_text = text
         self.error_label.setText(text)
         self.error.setVisible(bool(text))
+        self.show_saving(False)
+
+    def show_saving(self, on: bool) -> None:
+        """A card was read: the templates take a few seconds (jittered encodings on the visitor worker)."""
+        self.saving = on
+        self.hint.setText(self.t("scan_saving" if on else "scan_hint"))
 
     def render(self) -> None:
         self.title.setText(self.t("scan_title"))
-        self.hint.setText(self.t("scan_hint"))
+        self.hint.setText(self.t("scan_saving" if self.saving else "scan_hint"))
         self.privacy.setText(self.t("scan_privacy"))
         self.cancel.setText(self.t("cancel"))
 
@@ -964,6 +971,7 @@ class FaceController(QObject):
         def register(flow: FaceFlow) -> tuple[Registration, str | None]:
             result = flow.register(scanned.pop(), consent_id, source=source)
             return result, flow.store.greeting_name(result.visitor_id) if result.ok else None
+        self.scan.show_saving(True)       # the templates take seconds (jittered encodings)
         self._run(register, lambda answer: self._registered(citizen, answer), self._register_failed(citizen))
 
     def _registered(self, citizen: int, answer: tuple[Registration, str | None]) -> None:
@@ -998,6 +1006,7 @@ class FaceController(QObject):
         def register(flow: FaceFlow) -> tuple[Registration, str | None]:
             result = flow.register_confirmed_name()
             return result, flow.store.greeting_name(result.visitor_id) if result.ok else None
+        self.scan.show_saving(True)
         self._run(register, lambda answer: self._registered(citizen, answer), self._register_failed(citizen))
 
     @Slot()

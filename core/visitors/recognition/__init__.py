@@ -13,10 +13,10 @@ face_recognition (dlib) is imported on first use; missing models raise FaceUnava
 from core.visitors.recognition.camera import (Camera, FakeCamera, FolderCamera, OpenCVCamera, ThreadedCamera,
                                capture_frames, open_camera)
 from core.visitors.recognition.decision import Decision, DecisionRule, Match
-from core.visitors.recognition.engine import FaceSample, FaceUnavailable, QualityGates, load_image
+from core.visitors.recognition.engine import FaceCrop, FaceSample, FaceUnavailable, QualityGates, load_image
 from core.visitors.recognition.gallery import Gallery, Neighbours
 from core.visitors.recognition.recognizer import Recognizer
 
-__all__ = ["Camera", "Decision", "DecisionRule", "FaceSample", "FaceUnavailable", "FakeCamera",
+__all__ = ["Camera", "Decision", "DecisionRule", "FaceCrop", "FaceSample", "FaceUnavailable", "FakeCamera",
            "FolderCamera", "Gallery", "Match", "Neighbours", "OpenCVCamera", "QualityGates", "Recognizer",
            "ThreadedCamera", "capture_frames", "load_image", "open_camera"]

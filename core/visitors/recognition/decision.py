@@ -3,8 +3,11 @@
 A false match shows a stranger another citizen's name, so every doubt resolves to "unknown":
 
 1. Only frames that pass the quality gates count, and at least ``min_frames`` of them are needed.
-2. Each frame is searched 1:N; its nearest identity must be within ``threshold`` AND at least
-   ``margin`` nearer than the second-best identity (ranking is easy, a bare threshold is not).
+2. Each frame is searched 1:N; its nearest identity must be within a threshold AND at least a
+   margin nearer than the second-best identity (ranking is easy, a bare threshold is not). Both depend
+   on how many identities are searched: a stranger's best impostor distance is the minimum over all of
+   them, so the more identities, the stricter the point (``operating_points``, calibrated on the real
+   impostor tail of ../shared/faces by benchmarks/bench_face_calibrate.py).
 3. The frames must agree: ``min_frames`` agreeing frames and no frame that names someone else.
 4. The search must be small enough to be safe. dlib's model cannot separate thousands of people
    (the chance that some enrolled stranger-lookalike falls under the threshold grows with the
@@ -34,15 +37,40 @@ class Match:
     frames_agreeing: int
 
 
+# (searched identities up to, threshold, margin), calibrated by benchmarks/bench_face_calibrate.py on the
+# real impostor tail of half the identities of ../shared/faces, with the kiosk's enrolment (4 jittered
+# templates): the loosest point whose modelled stranger accepts stay <= 1 % per search. Up to 100 people
+# that is 0.42 / 0.08; from 500 on no threshold above the closest impostor seen (0.365) meets it, so the
+# point stays under it (the margin never shrinks as the gallery grows). Figures, bounds and what they cannot show: BENCHMARKS.md ("Calibrated rule").
+CALIBRATED_POINTS: tuple[tuple[int, float, float], ...] = (
+    (100, 0.42, 0.08),
+    (500, 0.36, 0.08),
+    (1_000, 0.36, 0.08),
+    (10_000, 0.36, 0.08),
+)
+
+
 @dataclass(frozen=True)
 class DecisionRule:
-    threshold: float = 0.40          # nearest identity must be at most this far (library default: 0.6)
-    margin: float = 0.06             # ... and this much nearer than the second-best identity
+    threshold: float | None = None   # fixed threshold (tests, benchmarks); None: the calibrated point
+    margin: float | None = None      # fixed margin to the second-best identity; None: the calibrated point
     min_frames: int = 2              # agreeing good frames needed
     max_identities: int = 500        # above: no 1:N answer, shortlist for a second factor
     verify_threshold: float = 0.45   # 1:1 check (the second factor carries the rest of the proof)
     shortlist_size: int = 3          # candidates checked by the second factor (never shown)
     shortlist_threshold: float = 0.45  # a candidate must be at least this close to be offered
+    operating_points: tuple[tuple[int, float, float], ...] = CALIBRATED_POINTS
+
+    def point_for(self, identities: int) -> tuple[float, float]:
+        """(threshold, margin) for a search over ``identities`` people: the calibrated point of the
+        smallest calibrated size that covers it (the largest one beyond), unless fixed."""
+        size_t, size_m = self.operating_points[-1][1:]
+        for size, t, m in self.operating_points:
+            if identities <= size:
+                size_t, size_m = t, m
+                break
+        return (size_t if self.threshold is None else self.threshold,
+                size_m if self.margin is None else self.margin)
 
 
 @dataclass(frozen=True)
@@ -65,14 +93,15 @@ def decide(frames: Sequence[Neighbours], identity_count: int, rule: DecisionRule
         return Decision(None, "too_few_frames")
     if identity_count > rule.max_identities:
         return Decision(None, "second_factor", shortlist_from(frames, rule))
-    votes = Counter(f.best_id for f in frames if f.best_distance <= rule.threshold)
+    threshold, margin = rule.point_for(identity_count)
+    votes = Counter(f.best_id for f in frames if f.best_distance <= threshold)
     if not votes:
         return Decision(None, "unknown")
     if len(votes) > 1:       # two frames name two different people: never guess between them
         return Decision(None, "conflict")
     candidate = next(iter(votes))
-    agreeing = [f for f in frames if f.best_id == candidate and f.best_distance <= rule.threshold
-                and f.margin >= rule.margin]
+    agreeing = [f for f in frames if f.best_id == candidate and f.best_distance <= threshold
+                and f.margin >= margin]
     if len(agreeing) < rule.min_frames:
         return Decision(None, "ambiguous" if votes[candidate] >= rule.min_frames else "unknown")
     return Decision(Match(candidate, float(median(f.best_distance for f in agreeing)),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence, Union
@@ -26,6 +27,9 @@ class FaceUnavailable(LocalizedError, RuntimeError):
 
 _models: Any = None
 _models_lock = threading.Lock()
+# One dlib network serves the camera thread and the visitor worker (enrolment's jittered encodings):
+# its forward pass keeps state in the network object, so two threads must not run it at once.
+_encoder_lock = threading.Lock()
 
 
 def load_models() -> Any:
@@ -59,6 +63,23 @@ class QualityGates:
 
 
 @dataclass(frozen=True)
+class FaceCrop:
+    """The face region of one frame and its 5 landmarks, enough to encode it again (with jitter) later.
+
+    Kept in memory only, for the person in front of the kiosk while they register (core.visitors.flow);
+    never written anywhere. ``pixels`` is the face box widened by ``CROP_MARGIN`` on every side (dlib's
+    aligned 150 px chip must lie inside it), not the whole frame."""
+    pixels: np.ndarray = field(repr=False)      # RGB uint8 (h, w, 3)
+    box: tuple[int, int, int, int]              # left, top, right, bottom of the face inside ``pixels``
+    points: tuple[tuple[int, int], ...]         # the 5 landmarks inside ``pixels``
+    encoding: np.ndarray = field(repr=False)    # the plain (one pass) encoding, for choosing among crops
+    yaw: float = 0.0
+
+
+CROP_MARGIN = 0.6            # of the face box's size, on every side
+
+
+@dataclass(frozen=True)
 class FaceSample:
     """What one image yielded: an encoding, or the reason it was rejected (never both None)."""
     encoding: np.ndarray | None = field(repr=False)   # float32 (128,), or None when rejected
@@ -68,6 +89,7 @@ class FaceSample:
     sharpness: float = 0.0
     yaw: float = 0.0
     faces_seen: int = 0
+    crop: FaceCrop | None = field(default=None, repr=False)   # only with ``analyse(..., keep_crop=True)``
 
     @property
     def ok(self) -> bool:
@@ -120,8 +142,11 @@ def _sharpness(rgb: np.ndarray, box: tuple[int, int, int, int]) -> float:
     return float(cv2.Laplacian(gray, cv2.CV_64F).var())
 
 
-def analyse(image: ImageInput, gates: QualityGates = QualityGates()) -> FaceSample:
-    """Detect the largest face, check the quality gates, and encode it (one detector pass, one landmark pass)."""
+def analyse(image: ImageInput, gates: QualityGates = QualityGates(), keep_crop: bool = False) -> FaceSample:
+    """Detect the largest face, check the quality gates, and encode it (one detector pass, one landmark pass).
+
+    ``keep_crop``: also return the face's crop and landmarks (:class:`FaceCrop`) so it can be encoded
+    again with jitter at enrolment; the frame itself is never kept."""
     api = load_models()
     try:
         rgb = load_image(image)
@@ -151,8 +176,44 @@ def analyse(image: ImageInput, gates: QualityGates = QualityGates()) -> FaceSamp
         return FaceSample(None, "blurry", **common)
     if yaw > gates.max_yaw:
         return FaceSample(None, "not_frontal", **common)
-    descriptor = api.face_encoder.compute_face_descriptor(rgb, shape, gates.jitters + 1)
-    return FaceSample(np.asarray(descriptor, dtype=np.float32), None, **common)
+    with _encoder_lock:
+        descriptor = api.face_encoder.compute_face_descriptor(rgb, shape, gates.jitters + 1)
+    encoding = np.asarray(descriptor, dtype=np.float32)
+    crop = _crop(rgb, box_rect, shape, encoding, yaw) if keep_crop else None
+    return FaceSample(encoding, None, crop=crop, **common)
+
+
+def _crop(rgb: np.ndarray, rect: Any, shape: Any, encoding: np.ndarray, yaw: float) -> FaceCrop:
+    h, w = rgb.shape[:2]
+    pad_x, pad_y = round(rect.width() * CROP_MARGIN), round(rect.height() * CROP_MARGIN)
+    x0, y0 = max(rect.left() - pad_x, 0), max(rect.top() - pad_y, 0)
+    x1, y1 = min(rect.right() + pad_x, w), min(rect.bottom() + pad_y, h)
+    pixels = np.ascontiguousarray(rgb[y0:y1, x0:x1]).copy()      # a copy: the frame can go
+    points = tuple((shape.part(i).x - x0, shape.part(i).y - y0) for i in range(shape.num_parts))
+    box = (rect.left() - x0, rect.top() - y0, rect.right() - x0, rect.bottom() - y0)
+    return FaceCrop(pixels, box, points, encoding, yaw)
+
+
+def encode_crop(crop: FaceCrop, jitters: int = 0) -> np.ndarray:
+    """The crop's face encoded again; ``jitters`` > 0 averages that many randomly re-sampled copies
+    (dlib's ``num_jitters``: ~``jitters`` times slower, a steadier template).
+
+    dlib keeps the GIL for a whole call: ``compute_face_descriptor(..., num_jitters=10)`` would freeze the
+    kiosk's GUI thread for ~1 s. The same computation is done one network pass per call instead (the
+    aligned chip, dlib's own jittered copies, their mean: equal to num_jitters to 1e-7), so the GUI waits
+    at most one pass, as for a camera frame."""
+    api = load_models()
+    dlib = api.dlib
+    rect = dlib.rectangle(*crop.box)
+    shape = dlib.full_object_detection(rect, [dlib.point(x, y) for x, y in crop.points])
+    chip = dlib.get_face_chip(crop.pixels, shape, size=150, padding=0.25)
+    copies = dlib.jitter_image(chip, num_jitters=jitters) if jitters > 1 else [chip]
+    passes = []
+    for copy in copies:
+        with _encoder_lock:
+            passes.append(np.asarray(api.face_encoder.compute_face_descriptor(copy), dtype=np.float64))
+        time.sleep(0.001)                # hand the GIL over: the GUI thread runs between two passes
+    return np.mean(passes, axis=0).astype(np.float32)
 
 
 def analyse_all(images: Iterable[ImageInput], gates: QualityGates = QualityGates()) -> list[FaceSample]:

@@ -80,7 +80,8 @@ class Recognizer:
         mine = self.gallery.templates_of(match.visitor_id)
         dist = self.gallery.distance_to(match.visitor_id, stack(encodings))
         best = int(np.argmax(dist)) if len(mine) else 0
-        if len(mine) and not REFRESH_MIN_NOVELTY <= dist[best] <= self.rule.threshold:
+        threshold = self.rule.point_for(self.gallery.identity_count)[0]
+        if len(mine) and not REFRESH_MIN_NOVELTY <= dist[best] <= threshold:
             return False
         return self.add_encodings(match.visitor_id, [encodings[best]]) == 1
 

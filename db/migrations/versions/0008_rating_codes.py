@@ -15,9 +15,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("offices") as batch:
-        batch.add_column(sa.Column("kiosk_rating", sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch.add_column(sa.Column("kiosk_rating_minutes", sa.Integer(), server_default="120", nullable=False))
+    # Plain ADD COLUMN with a literal default: a batch rebuild (what a default expression such as sa.false()
+    # makes Alembic do on SQLite) drops "offices" under the foreign keys of every table that refers to it.
+    op.add_column("offices", sa.Column("kiosk_rating", sa.Boolean(), server_default=sa.text("false"),
+                                       nullable=False))
+    op.add_column("offices", sa.Column("kiosk_rating_minutes", sa.Integer(), server_default="120", nullable=False))
     # random, per ticket (db.rating.new_code); tickets issued before this migration have none
     op.add_column("tickets", sa.Column("rating_code", sa.String(length=16), nullable=True))
     op.create_index("uq_tickets_rating_code", "tickets", ["rating_code"], unique=True)

@@ -1,0 +1,108 @@
+"""The calibrated decision rule on people the calibration never saw (the held-out half of ../shared/faces).
+
+For every gallery size at which the rule answers 1:N, every held-out photo is searched as a stranger (its
+own identity removed from the gallery): none may be accepted at that size's operating point; with its
+identity enrolled it may only be given its own identity. Computed from the photos, not from a table.
+"""
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core.visitors.recognition import DecisionRule, Gallery
+from core.visitors.recognition.decision import CALIBRATED_POINTS, decide
+from core.visitors.recognition.engine import analyse
+from tests.test_face_photos import FACES
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from bench_face_calibrate import held_out, split_photos  # noqa: E402
+
+pytestmark = [pytest.mark.faces,
+              pytest.mark.skipif(not (FACES / "manifest.csv").exists(),
+                                 reason=f"face photos not found at {FACES} (set KIOSK_FACES_DIR)")]
+
+RULE = DecisionRule(min_frames=1)          # the kiosk's rule, one photo = one decision
+
+
+@pytest.fixture(scope="module")
+def held_out_faces() -> dict[str, list[np.ndarray]]:
+    """Usable plain encodings of every held-out person's photos, in file order."""
+    import csv
+    by_person: dict[str, list[Path]] = defaultdict(list)
+    with open(FACES / "manifest.csv", newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if held_out(row["identity"]):
+                by_person[row["identity"]].append(FACES / row["file"])
+    out = {}
+    for name, files in sorted(by_person.items()):
+        encodings = [s.encoding for s in (analyse(f) for f in sorted(files)) if s.ok]
+        if encodings:
+            out[name] = encodings
+    return out
+
+
+def one_photo_gallery(faces: dict[str, list[np.ndarray]], without: str | None = None) -> tuple[Gallery, list[str]]:
+    names = [n for n in faces if n != without]
+    templates = [split_photos(faces[n])[0][0] for n in names]      # the first photo of the enrolment pool
+    return Gallery.from_arrays(np.array(templates), np.arange(len(names))), names
+
+
+def sizes_answered() -> list[int]:
+    return [size for size, _, _ in CALIBRATED_POINTS if size <= RULE.max_identities]
+
+
+def test_operating_points_get_stricter_as_the_gallery_grows() -> None:
+    points = RULE.operating_points
+    assert [s for s, _, _ in points] == sorted(s for s, _, _ in points)
+    for (_, t1, m1), (_, t2, m2) in zip(points, points[1:]):
+        assert t2 <= t1 and m2 >= m1 - 1e-9
+    for size, t, m in points:                               # the rule picks the point of the size searched
+        assert RULE.point_for(size) == (t, m)
+    for (smaller, _, _), (_, t, m) in zip(points, points[1:]):
+        assert RULE.point_for(smaller + 1) == (t, m)         # between two sizes: the stricter point
+    assert RULE.point_for(10 * points[-1][0]) == points[-1][1:]
+    assert DecisionRule(threshold=0.5, margin=0.0).point_for(10_000) == (0.5, 0.0)   # a fixed rule stays fixed
+
+
+def test_no_held_out_stranger_is_accepted_at_any_answered_size(held_out_faces) -> None:
+    faces = held_out_faces
+    assert len(faces) >= 80, "too few held-out people for a meaningful check"
+    searches = 0
+    for name, encodings in faces.items():
+        gallery, _ = one_photo_gallery(faces, without=name)
+        found = gallery.search(np.array(encodings))
+        for size in sizes_answered():
+            for nb in found:
+                decision = decide([nb], size, RULE)
+                assert decision.match is None, (f"stranger {name} accepted as another held-out person at "
+                                                 f"{size} identities: {nb}")
+        searches += len(found)
+    assert searches >= 250
+
+
+def test_held_out_returning_visitors_are_recognised_never_as_someone_else(held_out_faces) -> None:
+    """One enrolment photo each (the weakest enrolment): never another person's name; recognition only
+    gets stricter as the gallery grows; and the smallest size still recognises a fair share."""
+    faces = held_out_faces
+    gallery, names = one_photo_gallery(faces)
+    rates = []
+    for size in sizes_answered():
+        hit = total = 0
+        for vid, name in enumerate(names):
+            _, probes = split_photos(faces[name])
+            if not probes:
+                continue
+            for nb in gallery.search(np.array(probes)):
+                decision = decide([nb], size, RULE)
+                total += 1
+                if decision.match is not None:
+                    assert decision.match.visitor_id == vid, f"{name} greeted as {names[decision.match.visitor_id]}"
+                    hit += 1
+        assert total >= 40
+        rates.append(hit / total)
+    assert rates == sorted(rates, reverse=True)
+    assert rates[0] >= 0.3, f"only {rates[0]:.0%} recognised at {sizes_answered()[0]} identities"
