@@ -24,6 +24,14 @@ Protocol
   of three") turned into a per-search rate 1 - (1 - p)^N, margin ignored.
 - Operating point per N: the largest threshold (and the margin that recognises most) whose modelled
   stranger rate is <= ``--target`` per search, on the calibration half.
+- Per template-count class (issue 16): a stranger's distance to one identity is the
+  minimum over its templates, so identities with more templates are closer to strangers. Each class (1, 2-3,
+  4+ templates; ``CLASS_VARIANTS`` say which enrolment variants supply its identities) is calibrated on its own
+  impostor tail for the same per-search target, i.e. about the same per-identity rate for every class; the
+  held-out search then applies the point of the nearest identity's class ("per-count" rows) next to the
+  kiosk-calibrated point for everyone ("single" rows).
+- ``--znorm`` also shows "z-gal": Z-normalisation whose cohort is the searched gallery itself (no shipped
+  cohort; the thresholds come from the calibration half normalised against itself).
 - Report on the held-out half, two folds: half of its multi-photo people enrolled, the other half and
   its one-photo people are strangers; the gallery is padded to N identities with impostor scores drawn
   from the held-out half's own pool (``--reps`` draws per probe), so the tail is that of real faces.
@@ -44,12 +52,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench_face_data import load_cache  # noqa: E402
 from core.visitors.recognition.engine import QualityGates  # noqa: E402
 from core.visitors.recognition.enrolment import ENROL_TEMPLATES, MAX_CROPS, most_diverse  # noqa: E402
+from core.visitors.recognition.recognizer import MAX_TEMPLATES_PER_VISITOR  # noqa: E402
 
 SIZES = (100, 500, 1_000, 10_000)
 THRESHOLDS = np.round(np.arange(0.30, 0.561, 0.01), 2)
 MARGINS = (0.0, 0.02, 0.04, 0.06, 0.08, 0.10, 0.12)
 MIN_MARGIN = 0.06     # kept whatever the stranger model says: it also keeps two enrolled lookalikes apart
 VARIANTS = ("one", "one_jit", "two_jit", "div2_jit", "four", "four_jit", "kiosk")
+COUNT_CLASSES = (1, 3, MAX_TEMPLATES_PER_VISITOR)   # template-count classes (up to): 1, 2-3, 4+
+CLASS_VARIANTS = (("one", "one_jit"), ("two_jit", "div2_jit"), ("four", "four_jit", "kiosk"))
 
 
 def held_out(identity: str) -> bool:
@@ -187,17 +198,56 @@ def calibrate(pool: np.ndarray, genuine: np.ndarray, size: int, target: float) -
     return best
 
 
-def search_report(faces: Faces, people: list[int], variant: str, size: int, t: float, m: float,
+def count_class(n: int) -> int:
+    """Index of the template-count class of an identity with ``n`` templates (1, 2-3, 4+)."""
+    return next((i for i, up in enumerate(COUNT_CLASSES) if n <= up), len(COUNT_CLASSES) - 1)
+
+
+def class_of_people(faces: Faces, people: list[int], variant: str) -> np.ndarray:
+    return np.array([count_class(len(templates(faces, p, variant))) for p in people])
+
+
+def classed_pool(faces: Faces, people: list[int], variant: str) -> tuple[np.ndarray, np.ndarray]:
+    """Identity-level impostor scores among ``people`` with the template-count class of the identity scored."""
+    idx = [i for p in people for i in faces.photos[p]]
+    d = distances(faces.plain[idx].astype(np.float64), faces, people, variant)
+    own = faces.ident[idx][:, None] == np.array(people)[None, :]
+    cls = np.broadcast_to(class_of_people(faces, people, variant)[None, :], d.shape)
+    return d[~own], cls[~own]
+
+
+def class_calibration_sets(faces: Faces, people: list[int]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per template-count class: (sorted impostor scores, genuine scores) of the identities of that class in
+    the enrolment variants that produce it (``CLASS_VARIANTS``), pooled."""
+    out = []
+    for c, variants in enumerate(CLASS_VARIANTS):
+        imp, gen = [], []
+        for v in variants:
+            s, k = classed_pool(faces, people, v)
+            imp.append(s[k == c])
+            for p in people:
+                _, probes = split_photos(faces.photos[p])
+                if probes and count_class(len(templates(faces, p, v))) == c:
+                    gen.extend(distances(faces.plain[probes].astype(np.float64), faces, [p], v)[:, 0])
+        out.append((np.sort(np.concatenate(imp)), np.array(gen)))
+    return out
+
+
+def search_report(faces: Faces, people: list[int], variant: str, size: int, points: list[tuple[float, float]],
                   reps: int, seed: int = 3) -> dict:
-    """Held-out figures: real gallery of half the multi-photo people, padded with scores from the pool."""
+    """Held-out figures: real gallery of half the multi-photo people, padded with scores from the pool.
+    ``points``: (threshold, margin) per template-count class, applied to the nearest identity's class."""
     rng = np.random.default_rng(seed)
-    pool = impostor_pool(faces, people, variant)
+    pool, pool_cls = classed_pool(faces, people, variant)
+    thr = np.array([t for t, _ in points])
+    mar = np.array([m for _, m in points])
     multi = [p for p in people if len(faces.photos[p]) >= 3]
     singles = [p for p in people if len(faces.photos[p]) < 3]
     s = dict(genuine=0, hit=0, wrong=0, strangers=0, accepted=0)
     for fold in (0, 1):
         enrolled, others = multi[fold::2], multi[1 - fold::2]
         gallery = enrolled + singles[fold::2]             # the rest of the one-photo people: strangers
+        gallery_cls = class_of_people(faces, gallery, variant)
         strangers = others + singles[1 - fold::2]
         pad = max(0, size - len(gallery))
         probes_g = [(i, p) for p in enrolled for i in split_photos(faces.photos[p])[1]]
@@ -206,21 +256,27 @@ def search_report(faces: Faces, people: list[int], variant: str, size: int, t: f
             idx = [i for i, _ in probes]
             d = distances(faces.plain[idx].astype(np.float64), faces, gallery, variant)
             truth = np.array([gallery.index(p) if p is not None else -1 for _, p in probes])
+            ever = np.zeros(len(idx), dtype=bool)            # stranger photos accepted in some padding
             for _ in range(reps):
-                extra = rng.choice(pool, size=(len(idx), pad)) if pad else np.zeros((len(idx), 0))
-                full = np.hstack([d, extra])
+                pick = rng.integers(0, len(pool), size=(len(idx), pad))
+                full = np.hstack([d, pool[pick]])
+                cls = np.hstack([np.broadcast_to(gallery_cls[None, :], d.shape), pool_cls[pick]])
                 order = np.argpartition(full, 1, axis=1)[:, :2] if full.shape[1] > 1 else None
                 two = np.take_along_axis(full, order, 1)
                 swap = two[:, 0] > two[:, 1]
                 best_col = np.where(swap, order[:, 1], order[:, 0])
                 best, second = two.min(1), two.max(1)
-                accept = (best <= t) & (second - best >= m)
+                best_cls = np.take_along_axis(cls, best_col[:, None], 1)[:, 0]
+                accept = (best <= thr[best_cls]) & (second - best >= mar[best_cls])
                 s[key] += len(idx)
                 if key == "genuine":
                     s["hit"] += int(np.sum(accept & (best_col == truth)))
                     s["wrong"] += int(np.sum(accept & (best_col != truth)))
                 else:
                     s["accepted"] += int(np.sum(accept))
+                    ever |= accept
+            if key == "strangers":
+                s["accepted_photos"] = s.get("accepted_photos", 0) + int(ever.sum())
     s["searches_per_rep"] = s["strangers"] // reps
     return s
 
@@ -246,9 +302,11 @@ def znorm_report(faces: Faces, cal: list[int], test: list[int], variant: str, ta
     chosen on the calibration half, its modelled figures on the held-out half."""
     raw_cal, raw_test = scores(faces, cal, variant), scores(faces, test, variant)
     z_cal, z_test = scores(faces, cal, variant, cohort=cal), scores(faces, test, variant, cohort=cal)
-    grids = {"raw": (THRESHOLDS, MARGINS), "z-norm": (np.round(np.arange(-7.0, -1.0, 0.1), 2),
-                                                        (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0))}
-    for name, (c_pool, c_gen), (t_pool, t_gen) in (("raw", raw_cal, raw_test), ("z-norm", z_cal, z_test)):
+    zg_test = scores(faces, test, variant, cohort=test)     # the searched gallery itself as the cohort
+    z_grid = (np.round(np.arange(-7.0, -1.0, 0.1), 2), (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0))
+    grids = {"raw": (THRESHOLDS, MARGINS), "z-norm": z_grid, "z-gal": z_grid}
+    for name, (c_pool, c_gen), (t_pool, t_gen) in (("raw", raw_cal, raw_test), ("z-norm", z_cal, z_test),
+                                                   ("z-gal", z_cal, zg_test)):
         ts, ms = grids[name]
         for size in SIZES:
             best = None
@@ -319,19 +377,51 @@ def main() -> None:
         for variant in ("one", "kiosk"):
             print(f"\n[{variant}] raw distance vs Z-normalised (cohort: the calibration people):")
             znorm_report(faces, cal, test, variant, args.target)
-    print("\nheld-out report (the kiosk's rule: calibrated on the 'kiosk' variant, whose several templates per"
-          " person give strangers more chances; applied to every variant):")
-    print("variant | N | rule | recognised | wrong person | strangers accepted (searches, 95% upper)")
-    for variant in VARIANTS:
-        for op in points["kiosk"]:
-            if op is None:
-                continue
-            r = search_report(faces, test, variant, op.size, op.threshold, op.margin, args.reps)
-            print(f"{variant:7} | {op.size:>6} | {op.threshold:.2f}/{op.margin:.2f} | "
-                  f"{100 * r['hit'] / r['genuine']:5.1f}% of {r['genuine'] // args.reps} | {r['wrong']} | "
-                  f"{r['accepted']} of {r['strangers']} ({r['searches_per_rep']} photos x {args.reps} paddings;"
-                  f" <= {100 * upper95_count(r['accepted'] // args.reps, r['searches_per_rep']):.2f}%"
-                  f" per distinct photo)")
+    by_count = calibrate_by_count(faces, cal, args.target)
+    rules = {"single": [[(op.threshold, op.margin)] * len(COUNT_CLASSES) for op in points["kiosk"]],
+             "per-count": [[(op.threshold, op.margin) for op in row] for row in by_count]}
+    print("\nheld-out report: 'single' = the kiosk-calibrated point for every identity; 'per-count' = the"
+          " point of the nearest identity's template-count class (1 / 2-3 / 4+)")
+    print("rule | variant | N | points | recognised | wrong person | strangers accepted (searches, 95% upper)")
+    for name, table in rules.items():
+        for variant in VARIANTS:
+            for size, pts in zip(SIZES, table):
+                r = search_report(faces, test, variant, size, pts, args.reps)
+                shown = " ".join(f"{t:.2f}/{m:.2f}" for t, m in (pts[:1] if name == "single" else pts))
+                print(f"{name:9} | {variant:8} | {size:>6} | {shown} | "
+                      f"{100 * r['hit'] / r['genuine']:5.1f}% of {r['genuine'] // args.reps} | {r['wrong']} | "
+                      f"{r['accepted']} of {r['strangers']} ({r['accepted_photos']} of {r['searches_per_rep']} photos"
+                      f" x {args.reps} paddings;"
+                      f" <= {100 * upper95_count(r['accepted_photos'], r['searches_per_rep']):.2f}%"
+                      f" per distinct photo)")
+
+
+def calibrate_by_count(faces: Faces, cal: list[int], target: float) -> list[list[OperatingPoint]]:
+    """Per gallery size, one operating point per template-count class, each calibrated on the impostor tail
+    of that class alone for the same per-search target: a gallery of N identities of one class meets it, so
+    every class has about the same per-identity impostor rate (~target / N) and a mixed gallery meets it too.
+    Monotone: never looser for a larger gallery, nor for more templates; margin at least MIN_MARGIN."""
+    sets = class_calibration_sets(faces, cal)
+    print("\nper template-count class (calibration half):")
+    for c, (pool, gen) in enumerate(sets):
+        print(f"  class {c} (<= {COUNT_CLASSES[c]} templates, {'+'.join(CLASS_VARIANTS[c])}): {len(pool)}"
+              f" impostor scores (min {pool[0]:.3f}), {len(gen)} genuine")
+    table: list[list[OperatingPoint]] = []
+    for size in SIZES:
+        row: list[OperatingPoint] = []
+        for c, (pool, gen) in enumerate(sets):
+            op = calibrate(pool, gen, size, target)
+            caps = [p for p in (table[-1][c] if table else None, row[-1] if row else None) if p is not None]
+            t = min([op.threshold] + [p.threshold for p in caps]) if op else min(p.threshold for p in caps)
+            m = max([op.margin if op else MIN_MARGIN] + [p.margin for p in caps])
+            op = OperatingPoint(size, t, m, modelled_far(pool, size, t, m), bound_far(pool, size, t),
+                                modelled_hit(gen, pool, size, t, m))
+            row.append(op)
+            per_identity = np.searchsorted(pool, t, side="right") / len(pool)
+            print(f"  N={size:>6} class {c}: t={t:.2f} m={m:.2f}  recognised {100 * op.hit:.1f}%  modelled far "
+                  f"{op.modelled_far:.1e}/search  per-identity {per_identity:.1e}  95% bound {op.bound:.1e}")
+        table.append(row)
+    return table
 
 
 if __name__ == "__main__":
