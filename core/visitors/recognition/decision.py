@@ -42,6 +42,10 @@ class Match:
 # templates): the loosest point whose modelled stranger accepts stay <= 1 % per search. Up to 100 people
 # that is 0.42 / 0.08; from 500 on no threshold above the closest impostor seen (0.365) meets it, so the
 # point stays under it (the margin never shrinks as the gallery grows). Figures, bounds and what they cannot show: BENCHMARKS.md ("Calibrated rule").
+# One point for everybody, whatever their number of templates: points per template count were tried (a
+# looser one for people with one template) and accepted held-out strangers (BENCHMARKS.md, "Operating points
+# per template count"). The 1 % at <= 100 is that of a gallery mixing 1-4 templates per person; for people
+# with 4 templates alone the same model says ~3 % (one lookalike pair in the calibration half).
 CALIBRATED_POINTS: tuple[tuple[int, float, float], ...] = (
     (100, 0.42, 0.08),
     (500, 0.36, 0.08),
