@@ -89,7 +89,12 @@ def test_every_screen_fits_and_is_readable(qtbot, tmp_path, sqlite_url, clock, s
         problems: list[str] = []
 
         def shot(name: str) -> None:
-            qtbot.wait(10)                             # let layouts settle before grabbing
+            # a screen just shown is laid out by the events that follow (later on a loaded machine): wait for
+            # the check to pass, up to 3 s, and report what is still wrong after that
+            try:
+                qtbot.waitUntil(lambda: not check_for_elderly_eyes(w), timeout=3_000)
+            except AssertionError:
+                pass
             assert (w.width(), w.height()) == size, f"{name}: window forced to {w.width()}×{w.height()}"
             w.grab().save(str(ARTIFACTS / f"{name}_{w.lang}_{tag}.png"))
             problems.extend(f"{name} ({w.lang}): {p}" for p in check_for_elderly_eyes(w))
