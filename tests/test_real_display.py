@@ -250,6 +250,64 @@ def test_kiosk_on_a_real_display(office_db, tmp_path, size, wm):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("wm", WM, ids=lambda v: "wm" if v else "nowm")
+@pytest.mark.parametrize("size", [(1080, 1920), (1366, 768)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_kiosk_rating_by_ticket_qr_on_a_real_display(tmp_path, size, wm):
+    """A citizen served at a counter taps "Đánh giá", the hand scanner (a keyboard wedge: xdotool types the
+    ticket's QR text and Enter) reads the ticket, they tap an answer: one rating, for that ticket."""
+    import sqlite3
+    import db
+    tag = _tag(size, wm)
+    path = tmp_path / "queue.sqlite3"
+    url = f"sqlite:///{path}"
+    env = {**os.environ, "TZ": "UTC"}
+    subprocess.run([str(BIN / "kiosk-admin"), "--db", url, "init", "--always-open"], check=True,
+                   capture_output=True, env=env, timeout=120)
+    with sqlite3.connect(path) as conn:                   # the centre offers the question at the kiosk
+        conn.execute("UPDATE offices SET kiosk_rating = 1")
+    svc = db.open_queue(url, actor="admin:tests")
+    try:
+        label = svc.issue("HT").ticket.label
+        svc.call_next(1)
+        svc.finish(1)
+    finally:
+        svc.close()
+    with sqlite3.connect(path) as conn:
+        (code,) = conn.execute("SELECT rating_code FROM tickets WHERE label = ?", (label,)).fetchone()
+    problems: list[str] = []
+    with Display(size, wm) as display:
+        program = Program(display, [str(BIN / "kiosk"), "--printer", f"preview://{tmp_path / 'printed'}"],
+                          tmp_path, url)
+        try:
+            def look(name: str, until) -> dict:
+                dump = program.dump(until)
+                display.grab(ARTIFACTS / f"kiosk_rating_{name}_{tag}.png")
+                problems.extend(f"{name}: {p}" for p in ui_checks.fits(dump) + ui_checks.readable(dump))
+                return dump
+
+            home = look("home", lambda d: d["state"]["screen"] == "home"
+                        and ui_checks.find(d, "ratingEntry") is not None)
+            display.click(*_centre(ui_checks.find(home, "ratingEntry")))
+            look("scan", lambda d: d["state"]["screen"] == "rating")
+            display.x("xdotool", "type", "--delay", "15", f"DG:{code}")
+            display.x("xdotool", "key", "Return")
+            question = look("question", lambda d: ui_checks.find(d, "answer_3") is not None)
+            display.click(*_centre(ui_checks.find(question, "answer_3")))
+            deadline = time.monotonic() + 20
+            rows: list = []
+            while time.monotonic() < deadline and not rows:
+                with sqlite3.connect(path) as conn:
+                    rows = conn.execute("SELECT r.value FROM ratings r JOIN tickets t ON t.id = r.ticket_id "
+                                        "WHERE t.label = ?", (label,)).fetchall()
+                time.sleep(0.2)
+            assert rows == [(3,)], rows
+            look("thanks", lambda d: ui_checks.find(d, "answer_3") is None)
+        finally:
+            code_ = program.stop()
+        assert code_ == 0, program.log_text()[-2000:]
+    assert not problems, "\n".join(problems)
+
+
 # ------------------------------------------------------------------------------------------- board
 @pytest.mark.parametrize("wm", WM, ids=lambda v: "wm" if v else "nowm")
 @pytest.mark.parametrize("size", BOARD_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -39,6 +39,9 @@ def _frame(name: str) -> QFrame:
     return f
 
 
+GLYPH_MAX_PX = 200     # the QR sign above the scan hint: smaller on short screens (1366x768), never clipped
+
+
 class RatingScreen(Screen):
     """The pages of the kiosk's rating: scan, ask, reasons, thanks. Shows a KioskRatingFlow; reports taps."""
 
@@ -79,7 +82,8 @@ class RatingScreen(Screen):
         self.back.clicked.connect(self.cancelled)
         box.addWidget(self.scan_title)
         box.addStretch(1)
-        box.addWidget(label("▣", px=200, bold=True, align=Qt.AlignCenter, wrap=False))
+        self.glyph = label("▣", px=GLYPH_MAX_PX, bold=True, align=Qt.AlignCenter, wrap=False)
+        box.addWidget(self.glyph)
         box.addWidget(self.scan_hint)
         box.addWidget(self.scan_where)
         box.addWidget(self.status)
@@ -141,6 +145,12 @@ class RatingScreen(Screen):
 
     def arrange(self, landscape: bool) -> None:
         self.answers.arrange(vertical=not landscape)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        # a fifth of the height at most: on a 768-px landscape kiosk a 200-px sign squeezed the hint and was cut
+        px = max(theme.MIN_TEXT_PX, min(GLYPH_MAX_PX, self.height() // 7))
+        self.glyph.setStyleSheet(f"font-size: {px}px; font-weight: bold;")   # label() sizes by style sheet
 
     def focus_scanner(self) -> None:
         self.input.clear()
