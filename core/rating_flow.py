@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from db import Unavailable, rating
 from bilingual import LocalizedError
 
-SCAN, CHECKING, ASK, REASONS, SENDING, THANKS = "scan", "checking", "ask", "reasons", "sending", "thanks"
+SCAN, CHECKING, THANKS = "scan", "checking", "thanks"
+ASK, REASONS, SENDING = rating.STATE_ASK, rating.STATE_REASONS, rating.STATE_SENDING
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ def is_outage(error: Exception) -> bool:
 
 
 @dataclass
-class KioskRatingFlow:
+class KioskRatingFlow(rating.AnswerSteps):   # choose / toggle_reason / send_reasons
     state: str = SCAN
     scanned: str | None = None
     label: str = ""
@@ -73,32 +74,6 @@ class KioskRatingFlow:
             return
         self.state, self.label, self.scale = ASK, ticket.label, ticket.scale
         self.value, self.reasons = None, []
-
-    @property
-    def levels(self) -> tuple[int, ...]:
-        return rating.scale(self.scale).levels
-
-    def choose(self, value: int) -> Answer | None:
-        """A tap on an answer: a low one asks for reasons first; only the first tap counts."""
-        if self.state != ASK or value not in self.levels:
-            return None
-        self.value = value
-        if rating.asks_reasons(self.scale, value):
-            self.state = REASONS
-            return None
-        return self._answer()
-
-    def toggle_reason(self, reason: str) -> None:
-        if self.state != REASONS or reason not in rating.REASONS:
-            return
-        (self.reasons.remove if reason in self.reasons else self.reasons.append)(reason)
-
-    def send_reasons(self, skip: bool = False) -> Answer | None:
-        if self.state != REASONS:
-            return None
-        if skip:
-            self.reasons = []
-        return self._answer()
 
     def _answer(self) -> Answer:
         assert self.scanned is not None and self.value is not None

@@ -18,7 +18,8 @@ from typing import Any
 from bilingual import Catalogue
 from db import rating
 
-IDLE, ASK, REASONS, SENDING, THANKS = "idle", "ask", "reasons", "sending", "thanks"
+IDLE, THANKS = "idle", "thanks"
+ASK, REASONS, SENDING = rating.STATE_ASK, rating.STATE_REASONS, rating.STATE_SENDING
 
 WORDS = Catalogue("rating_window", {
     "window_title": ("Đánh giá — Quầy {n}", "Rating — Counter {n}"),
@@ -47,7 +48,7 @@ class Submission:
 
 
 @dataclass
-class RatingModel:
+class RatingModel(rating.AnswerSteps):   # choose / toggle_reason / send_reasons
     counter: int
     scale: str = rating.DEFAULT_SCALE
     timeout_s: float = rating.DEFAULT_TIMEOUT_S
@@ -62,10 +63,6 @@ class RatingModel:
 
     def apply_settings(self, settings: Any) -> None:
         self.scale, self.timeout_s = settings.scale, float(settings.timeout_seconds)
-
-    @property
-    def levels(self) -> tuple[int, ...]:
-        return rating.scale(self.scale).levels
 
     def apply_events(self, events: list, now: dt.datetime) -> bool:
         """Start asking when this counter finished a ticket (a recent one: replayed old events do not count).
@@ -88,33 +85,7 @@ class RatingModel:
             changed = True
         return changed
 
-    def choose(self, value: int) -> Submission | None:
-        """The citizen tapped an answer. A low answer asks for reasons first; anything but the first tap is
-        ignored."""
-        if self.state != ASK or value not in self.levels:
-            return None
-        self.value = value
-        if rating.asks_reasons(self.scale, value):
-            self.state = REASONS
-            return None
-        return self._submit()
-
-    def toggle_reason(self, reason: str) -> None:
-        if self.state != REASONS or reason not in rating.REASONS:
-            return
-        if reason in self.reasons:
-            self.reasons.remove(reason)
-        else:
-            self.reasons.append(reason)
-
-    def send_reasons(self, skip: bool = False) -> Submission | None:
-        if self.state != REASONS:
-            return None
-        if skip:
-            self.reasons = []
-        return self._submit()
-
-    def _submit(self) -> Submission:
+    def _answer(self) -> Submission:   # rating.AnswerSteps' last step
         self.state = SENDING
         assert self.ticket_id is not None and self.value is not None
         self.rated.add(self.ticket_id)

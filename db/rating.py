@@ -81,6 +81,42 @@ WORDS = Catalogue("rating", {
 }, dynamic_prefixes=("level_", "reason_"))
 
 
+# The question's steps, the same at the counter's rating window (counter_display/rating_model.py) and at the
+# kiosk (core/rating_flow.py): an answer; a low one asks for reasons first; only the first tap counts.
+STATE_ASK, STATE_REASONS, STATE_SENDING = "ask", "reasons", "sending"
+
+
+class AnswerSteps:
+    """Mixed into a rating state machine that has ``state``, ``scale``, ``value``, ``reasons`` and an
+    ``_answer()`` that moves to STATE_SENDING and returns what to send."""
+
+    @property
+    def levels(self) -> tuple[int, ...]:
+        return scale(self.scale).levels
+
+    def choose(self, value: int):
+        """A tap on an answer: a low one asks for reasons first (None); only the first tap counts."""
+        if self.state != STATE_ASK or value not in self.levels:
+            return None
+        self.value = value
+        if asks_reasons(self.scale, value):
+            self.state = STATE_REASONS
+            return None
+        return self._answer()
+
+    def toggle_reason(self, reason: str) -> None:
+        if self.state != STATE_REASONS or reason not in REASONS:
+            return
+        (self.reasons.remove if reason in self.reasons else self.reasons.append)(reason)
+
+    def send_reasons(self, skip: bool = False):
+        if self.state != STATE_REASONS:
+            return None
+        if skip:
+            self.reasons = []
+        return self._answer()
+
+
 # The ticket's own rating code, printed in its QR when the centre offers kiosk rating (catalogue [office]
 # kiosk_rating): 10 random characters of Crockford's base32 (50 bits: guessing one of a day's codes is
 # hopeless, and editing a number gets you nothing), nothing personal. "DG:" (đánh giá) tells it from a CCCD;

@@ -11,7 +11,7 @@ import logging
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import (QBoxLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+from PySide6.QtWidgets import (QBoxLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton,
                                QSizePolicy, QVBoxLayout, QWidget)
 
 from core.visitors.flow import FaceFlow, Outcome, Registration
@@ -22,7 +22,7 @@ from db.engine import is_transient_error
 from gui import theme
 from gui.worker import Jobs, WorkerThread
 from .screens import Screen
-from .widgets import button, label
+from .widgets import ScannerInput, button, label
 
 log = logging.getLogger(__name__)
 
@@ -393,13 +393,8 @@ class ScanScreen(FaceScreen):
         self.error_label = label(px=BODY_PX, bold=True)
         QHBoxLayout(self.error).addWidget(self.error_label)
         self.error.hide()
-        self.input = QLineEdit(self)
-        self.input.setObjectName("faceScannerInput")
-        self.input.setEchoMode(QLineEdit.NoEcho)
-        self.input.setFixedSize(1, 1)                 # invisible but focusable: hide() would refuse focus
-        self.input.setStyleSheet("border: none; background: transparent;")
-        self.input.setMaxLength(2000)
-        self.input.returnPressed.connect(self._entered)
+        self.input = ScannerInput(self, "faceScannerInput", max_length=2000)
+        self.input.scanned.connect(self.scanned)
         self.cancel = _big("faceScanCancel")
         self.cancel.clicked.connect(self.cancelled)
         box.addWidget(self.title)
@@ -412,18 +407,11 @@ class ScanScreen(FaceScreen):
 
     def start(self) -> None:
         self.show_error("")                           # also: no "saving" left from the previous person
-        self.input.clear()
-        self.input.setFocus(Qt.OtherFocusReason)
+        self.input.take_focus(clear=True)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        self.input.setFocus(Qt.OtherFocusReason)
-
-    def _entered(self) -> None:
-        payload = self.input.text()
-        self.input.clear()                            # the payload lives nowhere but in this call
-        if payload.strip():
-            self.scanned.emit(payload)
+        self.input.take_focus()
 
     def show_error(self, text: str) -> None:
         self.error_text = text

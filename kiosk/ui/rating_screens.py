@@ -14,7 +14,7 @@ import logging
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from core.rating_flow import ASK, CHECKING, REASONS, SCAN, SENDING, THANKS, Answer, KioskRatingFlow, is_outage
 from gui import theme
@@ -22,7 +22,7 @@ from gui.rating_widgets import AnswerButtons, ReasonChips, rating_style
 from gui.worker import Jobs, WorkerThread
 from ..i18n import tr
 from .screens import Screen
-from .widgets import button, label
+from .widgets import ScannerInput, button, label
 
 log = logging.getLogger(__name__)
 
@@ -70,12 +70,8 @@ class RatingScreen(Screen):
         self.status_label = label(px=BODY_PX, bold=True)
         QHBoxLayout(self.status).addWidget(self.status_label)
         self.status.hide()
-        self.input = QLineEdit(self)
-        self.input.setObjectName("ratingScannerInput")
-        self.input.setFixedSize(1, 1)                 # invisible but focusable: hide() would refuse focus
-        self.input.setStyleSheet("border: none; background: transparent; color: transparent;")
-        self.input.setMaxLength(500)
-        self.input.returnPressed.connect(self._entered)
+        self.input = ScannerInput(self, "ratingScannerInput", max_length=500)
+        self.input.scanned.connect(self.scanned)
         self.back = button("", name="ratingBack")
         self.back.setFixedHeight(BIG_BUTTON_PX)
         self.back.setStyleSheet("font-size: 36px;")
@@ -153,18 +149,11 @@ class RatingScreen(Screen):
         self.glyph.setStyleSheet(f"font-size: {px}px; font-weight: bold;")   # label() sizes by style sheet
 
     def focus_scanner(self) -> None:
-        self.input.clear()
-        self.input.setFocus(Qt.OtherFocusReason)
+        self.input.take_focus(clear=True)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        self.input.setFocus(Qt.OtherFocusReason)
-
-    def _entered(self) -> None:
-        payload = self.input.text()
-        self.input.clear()
-        if payload.strip():
-            self.scanned.emit(payload)
+        self.input.take_focus()
 
     def _both(self, key: str, **values) -> str:
         """The citizen's language first, the other under it: an elderly reader finds their own."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import (QFrame, QGridLayout, QLabel, QPushButton, QSizePolicy,
+from PySide6.QtWidgets import (QFrame, QGridLayout, QLabel, QLineEdit, QPushButton, QSizePolicy,
                                QVBoxLayout, QWidget)
 
 import logging
@@ -330,3 +330,31 @@ class PinPad(QWidget):
         self.reset()
         if not isinstance(refusal, LockedOut):
             self.message.setText(self._wrong_text)
+
+
+class ScannerInput(QLineEdit):
+    """Where a keyboard-wedge scanner types (a CCCD's QR, a ticket's): invisible but focusable (hide() would
+    refuse focus), never echoed. On Enter it hands the text over (``scanned``) and keeps nothing."""
+
+    scanned = Signal(str)
+
+    def __init__(self, parent: QWidget, name: str, max_length: int = 2000):
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setEchoMode(QLineEdit.NoEcho)
+        self.setFixedSize(1, 1)
+        self.setStyleSheet("border: none; background: transparent; color: transparent;")
+        self.setMaxLength(max_length)
+        self.returnPressed.connect(self._entered)
+
+    def take_focus(self, clear: bool = False) -> None:
+        if clear:
+            self.clear()
+        self.setFocus(Qt.OtherFocusReason)
+
+    def _entered(self) -> None:
+        payload = self.text()
+        self.clear()                                  # the payload lives nowhere but in this call
+        if payload.strip():
+            self.scanned.emit(payload)
+
