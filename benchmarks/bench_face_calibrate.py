@@ -1,6 +1,7 @@
 """Calibrate the decision rule on the real impostor tail, per searched gallery size; enrolment variants.
 
     .venv/bin/python benchmarks/bench_face_calibrate.py [--target 0.01] [--reps 20] [--curve] [--znorm]
+        [--probe plain|jit|jit3|jit5] [--no-per-count]
 
 Encodings come from the cache of bench_face_data.py (each photo encoded once, plain and with jitter).
 
@@ -12,8 +13,11 @@ Protocol
   same photo jittered), ``two_jit`` / ``div2_jit`` (the first two photos / the two most diverse of the pool,
   jittered), ``four`` / ``four_jit`` (the first ``ENROL_TEMPLATES`` photos, plain / jittered), ``kiosk`` (the
   ``ENROL_TEMPLATES`` most diverse of the pool by farthest-point on plain encodings, jittered: what the
-  kiosk's enrolment does with the crops of a registration). Probes are plain encodings (live frames are). People with one photo are
+  kiosk's enrolment does with the crops of a registration). People with one photo are
   enrolled with it (padding) or probe as strangers.
+- Probes (``--probe``): plain encodings, or jittered with 10 / 5 / 3 copies (the kiosk jitters the frames
+  that decide with ``DecisionRule.probe_jitters``). The probe kind is used on both halves: the impostor tail
+  changes with it, so the points are calibrated with the probes they will meet.
 - Impostor tail: every probe photo against every other identity's templates (nearest template): the
   identity-level impostor scores of the variant ("pairs" below). A stranger searching N identities meets N
   such scores; with the pooled empirical distribution F of the scores the chance that the best is <= t
@@ -81,12 +85,13 @@ def split_photos(indices: list[int]) -> tuple[list[int], list[int]]:
 class Faces:
     plain: np.ndarray         # (n, 128) float32, usable photos
     jit: np.ndarray
+    probe: np.ndarray         # what a returning visitor's frame gives: ``plain`` or ``jit`` (``--probe``)
     ident: np.ndarray         # identity index per photo
     names: np.ndarray         # identity names
     photos: dict[int, list[int]]
 
     @classmethod
-    def load(cls, gates: QualityGates = QualityGates()) -> "Faces":
+    def load(cls, gates: QualityGates = QualityGates(), probe: str = "plain") -> "Faces":
         c = load_cache()
         ok = (~np.isnan(c["encoding"][:, 0]) & ~np.isnan(c["encoding_jit"][:, 0])
               & (c["face_px"] >= gates.min_face_px) & (c["sharpness"] >= gates.min_sharpness)
@@ -96,8 +101,12 @@ class Faces:
         photos: dict[int, list[int]] = {}
         for i, k in enumerate(ident):
             photos.setdefault(int(k), []).append(i)
-        return cls(c["encoding"][ok][order].astype(np.float32), c["encoding_jit"][ok][order].astype(np.float32),
-                   ident, names, photos)
+        plain = c["encoding"][ok][order].astype(np.float32)
+        jit = c["encoding_jit"][ok][order].astype(np.float32)
+        probes = {"plain": plain, "jit": jit}.get(probe)
+        if probe.startswith("jit") and probes is None:     # jit3 / jit5: bench_face_data.py --probe-jitters
+            probes = c[f"encoding_{probe}"][ok][order].astype(np.float32)
+        return cls(plain, jit, probes, ident, names, photos)
 
 
 def templates(faces: Faces, person: int, variant: str) -> np.ndarray:
@@ -131,7 +140,7 @@ def distances(probes: np.ndarray, faces: Faces, people: list[int], variant: str)
 def impostor_pool(faces: Faces, people: list[int], variant: str) -> np.ndarray:
     """Sorted identity-level impostor scores among ``people``: every photo vs every other person."""
     idx = [i for p in people for i in faces.photos[p]]
-    d = distances(faces.plain[idx].astype(np.float64), faces, people, variant)
+    d = distances(faces.probe[idx].astype(np.float64), faces, people, variant)
     own = faces.ident[idx][:, None] == np.array(people)[None, :]
     return np.sort(d[~own])
 
@@ -167,7 +176,7 @@ def genuine_scores(faces: Faces, people: list[int], variant: str) -> np.ndarray:
     for p in people:
         _, probes = split_photos(faces.photos[p])
         if probes:
-            out.extend(distances(faces.plain[probes].astype(np.float64), faces, [p], variant)[:, 0])
+            out.extend(distances(faces.probe[probes].astype(np.float64), faces, [p], variant)[:, 0])
     return np.array(out)
 
 
@@ -210,7 +219,7 @@ def class_of_people(faces: Faces, people: list[int], variant: str) -> np.ndarray
 def classed_pool(faces: Faces, people: list[int], variant: str) -> tuple[np.ndarray, np.ndarray]:
     """Identity-level impostor scores among ``people`` with the template-count class of the identity scored."""
     idx = [i for p in people for i in faces.photos[p]]
-    d = distances(faces.plain[idx].astype(np.float64), faces, people, variant)
+    d = distances(faces.probe[idx].astype(np.float64), faces, people, variant)
     own = faces.ident[idx][:, None] == np.array(people)[None, :]
     cls = np.broadcast_to(class_of_people(faces, people, variant)[None, :], d.shape)
     return d[~own], cls[~own]
@@ -228,7 +237,7 @@ def class_calibration_sets(faces: Faces, people: list[int]) -> list[tuple[np.nda
             for p in people:
                 _, probes = split_photos(faces.photos[p])
                 if probes and count_class(len(templates(faces, p, v))) == c:
-                    gen.extend(distances(faces.plain[probes].astype(np.float64), faces, [p], v)[:, 0])
+                    gen.extend(distances(faces.probe[probes].astype(np.float64), faces, [p], v)[:, 0])
         out.append((np.sort(np.concatenate(imp)), np.array(gen)))
     return out
 
@@ -254,7 +263,7 @@ def search_report(faces: Faces, people: list[int], variant: str, size: int, poin
         probes_s = [(i, None) for p in strangers for i in faces.photos[p]]
         for probes, key in ((probes_g, "genuine"), (probes_s, "strangers")):
             idx = [i for i, _ in probes]
-            d = distances(faces.plain[idx].astype(np.float64), faces, gallery, variant)
+            d = distances(faces.probe[idx].astype(np.float64), faces, gallery, variant)
             truth = np.array([gallery.index(p) if p is not None else -1 for _, p in probes])
             ever = np.zeros(len(idx), dtype=bool)            # stranger photos accepted in some padding
             for _ in range(reps):
@@ -286,7 +295,7 @@ def scores(faces: Faces, people: list[int], variant: str, cohort: list[int] | No
     """(sorted impostor scores, genuine scores) among ``people``; with ``cohort``: Z-normalised, each
     distance as (d - mean) / std of the probe's distances to the cohort's identities (own one excluded)."""
     idx = [i for p in people for i in faces.photos[p]]
-    probes = faces.plain[idx].astype(np.float64)
+    probes = faces.probe[idx].astype(np.float64)
     d = distances(probes, faces, people, variant)
     if cohort is not None:
         c = distances(probes, faces, cohort, variant)
@@ -337,8 +346,13 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=20)
     ap.add_argument("--curve", action="store_true", help="print the recognised / false-accept curve")
     ap.add_argument("--znorm", action="store_true", help="compare with Z-normalisation against a cohort")
+    ap.add_argument("--probe", choices=("plain", "jit", "jit3", "jit5"), default="plain",
+                    help="probe encodings: plain (one pass, as the camera encodes today), jittered like enrolment"
+                         " (10), or with 3 / 5 jitters")
+    ap.add_argument("--no-per-count", action="store_true", help="skip the per template-count rows")
     args = ap.parse_args()
-    faces = Faces.load()
+    faces = Faces.load(probe=args.probe)
+    print(f"probes: {args.probe} encodings")
     people = sorted(faces.photos)
     cal = [p for p in people if not held_out(str(faces.names[p]))]
     test = [p for p in people if held_out(str(faces.names[p]))]
@@ -377,9 +391,10 @@ def main() -> None:
         for variant in ("one", "kiosk"):
             print(f"\n[{variant}] raw distance vs Z-normalised (cohort: the calibration people):")
             znorm_report(faces, cal, test, variant, args.target)
-    by_count = calibrate_by_count(faces, cal, args.target)
-    rules = {"single": [[(op.threshold, op.margin)] * len(COUNT_CLASSES) for op in points["kiosk"]],
-             "per-count": [[(op.threshold, op.margin) for op in row] for row in by_count]}
+    rules = {"single": [[(op.threshold, op.margin)] * len(COUNT_CLASSES) for op in points["kiosk"]]}
+    if not args.no_per_count:
+        by_count = calibrate_by_count(faces, cal, args.target)
+        rules["per-count"] = [[(op.threshold, op.margin) for op in row] for row in by_count]
     print("\nheld-out report: 'single' = the kiosk-calibrated point for every identity; 'per-count' = the"
           " point of the nearest identity's template-count class (1 / 2-3 / 4+)")
     print("rule | variant | N | points | recognised | wrong person | strangers accepted (searches, 95% upper)")

@@ -6,6 +6,7 @@ apply any gate setting without encoding again (~0.2 s per photo on 2 cores), and
 dlib's jitter (``encoding_jit``: ``JITTERS`` re-sampled copies averaged, what enrolment uses; ~1 s a photo).
 
     .venv/bin/python benchmarks/bench_face_data.py      # build or refresh the cache
+    .venv/bin/python benchmarks/bench_face_data.py --probe-jitters   # add 3- and 5-jitter encodings (~10 min)
 """
 from __future__ import annotations
 
@@ -58,6 +59,30 @@ def build_cache() -> Path:
     return CACHE
 
 
+PROBE_JITTERS = (3, 5)   # fewer jitters, for probes (bench_face_calibrate.py --probe jit3 / jit5)
+
+
+def add_probe_jitters() -> Path:
+    """Add ``encoding_jit3`` / ``encoding_jit5`` to the cache: each usable photo's crop encoded with fewer
+    jitters (what a kiosk could afford per camera frame), the plain and 10-jitter encodings kept as they are."""
+    with np.load(CACHE) as data:
+        cache = {k: data[k] for k in data.files}
+    out = {n: np.full_like(cache["encoding"], np.nan) for n in PROBE_JITTERS}
+    t0 = time.perf_counter()
+    for i, rel in enumerate(cache["path"]):
+        if np.isnan(cache["encoding"][i, 0]):
+            continue
+        s = analyse(FACES_DIR / str(rel), NO_GATES, keep_crop=True)
+        for n in PROBE_JITTERS:
+            out[n][i] = encode_crop(s.crop, n)
+        if i % 50 == 0:
+            print(f"{i}/{len(cache['path'])} {time.perf_counter() - t0:.0f} s", flush=True)
+    cache.update({f"encoding_jit{n}": out[n] for n in PROBE_JITTERS})
+    np.savez(CACHE, **cache)
+    print(f"added {', '.join(f'encoding_jit{n}' for n in PROBE_JITTERS)} in {time.perf_counter() - t0:.0f} s")
+    return CACHE
+
+
 def load_cache() -> dict[str, np.ndarray]:
     if not CACHE.exists():
         build_cache()
@@ -71,4 +96,7 @@ def load_cache() -> dict[str, np.ndarray]:
 if __name__ == "__main__":
     if not FACES_DIR.exists():
         sys.exit(f"face photos not found at {FACES_DIR} (set KIOSK_FACES_DIR)")
-    build_cache()
+    if "--probe-jitters" in sys.argv:
+        add_probe_jitters()
+    else:
+        build_cache()
