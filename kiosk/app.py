@@ -108,7 +108,9 @@ def camera_worker(cfg: AppConfig, camera: Callable[[], object] | None = None,
     recognizer = Recognizer()
     return FaceWorker(camera or (lambda: open_camera(cfg.camera, threaded=True)),
                       encoder or encoder_for(recognizer),
-                      encode_live=None if encoder is not None else live_encoder_for(recognizer))
+                      encode_live=None if encoder is not None else live_encoder_for(recognizer),
+                      encode_deciding=None if encoder is not None
+                      else encoder_for(recognizer, recognizer.rule.probe_jitters))
 
 
 def qr_camera(cfg: AppConfig, camera: Callable[[], object] | None = None) -> Callable[[], object] | None:

@@ -5,6 +5,7 @@
     worker.qr_seen.connect(...)       # str: a QR payload, only while ``set_scanning(True)``
     worker.landmarks.connect(...)     # (68x2 array or None, monotonic time): only while ``set_liveness(True)``
     worker.unavailable.connect(...)   # str: camera unplugged / face models missing (staff-facing)
+    worker.set_deciding(True)         # while the kiosk decides who is there: frames encoded by encode_deciding
     thread = WorkerThread(worker, "face-camera", run=worker.run); ...; thread.stop()   # gui.worker
 
 Only encodings with the face's crop (what enrolment needs; core.visitors.flow keeps crops only while the
@@ -16,6 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import replace
 from typing import Any, Callable
 
 import numpy as np
@@ -23,7 +25,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from core.visitors.cccd import read_qr_from_image
 from core.visitors.recognition.camera import ThreadedCamera
-from core.visitors.recognition.engine import FaceCrop, FaceUnavailable, analyse
+from core.visitors.recognition.engine import FaceCrop, FaceUnavailable, analyse, encode_crop
 from core.visitors.recognition.liveness import landmarks_68
 
 log = logging.getLogger(__name__)
@@ -44,10 +46,17 @@ def preload() -> None:
         pass
 
 
-def encoder_for(recognizer) -> Callable[[np.ndarray], FaceCrop | None]:
-    """One frame -> its face's crop and encoding (``.encoding``), or None (no face, blurred, not frontal...)."""
+def encoder_for(recognizer, jitters: int = 0) -> Callable[[np.ndarray], FaceCrop | None]:
+    """One frame -> its face's crop and encoding (``.encoding``), or None (no face, blurred, not frontal...).
+
+    ``jitters`` > 0: a face that passed the quality gates is encoded again with that many jittered copies
+    (``encode_crop``: one network pass at a time), what the decision rule's points are calibrated for
+    (``DecisionRule.probe_jitters``); ~90 ms a jitter on 2 cores, so only for the frames that decide."""
     def encode(frame: np.ndarray) -> FaceCrop | None:
-        return analyse(frame, recognizer.gates, keep_crop=True).crop
+        crop = analyse(frame, recognizer.gates, keep_crop=True).crop
+        if crop is None or jitters <= 0:
+            return crop
+        return replace(crop, encoding=encode_crop(crop, jitters))
     return encode
 
 
@@ -72,13 +81,16 @@ class FaceWorker(QObject):
 
     def __init__(self, open_camera: Callable[[], Any], encode: Callable[[np.ndarray], Any],
                  period_s: float = FRAME_PERIOD_S,
-                 encode_live: Callable[[np.ndarray], tuple[np.ndarray | None, np.ndarray | None]] | None = None):
+                 encode_live: Callable[[np.ndarray], tuple[np.ndarray | None, np.ndarray | None]] | None = None,
+                 encode_deciding: Callable[[np.ndarray], Any] | None = None):
         super().__init__()
         self.open_camera, self.encode, self.period_s = open_camera, encode, period_s
         self.encode_live = encode_live
+        self.encode_deciding = encode_deciding    # frames that decide who this is (jittered), None: ``encode``
         self.stopping = threading.Event()
         self.scanning = threading.Event()
         self.liveness = threading.Event()
+        self.deciding = threading.Event()
 
     @Slot()
     def run(self) -> None:
@@ -125,6 +137,11 @@ class FaceWorker(QObject):
         """Compute the face's landmarks too (only while the liveness challenge is shown). Safe from any thread."""
         (self.liveness.set if on else self.liveness.clear)()
 
+    def set_deciding(self, on: bool) -> None:
+        """Encode the frames with ``encode_deciding`` (only while the kiosk decides who is there: the
+        jittered encoding costs ~1 s a frame, the other frames stay fast). Safe from any thread."""
+        (self.deciding.set if on else self.deciding.clear)()
+
     def stop(self) -> None:
         """Ask the loop to end (it returns within one frame period). Safe from any thread."""
         self.stopping.set()
@@ -141,6 +158,8 @@ class FaceWorker(QObject):
             # landmarks could complete a blink (someone swapping a print for their own face)
             self.face.emit(encoding)
             self.landmarks.emit(marks, taken_at)
+        elif self.deciding.is_set() and self.encode_deciding is not None:
+            self.face.emit(self.encode_deciding(frame))
         else:
             self.face.emit(self.encode(frame))
 

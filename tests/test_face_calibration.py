@@ -4,8 +4,10 @@ For every gallery size at which the rule answers 1:N, every held-out photo is se
 own identity removed from the gallery): none may be accepted at that size's operating point; with its
 identity enrolled it may only be given its own identity. Galleries of one photo per person, and of several
 templates per person as the kiosk's enrolment keeps (a stranger's distance to a person is the minimum over
-that person's templates, so more templates give strangers more chances). Computed from the photos, not from
-a table.
+that person's templates, so more templates give strangers more chances). Templates are encoded with the
+enrolment's jitter, probes with the rule's ``probe_jitters`` (what the camera worker does for the frames
+that decide), as the operating points are calibrated. Computed from the photos, not from a table
+(~1 s a photo: 261 held-out photos, 10 jitters).
 """
 from __future__ import annotations
 
@@ -18,23 +20,39 @@ import pytest
 
 from core.visitors.recognition import DecisionRule, Gallery
 from core.visitors.recognition.decision import CALIBRATED_POINTS, decide
-from core.visitors.recognition.engine import analyse
-from core.visitors.recognition.enrolment import ENROL_TEMPLATES, most_diverse
+from core.visitors.recognition.engine import analyse, encode_crop
+from core.visitors.recognition.enrolment import ENROL_JITTERS, ENROL_TEMPLATES, most_diverse
 from tests.test_face_photos import FACES
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from bench_face_calibrate import held_out, split_photos  # noqa: E402
 
 pytestmark = [pytest.mark.faces,
+              pytest.mark.timeout(1200),   # the module's photos: ~5 min on 2 shared cores (jitter 10 each)
               pytest.mark.skipif(not (FACES / "manifest.csv").exists(),
                                  reason=f"face photos not found at {FACES} (set KIOSK_FACES_DIR)")]
 
 RULE = DecisionRule(min_frames=1)          # the kiosk's rule, one photo = one decision
 
 
+class Photo:
+    """One usable photo: its plain encoding (the kiosk chooses among crops by it), the enrolment's jittered
+    encoding (a template) and the probe's (a frame that decides)."""
+
+    def __init__(self, path: Path) -> None:
+        sample = analyse(path, keep_crop=True)
+        self.ok = sample.ok
+        if not self.ok:
+            return
+        self.plain = sample.encoding
+        self.template = encode_crop(sample.crop, ENROL_JITTERS)
+        self.probe = (self.template if RULE.probe_jitters == ENROL_JITTERS
+                      else encode_crop(sample.crop, RULE.probe_jitters))   # the same computation: reused
+
+
 @pytest.fixture(scope="module")
-def held_out_faces() -> dict[str, list[np.ndarray]]:
-    """Usable plain encodings of every held-out person's photos, in file order."""
+def held_out_faces() -> dict[str, list[Photo]]:
+    """Every held-out person's usable photos, in file order."""
     import csv
     by_person: dict[str, list[Path]] = defaultdict(list)
     with open(FACES / "manifest.csv", newline="", encoding="utf-8") as fh:
@@ -43,27 +61,31 @@ def held_out_faces() -> dict[str, list[np.ndarray]]:
                 by_person[row["identity"]].append(FACES / row["file"])
     out = {}
     for name, files in sorted(by_person.items()):
-        encodings = [s.encoding for s in (analyse(f) for f in sorted(files)) if s.ok]
-        if encodings:
-            out[name] = encodings
+        photos = [p for p in (Photo(f) for f in sorted(files)) if p.ok]
+        if photos:
+            out[name] = photos
     return out
 
 
-def one_photo_gallery(faces: dict[str, list[np.ndarray]], without: str | None = None) -> tuple[Gallery, list[str]]:
+def probes_of(photos: list[Photo]) -> np.ndarray:
+    return np.array([p.probe for p in photos])
+
+
+def one_photo_gallery(faces: dict[str, list[Photo]], without: str | None = None) -> tuple[Gallery, list[str]]:
     names = [n for n in faces if n != without]
-    templates = [split_photos(faces[n])[0][0] for n in names]      # the first photo of the enrolment pool
+    templates = [split_photos(faces[n])[0][0].template for n in names]   # the first photo of the enrolment pool
     return Gallery.from_arrays(np.array(templates), np.arange(len(names))), names
 
 
-def kiosk_gallery(faces: dict[str, list[np.ndarray]], without: str | None = None) -> tuple[Gallery, list[str]]:
-    """Each person's ENROL_TEMPLATES most diverse photos of their enrolment pool, as the kiosk chooses among
-    the crops of a registration (plain encodings here: jitter is too slow for a test)."""
+def kiosk_gallery(faces: dict[str, list[Photo]], without: str | None = None) -> tuple[Gallery, list[str]]:
+    """Each person's ENROL_TEMPLATES most diverse photos of their enrolment pool (farthest-point on the plain
+    encodings), jittered: what the kiosk's enrolment keeps of the crops of a registration."""
     names = [n for n in faces if n != without]
     rows, labels = [], []
     for vid, name in enumerate(names):
         pool = split_photos(faces[name])[0]
-        for i in most_diverse(np.array(pool), ENROL_TEMPLATES):
-            rows.append(pool[i])
+        for i in most_diverse(np.array([p.plain for p in pool]), ENROL_TEMPLATES):
+            rows.append(pool[i].template)
             labels.append(vid)
     return Gallery.from_arrays(np.array(rows), np.array(labels)), names
 
@@ -90,9 +112,9 @@ def test_no_held_out_stranger_is_accepted_at_any_answered_size(held_out_faces, e
     faces = held_out_faces
     assert len(faces) >= 80, "too few held-out people for a meaningful check"
     searches = 0
-    for name, encodings in faces.items():
+    for name, photos in faces.items():
         gallery, _ = enrolment(faces, without=name)
-        found = gallery.search(np.array(encodings))
+        found = gallery.search(probes_of(photos))
         for size in sizes_answered():
             for nb in found:
                 decision = decide([nb], size, RULE)
@@ -104,11 +126,14 @@ def test_no_held_out_stranger_is_accepted_at_any_answered_size(held_out_faces, e
         assert len(gallery) >= gallery.identity_count + 60, "too few people with several templates"
 
 
-def test_held_out_returning_visitors_are_recognised_never_as_someone_else(held_out_faces) -> None:
-    """One enrolment photo each (the weakest enrolment): never another person's name; recognition only
-    gets stricter as the gallery grows; and the smallest size still recognises a fair share."""
+@pytest.mark.parametrize("enrolment, floor", [(one_photo_gallery, 0.4), (kiosk_gallery, 0.7)],
+                         ids=["one_photo", "kiosk_templates"])
+def test_held_out_returning_visitors_are_recognised_never_as_someone_else(held_out_faces, enrolment, floor) -> None:
+    """Never another person's name; recognition only gets stricter as the gallery grows; and the smallest size
+    still recognises a fair share (BENCHMARKS.md: ~50 % with one photo, ~85 % with the kiosk's templates on
+    43 probes; the floors leave room for the jitter's randomness)."""
     faces = held_out_faces
-    gallery, names = one_photo_gallery(faces)
+    gallery, names = enrolment(faces)
     rates = []
     for size in sizes_answered():
         hit = total = 0
@@ -116,7 +141,7 @@ def test_held_out_returning_visitors_are_recognised_never_as_someone_else(held_o
             _, probes = split_photos(faces[name])
             if not probes:
                 continue
-            for nb in gallery.search(np.array(probes)):
+            for nb in gallery.search(probes_of(probes)):
                 decision = decide([nb], size, RULE)
                 total += 1
                 if decision.match is not None:
@@ -125,4 +150,4 @@ def test_held_out_returning_visitors_are_recognised_never_as_someone_else(held_o
         assert total >= 40
         rates.append(hit / total)
     assert rates == sorted(rates, reverse=True)
-    assert rates[0] >= 0.3, f"only {rates[0]:.0%} recognised at {sizes_answered()[0]} identities"
+    assert rates[0] >= floor, f"only {rates[0]:.0%} recognised at {sizes_answered()[0]} identities"

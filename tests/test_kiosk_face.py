@@ -232,6 +232,38 @@ def test_recognised_visitor_is_greeted_by_name_and_the_ticket_carries_the_visito
     assert w.current() is w.home and not w.face.banner.isVisible() and w.visitor is None
 
 
+def test_the_camera_encodes_with_jitter_only_while_deciding_on_the_home_screen(qtbot, tmp_path, clock, db, store):
+    """The frames that decide get the jittered encoding the rule is calibrated for (~1 s a frame); once the
+    person is greeted (or off the home screen) the camera is back to fast plain frames; the next citizen is
+    decided again."""
+    from core.visitors.recognition import FakeCamera
+    from kiosk.app import create_window
+    from kiosk.face_worker import FaceWorker
+    rec = Recognizer(store)
+    enrol(store, rec, AN, face(1))
+    worker = FaceWorker(lambda: FakeCamera([]), lambda _frame: None, period_s=3600)   # frames come from see()
+    w = create_window(kiosk_config(tmp_path, db), clock=clock, retry_ms=100)
+    try:
+        w.face = attach_face(w, flow=FaceFlow(store, rec, "kiosk-1", retention_months=12), camera=worker)
+        w.resize(1080, 1920)
+        w.show()
+        wait_home(qtbot, w)
+        settle(w)
+        assert worker.deciding.is_set()                 # a new person at the home screen: not decided yet
+        see(w, frames_of(face(1), 2))
+        assert w.face.banner.isVisible() and not worker.deciding.is_set()    # greeted: decided
+        take_ticket(qtbot, w, "HT")
+        assert not worker.deciding.is_set()
+        tap(qtbot, w.ticket.done_button)
+        settle(w)
+        assert w.current() is w.home and worker.deciding.is_set()           # the next citizen
+        tap(qtbot, w.home.tiles["HT"])                                      # off the home screen: nothing decides
+        assert w.current() is not w.home and not worker.deciding.is_set()
+        wait_printed(qtbot, w)
+    finally:
+        w.shutdown()
+
+
 def test_delete_my_data_from_the_greeting_removes_the_visitor(qtbot, kiosk, store):
     rec = Recognizer(store)
     an = enrol(store, rec, AN, face(1))

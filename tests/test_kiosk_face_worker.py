@@ -146,3 +146,38 @@ def test_the_configured_kiosk_greets_an_enrolled_visitor_seen_by_its_camera(qtbo
     finally:
         w.shutdown()
     assert not w.face.camera_thread.is_running() and not w.face.jobs.thread.is_running()
+
+
+@pytest.mark.faces
+@pytest.mark.skipif(not (FACES / "manifest.csv").exists(),
+                    reason=f"face photos not found at {FACES} (set KIOSK_FACES_DIR)")
+def test_only_the_frames_that_decide_are_encoded_with_jitter(qtbot, workers):
+    """``set_deciding(True)``: the worker encodes with ``encode_deciding`` (the jittered encoding the rule is
+    calibrated for); otherwise the plain encoding, as the core computes it."""
+    from core.visitors.recognition import load_image
+    photo = next(p for p in sorted((FACES / "images").iterdir()) if len(list(p.iterdir())) >= 3)
+    frame = load_image(sorted(photo.iterdir())[0])
+    rec = Recognizer()
+    plain = rec.analyse([frame])[0].encoding
+    assert plain is not None, "sample photo without a detectable face"
+    worker = FaceWorker(lambda: FakeCamera([frame], loop=True), encoder_for(rec), period_s=0.01,
+                        encode_deciding=encoder_for(rec, jitters=3))
+    thread = WorkerThread(worker, "face-camera", run=worker.run, start=False)
+    got = []
+    worker.face.connect(got.append)
+    try:
+        thread.start()
+        qtbot.waitUntil(lambda: len(got) >= 2, timeout=WAIT_MS)
+        assert all(np.allclose(c.encoding, plain, atol=1e-6) for c in got)
+        worker.set_deciding(True)
+        seen = len(got)
+        qtbot.waitUntil(lambda: len(got) >= seen + 3, timeout=60_000)
+        jittered = got[seen + 1:]                  # the frame in progress when switched may be either
+        assert all(np.linalg.norm(c.encoding - plain) > 0.01 for c in jittered)
+        assert all(np.linalg.norm(c.encoding - plain) < 0.3 for c in jittered)   # the same face
+        worker.set_deciding(False)
+        seen = len(got)
+        qtbot.waitUntil(lambda: len(got) >= seen + 2, timeout=WAIT_MS)
+        assert np.allclose(got[-1].encoding, plain, atol=1e-6)
+    finally:
+        thread.stop()

@@ -567,6 +567,7 @@ class FaceController(QObject):
         self.consent_id: int | None = None
         self.offered = False
         self._citizen = 0                      # bumped by reset(): answers about an earlier person are dropped
+        self._looking = True                   # the flow has not decided about this person yet
         self._offer_wait: int | None = None    # the citizen whose "may we offer?" question is out
         self._frames_in_flight = 0
         self._ticket_taken = False             # this citizen got a number (the offer comes only after one)
@@ -649,6 +650,7 @@ class FaceController(QObject):
         self.worker.landmarks.connect(self._landmarks)
         self.worker.unavailable.connect(self.disable)
         self.camera_thread = WorkerThread(self.worker, "face-camera", run=self.worker.run)
+        self._set_looking(self._looking)
 
     def _build_failed(self, exc: Exception) -> None:
         if is_transient_error(exc) and self.enabled:
@@ -778,6 +780,7 @@ class FaceController(QObject):
         if self.worker is not None:
             self.worker.set_scanning(False)
             self.worker.set_liveness(False)
+        self._set_looking(True)
         if self.ready:
             self._run(lambda flow: flow.reset())
         self.set_language(self.window.lang)
@@ -816,9 +819,11 @@ class FaceController(QObject):
             if self._on_home() or self.window.current() is self.liveness:
                 self._clear_greeting()
                 self._run(lambda flow: flow.reset())
+                self._set_looking(True)
                 if self.window.current() is self.liveness:
                     self.window.show_home()
             return
+        self._set_looking(False)                  # decided (greeted, unknown, second factor, liveness)
         if outcome.kind == "greet" and outcome.greeting is not None:
             g = outcome.greeting
             self.window.visitor = g.visitor_id        # the ticket carries it (never the ID number)
@@ -935,6 +940,14 @@ class FaceController(QObject):
         if self.worker is not None:
             self.worker.set_scanning(self.window.wants_qr())   # this scan screen, or the rating's
             self.worker.set_liveness(self.window.current() is self.liveness)
+        self._set_looking(self._looking)
+
+    def _set_looking(self, looking: bool) -> None:
+        """The camera encodes the frames that decide (home screen, not decided yet) with the jitter the
+        rule's points are calibrated for; every other frame stays a fast plain encoding."""
+        self._looking = looking
+        if self.worker is not None:
+            self.worker.set_deciding(looking and self.window.current() is self.window.home)
 
     @Slot(str)
     def _qr_seen(self, payload: str) -> None:

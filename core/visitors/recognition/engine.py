@@ -73,6 +73,8 @@ class FaceCrop:
     box: tuple[int, int, int, int]              # left, top, right, bottom of the face inside ``pixels``
     points: tuple[tuple[int, int], ...]         # the 5 landmarks inside ``pixels``
     encoding: np.ndarray = field(repr=False)    # the plain (one pass) encoding, for choosing among crops
+    # (jittered instead for the frames that decide: kiosk/face_worker.encoder_for(..., jitters); those are
+    # never kept for enrolment, which happens after the decision)
     yaw: float = 0.0
 
 
