@@ -44,6 +44,28 @@ def _chart(title: str) -> QChart:
     return chart
 
 
+def _value_axis(top: float) -> QValueAxis:
+    axis = QValueAxis()
+    axis.setRange(0, top)
+    axis.setLabelFormat("%.0f")
+    axis.setLabelsFont(_font(14))
+    return axis
+
+
+def _categories(names: list[str]) -> QBarCategoryAxis:
+    axis = QBarCategoryAxis()
+    axis.append(names)
+    axis.setLabelsFont(_font(14))
+    return axis
+
+
+def _attach(chart: QChart, series, *axes) -> None:
+    """Put each (axis, side) on the chart and tie the series to it."""
+    for axis, side in axes:
+        chart.addAxis(axis, side)
+        series.attachAxis(axis)
+
+
 class HeatMap(QWidget):
     """Tickets by weekday (rows) and hour (columns): darker is busier, the number in each cell."""
 
@@ -231,17 +253,8 @@ class StatsWindow(QWidget):
         series.append(median)
         series.append(p90)
         chart.addSeries(series)
-        names = QBarCategoryAxis()
-        names.append([name for name, _m, _p in rows])
-        names.setLabelsFont(_font(14))
-        values = QValueAxis()
-        values.setRange(0, max([p for _n, _m, p in rows] + [1]) * 1.1)
-        values.setLabelFormat("%.0f")
-        values.setLabelsFont(_font(14))
-        chart.addAxis(names, Qt.AlignLeft)
-        chart.addAxis(values, Qt.AlignBottom)
-        series.attachAxis(names)
-        series.attachAxis(values)
+        _attach(chart, series, (_categories([name for name, _m, _p in rows]), Qt.AlignLeft),
+                (_value_axis(max([p for _n, _m, p in rows] + [1]) * 1.1), Qt.AlignBottom))
         return chart
 
     def _score_chart(self, d: ChartData) -> QChart:
@@ -264,14 +277,7 @@ class StatsWindow(QWidget):
             first, last = d.score_by_day[0][0], d.score_by_day[-1][0]
             axis_x.setRange(QDateTime(dt.datetime.combine(first, dt.time(0))),
                             QDateTime(dt.datetime.combine(last, dt.time(23, 59))))
-        axis_y = QValueAxis()
-        axis_y.setRange(0, 100)
-        axis_y.setLabelFormat("%.0f")
-        axis_y.setLabelsFont(_font(14))
-        chart.addAxis(axis_x, Qt.AlignBottom)
-        chart.addAxis(axis_y, Qt.AlignLeft)
-        line.attachAxis(axis_x)
-        line.attachAxis(axis_y)
+        _attach(chart, line, (axis_x, Qt.AlignBottom), (_value_axis(100), Qt.AlignLeft))
         return chart
 
     def _counter_chart(self, d: ChartData) -> QChart:
@@ -286,17 +292,8 @@ class StatsWindow(QWidget):
         series.setLabelsVisible(True)
         series.setLabelsFormat("@value")
         chart.addSeries(series)
-        names = QBarCategoryAxis()
-        names.append([name for name, _s in d.score_by_counter])
-        names.setLabelsFont(_font(14))
-        values = QValueAxis()
-        values.setRange(0, 100)
-        values.setLabelFormat("%.0f")
-        values.setLabelsFont(_font(14))
-        chart.addAxis(names, Qt.AlignBottom)
-        chart.addAxis(values, Qt.AlignLeft)
-        series.attachAxis(names)
-        series.attachAxis(values)
+        _attach(chart, series, (_categories([name for name, _s in d.score_by_counter]), Qt.AlignBottom),
+                (_value_axis(100), Qt.AlignLeft))
         return chart
 
     def shutdown(self) -> None:
