@@ -3,6 +3,8 @@ them: a keyboard wedge that lost the Vietnamese letters (the kiosk shows the nam
 mangled name), the camera (the code's own bytes), and a scanner in USB-serial mode on a real pseudo-terminal."""
 from __future__ import annotations
 
+import pytest
+
 import os
 import pty
 import threading
@@ -147,3 +149,24 @@ def test_a_serial_scanner_registers_with_the_marks_and_is_ignored_off_the_scan_s
             os.close(master)
         w.face.stop()
     assert not bridge.reader.thread.is_alive()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("size", [(1366, 768), (1024, 768), (768, 1366), (1080, 1920)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_name_question_fits_every_kiosk_screen(qtbot, kiosk, store, size, lang):
+    """On a 1366x768 kiosk the column of name, text and three big buttons ran off the screen (buttons over each
+    other: seen on Xvfb). Landscape puts the answers beside the name."""
+    from tests.test_kiosk_screens import check_for_elderly_eyes
+    w, _ = kiosk(Recognizer(store), lang=lang)
+    w.resize(*size)
+    _to_scan_screen(qtbot, w, 27)
+    scanner_types(w.face.scan.input, AN_TYPED)
+    assert w.current() is w.face.name_check
+    try:
+        qtbot.waitUntil(lambda: not check_for_elderly_eyes(w), timeout=3_000)
+    except qtbot.TimeoutError:
+        raise AssertionError(check_for_elderly_eyes(w)) from None
+    screen = w.face.name_check
+    inside = screen.rect()
+    for b in (screen.rescan_button, screen.confirm_button, screen.cancel):
+        assert inside.contains(b.geometry().translated(b.parentWidget().mapTo(screen, b.pos()) - b.pos())), b.text()

@@ -91,8 +91,8 @@ WORDS = Catalogue("visitors", {
     "name_check_read": ("Máy quét đọc được tên:", "The scanner read this name:"),
     "name_check_text": ("Máy quét này không gõ được chữ có dấu, nên tên có thể đã bị mất dấu. "
                         "Máy không lưu tên sai.",
-                        "This scanner cannot type Vietnamese letters, so the accent marks may have been lost. "
-                        "The kiosk never saves a wrong name."),
+                        "This scanner drops Vietnamese accent marks: they may be lost. "
+                        "A wrong name is never saved."),
     "name_check_rescan": ("Tên có dấu: quét lại bằng camera", "My name has accents: scan with the camera"),
     "name_check_confirm": ("Tên không có dấu: đúng như trên", "My name has no accents: it is right as shown"),
     "scan_with_camera": ("Bác đưa mã QR trên thẻ trước camera, cách khoảng 10 cm, và giữ yên một lát.",

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 BIG_BUTTON_PX = 150          # the tall buttons of these screens (touch target ≥ 120 px)
 BUTTON_TEXT_PX = 36
+SIDE_BY_SIDE_TEXT_PX = 30     # answers in a half-width column on a landscape screen
 BODY_PX = 34                 # the sentences of these screens (≥ 28 px)
 CHOICE_WIDTH_PX = 440        # each of two side-by-side choices (the same for both: equal weight)
 KEY_PX = 140                 # keypad keys: at least this tall (and as wide as a third of the pad)
@@ -456,14 +457,31 @@ class NameCheckScreen(FaceScreen):
         self.rescan_button.clicked.connect(self.rescan)
         self.confirm_button.clicked.connect(self.confirmed)
         self.cancel.clicked.connect(self.cancelled)
+        # portrait: the name, then the answers under it; landscape (1366x768, 1024x768): the name on the left,
+        # the answers on the right — a column of everything does not fit a short screen
+        self.body = QBoxLayout(QBoxLayout.TopToBottom)
+        self.body.setSpacing(32)
+        told, answers = QVBoxLayout(), QVBoxLayout()
         for w in (self.title, self.read, self.card, self.text):
-            box.addWidget(w)
-        box.addSpacing(20)
-        for b in (self.rescan_button, self.confirm_button):    # the same size and style: neither is the default
-            box.addWidget(b)
-        box.addSpacing(20)
-        box.addWidget(self.cancel)
+            told.addWidget(w)
+        told.addStretch(1)
+        answers.setSpacing(20)
+        for b in (self.rescan_button, self.confirm_button, self.cancel):   # the two answers: same size and style
+            answers.addWidget(b)
+        answers.addStretch(1)
+        self.body.addLayout(told, 1)
+        self.body.addLayout(answers, 1)
+        box.addLayout(self.body)
         box.addStretch(1)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        side_by_side = self.width() > self.height()
+        self.body.setDirection(QBoxLayout.LeftToRight if side_by_side else QBoxLayout.TopToBottom)
+        px = SIDE_BY_SIDE_TEXT_PX if side_by_side else BUTTON_TEXT_PX   # half a 1024-px screen wide
+        for b in (self.rescan_button, self.confirm_button):
+            b.setStyleSheet(f"font-size: {px}px;")
+        self.name_label.setStyleSheet(f"font-size: {48 if side_by_side else 64}px; font-weight: bold;")
 
     def ask(self, name: str) -> None:
         self.name = name
@@ -474,8 +492,9 @@ class NameCheckScreen(FaceScreen):
         self.read.setText(self.t("name_check_read"))
         self.name_label.setText(self.name)
         self.text.setText(self.t("name_check_text"))
-        self.rescan_button.setText(self.t("name_check_rescan"))
-        self.confirm_button.setText(self.t("name_check_confirm"))
+        # two lines, "what my name is:" over "what to do": the long answer fits a half-width button
+        self.rescan_button.setText(self.t("name_check_rescan").replace(": ", ":\n", 1))
+        self.confirm_button.setText(self.t("name_check_confirm").replace(": ", ":\n", 1))
         self.cancel.setText(self.t("cancel"))
 
 
