@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QScrollArea
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -501,3 +501,69 @@ def test_frames_are_read_while_another_process_holds_the_write_lock(qtbot, kiosk
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+KIOSK_SIZES = [(1080, 1920), (768, 1366), (1920, 1080), (1366, 768), (1280, 1024), (1024, 768)]
+
+
+def _rect_in(widget, ancestor):
+    from PySide6.QtCore import QRect
+    return QRect(widget.mapTo(ancestor, widget.rect().topLeft()), widget.size())
+
+
+@pytest.mark.parametrize("size", KIOSK_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_face_screen_fits_every_kiosk_screen(qtbot, kiosk, store, size):
+    """The face screens (greeting, date of birth, blink, offer, consent, scan, delete, messages) at every kiosk
+    size a centre has, in both languages: text big and whole, targets big, every control inside the screen and
+    none over another. A layout check on Xvfb once flagged the consent text at 1366x768."""
+    w, _ = kiosk()
+    w.resize(*size)
+    tag = f"{size[0]}x{size[1]}"
+    problems: list[str] = []
+
+    def judge(name: str) -> None:
+        qtbot.wait(20)                                 # the layout that follows showing the screen
+        try:
+            qtbot.waitUntil(lambda: not check_for_elderly_eyes(w), timeout=3_000)
+        except qtbot.TimeoutError:
+            pass
+        screen = w.current()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        w.grab().save(str(SHOTS / f"sweep_{name}_{w.lang}_{tag}.png"))
+        found = [f"{name} ({w.lang}): {p}" for p in check_for_elderly_eyes(w)]
+        inside = screen.rect()
+        scrolled = [s.widget() for s in screen.findChildren(QScrollArea)]   # tiles that scroll may go below
+
+        def fixed(c) -> bool:
+            return c.isVisible() and not any(s is not None and s.isAncestorOf(c) for s in scrolled)
+        controls = [c for c in screen.findChildren(QAbstractButton) if fixed(c)]
+        for c in controls + [lbl for lbl in screen.findChildren(QLabel) if fixed(lbl) and lbl.text()]:
+            r = _rect_in(c, screen)
+            if not inside.contains(r):
+                found.append(f"{name} ({w.lang}): {c.text()[:30]!r} outside the screen ({r} not in {inside})")
+        for i, a in enumerate(controls):
+            for b in controls[i + 1:]:
+                if _rect_in(a, screen).intersects(_rect_in(b, screen)):
+                    found.append(f"{name} ({w.lang}): {a.text()[:20]!r} over {b.text()[:20]!r}")
+        problems.extend(found)
+
+    f = w.face
+    for lang in ("vi", "en"):
+        w.set_language(lang)
+        f.banner.name = "Nguyễn Thị Phương Thảo"
+        f.banner.set_language(lang)
+        f.banner.show()
+        w.show_home()
+        judge("home_greeting")
+        f.banner.hide()
+        for name, screen in (("birth_date", f.birth_date), ("liveness", f.liveness), ("offer", f.offer),
+                             ("consent", f.consent), ("scan", f.scan), ("delete", f.delete)):
+            w.show(screen)
+            judge(name)
+        for key, values in (("registered", {"name": "Phương Thảo"}), ("registered_anonymous", {}),
+                            ("refused", {}), ("deleted", {})):
+            f.message.say(key, **values)
+            w.show(f.message)
+            judge(f"message_{key}")
+        w.show_home()
+    assert not problems, "\n".join(problems)

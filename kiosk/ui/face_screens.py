@@ -11,8 +11,9 @@ import logging
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (QBoxLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton,
-                               QSizePolicy, QVBoxLayout, QWidget)
+                               QSizePolicy, QStackedWidget, QVBoxLayout, QWidget)
 
 from core.visitors.flow import FaceFlow, Outcome, Registration
 from core.visitors.second_factor import BirthDateEntry, SecondFactorError
@@ -31,10 +32,41 @@ BUTTON_TEXT_PX = 36
 SIDE_BY_SIDE_TEXT_PX = 30     # answers in a half-width column on a landscape screen
 BODY_PX = 34                 # the sentences of these screens (≥ 28 px)
 CHOICE_WIDTH_PX = 440        # each of two side-by-side choices (the same for both: equal weight)
+CONSENT_SIDE_WIDTH_PX = 280  # the question and the two answers stacked beside the consent text on a landscape screen
 KEY_PX = 140                 # keypad keys: at least this tall (and as wide as a third of the pad)
+COMPACT_KEY_PX = 120         # on a short screen (768x1366, 1366x768, 1024x768): still a big target
+COMPACT_PAD_KEY_WIDTH_PX = 136   # landscape: 'Delete' at 28 px inside the key
+COMPACT_DIGIT_PX = 72        # the typed date on a short screen (taller digits were cut at the bottom)
+SHORT_SCREEN_PX = 900       # a kiosk window lower than this (1366x768, 1024x768): the greeting on one row
+COMPACT_BELOW_PX = 1300      # a screen (below the header) shorter than this gets the compact keypad, portrait
+COMPACT_LANDSCAPE_BELOW_PX = 800   # ... and landscape (1366x768 and 1024x768, not 1920x1080 or 1280x1024)
 KEY_GAP_PX = 18              # between keys: a shaky finger does not hit the neighbour
 DIGIT_KEY_TEXT_PX = 64       # the digits on the keys
 DISPLAY_DIGIT_PX = 100       # what was typed, "15 / 03 / 1999"
+
+
+def set_text_px(w: QLabel, px: int, bold: bool = False) -> None:
+    """A label's size is in its style sheet (widgets.label): a font set in code would be overridden."""
+    style = f"font-size: {px}px;" + (" font-weight: bold;" if bold else "")
+    if w.styleSheet() != style:
+        w.setStyleSheet(style)
+
+
+def fit_button_text(buttons, px: int) -> None:
+    """One text size for buttons of equal weight: the largest (up to ``px``, at least the kiosk's minimum) at
+    which every label fits inside its button with its padding ('Không đồng ý' on a 768 px portrait screen)."""
+    while px > theme.MIN_TEXT_PX:
+        f = buttons[0].font()
+        f.setPixelSize(px)
+        f.setBold(True)
+        fm = QFontMetrics(f)
+        if all(fm.horizontalAdvance(b.text()) + 48 <= b.width() for b in buttons):
+            break
+        px -= 2
+    for b in buttons:
+        style = f"font-size: {px}px;"
+        if b.styleSheet() != style:
+            b.setStyleSheet(style)
 
 
 def _frame(name: str) -> QFrame:
@@ -51,20 +83,29 @@ def _big(name: str, kind: str | None = None):
     return b
 
 
+def _key_style(px: int, height: int = KEY_PX) -> str:
+    # the style sheet's min-height counts the content only: content + 2 x (8 px padding + 3 px border)
+    return f"font-size: {px}px; min-height: {height - 22}px; max-height: {height - 22}px;"
+
+
 def _key(name: str, text: str, px: int, kind: str | None = None):
-    """A keypad key: a third of the pad wide, KEY_PX tall (the style sheet's min-height counts the content only:
-    content + 2 x (8 px padding + 3 px border))."""
+    """A keypad key: a third of the pad wide, KEY_PX tall."""
     b = button(text, kind=kind, name=name)
     b.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
-    b.setStyleSheet(f"font-size: {px}px; min-height: {KEY_PX - 22}px; max-height: {KEY_PX - 22}px;")
+    b.setStyleSheet(_key_style(px))
+    b.setProperty("text_px", px)
     return b
+
+
+def _typed_style(px: int) -> str:
+    return f"font-size: {px}px; font-weight: bold; letter-spacing: 10px;"
 
 
 def _typed(text: str = "") -> QLabel:
     """The digits typed, big and bold, a little apart (one digit per key press)."""
     w = QLabel(text)
     w.setAlignment(Qt.AlignCenter)
-    w.setStyleSheet(f"font-size: {DISPLAY_DIGIT_PX}px; font-weight: bold; letter-spacing: 10px;")
+    w.setStyleSheet(_typed_style(DISPLAY_DIGIT_PX))
     return w
 
 
@@ -125,13 +166,49 @@ class GreetingBanner(QFrame):
         self.delete_button = button("", name="faceDeleteMyData")
         self.not_me_button.clicked.connect(self.not_me)
         self.delete_button.clicked.connect(self.delete_requested)
-        grid = QGridLayout(self)
-        grid.setContentsMargins(20, 12, 20, 12)
-        grid.addWidget(self.text, 0, 0, 1, 2)
-        grid.addWidget(self.hint, 1, 0, 1, 2)
-        grid.addWidget(self.not_me_button, 2, 0)
-        grid.addWidget(self.delete_button, 2, 1)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(20, 12, 20, 12)
+        self.short: bool | None = None
+        self._arrange(False)
         self.hide()
+
+    def _arrange(self, short: bool) -> None:
+        """Tall screens: the greeting, the hint, then the two buttons. A 768 px high screen: the greeting beside
+        the two buttons and no hint (stacked, the buttons were cut off above the field tiles)."""
+        if short == self.short:
+            return
+        self.short = short
+        for w in (self.text, self.hint, self.not_me_button, self.delete_button):
+            self.grid.removeWidget(w)
+        if short:
+            self.grid.addWidget(self.text, 0, 0)
+            self.grid.addWidget(self.not_me_button, 0, 1)
+            self.grid.addWidget(self.delete_button, 0, 2)
+            self.grid.setColumnStretch(0, 1)
+        else:
+            self.grid.addWidget(self.text, 0, 0, 1, 2)
+            self.grid.addWidget(self.hint, 1, 0, 1, 2)
+            self.grid.addWidget(self.not_me_button, 2, 0)
+            self.grid.addWidget(self.delete_button, 2, 1)
+            self.grid.setColumnStretch(0, 0)
+        self.hint.setVisible(not short)
+        set_text_px(self.text, SIDE_BY_SIDE_TEXT_PX if short else theme.TITLE, bold=True)
+        for b in (self.not_me_button, self.delete_button):
+            b.setSizePolicy(QSizePolicy.Fixed if short else QSizePolicy.Preferred, b.sizePolicy().verticalPolicy())
+            b.setStyleSheet(f"font-size: {theme.MIN_TEXT_PX}px;" if short else "")
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        window = self.window()
+        self._arrange(window is not self and window.height() < SHORT_SCREEN_PX)
+        # the home screen squeezes what it holds: the whole greeting is kept, the field tiles scroll instead
+        m = self.grid.contentsMargins()
+        text = self.text.heightForWidth(self.text.width()) if self.text.width() > 0 else 0
+        need = m.top() + m.bottom() + (max(text, self.not_me_button.sizeHint().height()) if self.short else
+                                       text + self.hint.sizeHint().height() + self.not_me_button.sizeHint().height()
+                                       + 2 * self.grid.verticalSpacing())
+        if need != self.minimumHeight():
+            self.setMinimumHeight(need)
 
     def set_language(self, lang: str) -> None:
         self.text.setText(face_tr(lang, "greeting", name=self.name) if self.name
@@ -182,15 +259,14 @@ class BirthDateScreen(FaceScreen):
         self.feedback = _frame("warning")
         self.feedback_label = label(px=BODY_PX, bold=True)
         QHBoxLayout(self.feedback).addWidget(self.feedback_label)
-        # a message appearing must not move the keys under a finger: its room (two lines) is always kept
-        self.feedback_label.setMinimumHeight(2 * self.feedback_label.fontMetrics().lineSpacing())
-        keep = self.feedback.sizePolicy()
-        keep.setRetainSizeWhenHidden(True)
-        self.feedback.setSizePolicy(keep)
-        self.feedback.hide()
+        # a message takes the hint's place, in a slot as tall as the taller of the two: nothing moves under a
+        # finger when it appears, and a short screen does not keep an empty room for it
+        self.message_slot = QStackedWidget()
+        self.message_slot.addWidget(self.hint)
+        self.message_slot.addWidget(self.feedback)
         self.not_me = _key("faceBirthNotMe", "", BUTTON_TEXT_PX)
         self.not_me.clicked.connect(self._not_me)
-        for w in (self.title, self.hint, self.display, self.feedback):
+        for w in (self.title, self.message_slot, self.display):
             self.left.addWidget(w)
         self.left.addStretch(1)
         self.body.addLayout(self.left, 1)
@@ -210,6 +286,9 @@ class BirthDateScreen(FaceScreen):
         pad.addWidget(self.ok_key, 3, 2)
         self.keypad = QWidget()
         self.keypad.setLayout(pad)
+        self.pad = pad
+        self.compact: bool | None = None
+        self._fitted: tuple[bool, bool] | None = None
         self.right = QVBoxLayout()
         self.right.setSpacing(48)                 # 'not me' well apart from the keys
         self.right.addWidget(self.keypad)
@@ -270,7 +349,62 @@ class BirthDateScreen(FaceScreen):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self._place_not_me(self.width() > self.height())
+        self._fit()
+
+    def _fit(self) -> None:
+        """Landscape or portrait; on a short screen 120 px keys closer together (768x1366: the 140 px keys were
+        drawn over each other, 1366x768 and 1024x768: 'not me' below the screen); digits that fit their box."""
+        landscape = self.width() > self.height()
+        self._place_not_me(landscape)
+        compact = self.height() < (COMPACT_LANDSCAPE_BELOW_PX if landscape else COMPACT_BELOW_PX)
+        if (compact, landscape) != self._fitted:
+            self._fitted = (compact, landscape)
+            self.compact = compact
+            height = COMPACT_KEY_PX if compact else KEY_PX
+            for b in (*self.keys.values(), self.delete_key, self.ok_key, self.not_me):
+                px = b.property("text_px")
+                if compact and b in (self.delete_key, self.ok_key):
+                    px = SIDE_BY_SIDE_TEXT_PX - 2    # 'Delete' inside a 120 px key
+                b.setStyleSheet(_key_style(px, height))
+            self.pad.setSpacing(KEY_GAP_PX if not compact else KEY_GAP_PX - 4)
+            self.left.setSpacing(16 if compact else 24)
+            self.right.setSpacing(28 if compact else 48)
+            self.body.setSpacing(32 if compact else 40)
+            self.layout().setContentsMargins(*((40, 20, 40, 20) if compact else (48, 32, 48, 40)))
+            # the keypad keeps three big keys; the question and the date take the rest of a landscape screen
+            pad_width = 3 * COMPACT_PAD_KEY_WIDTH_PX + 2 * (KEY_GAP_PX - 4) if compact and landscape else 0
+            self.keypad.setMinimumWidth(pad_width)
+            self.body.setStretch(0, 1)
+            self.body.setStretch(1, 0 if compact and landscape else 1)
+            set_text_px(self.hint, SIDE_BY_SIDE_TEXT_PX if compact else BODY_PX)
+            set_text_px(self.feedback_label, SIDE_BY_SIDE_TEXT_PX if compact else BODY_PX, bold=True)
+            for caption in self.captions:
+                set_text_px(caption, theme.MIN_TEXT_PX if compact else BODY_PX, bold=True)
+        self._fit_digits()
+        self.layout().activate()                  # laid out now: a tap right after showing finds its key
+
+    def _fit_digits(self) -> None:
+        """The largest digits (up to DISPLAY_DIGIT_PX) with which '__ / __ / ____' fits the date box."""
+        m = self.layout().contentsMargins()
+        room = self.width() - m.left() - m.right() - 32 - 16 * 6
+        if self.landscape:
+            room -= self.keypad.minimumWidth() + self.body.spacing()
+        px = COMPACT_DIGIT_PX if self.compact else DISPLAY_DIGIT_PX
+        while self.compact and px > 40:               # the full-size screens have room for 100 px digits
+            f = self.parts[0].font()
+            f.setPixelSize(px)
+            f.setBold(True)
+            fm = QFontMetrics(f)
+            need = sum(fm.horizontalAdvance("0" * n) + 10 * n for n in (2, 2, 4)) + 2 * fm.horizontalAdvance("/ ")
+            captions = sum(c.fontMetrics().horizontalAdvance(c.text()) for c in self.captions)
+            if max(need, captions + 2 * fm.horizontalAdvance("/ ")) + 40 <= room:   # the grid's own spacing
+                break
+            px -= 4
+        if px != getattr(self, "digit_px", None):
+            self.digit_px = px
+            for w in self.display.findChildren(QLabel):
+                if w not in self.captions:
+                    w.setStyleSheet(_typed_style(px))
 
     def render(self) -> None:
         self.title.setText(self.t("birth_title"))
@@ -281,7 +415,8 @@ class BirthDateScreen(FaceScreen):
             caption.setText(self.t(key))
         text = self.error.message(self.lang) if self.error else self.t(self.feedback_key) if self.feedback_key else ""
         self.feedback_label.setText(text)
-        self.feedback.setVisible(bool(text))
+        self.message_slot.setCurrentWidget(self.feedback if text else self.hint)
+        self._fit_digits()
         self.delete_key.setText(self.t("birth_delete"))
         self.ok_key.setText(self.t("birth_ok"))
         self.not_me.setText(self.t("not_me"))
@@ -363,16 +498,70 @@ class ConsentScreen(FaceScreen):
             b.setCheckable(False)
             b.clicked.connect(lambda _=False, g=granted: self.answered.emit(g))
         box.addWidget(self.title)
-        box.addWidget(self.card)
-        box.addSpacing(20)
-        box.addLayout(_pair(self.agree, self.disagree))
+        # portrait: the text, then the two answers side by side; landscape: the answers one above the other
+        # beside the text (below it, the retention sentence ran off a 1024x768 screen)
+        self.body = QBoxLayout(QBoxLayout.TopToBottom)
+        self.body.setSpacing(40)
+        self.body.addWidget(self.card)
+        self.side = QVBoxLayout()                 # landscape: the question above the answers, beside the text
+        self.side.setSpacing(28)
+        self.answers = _pair(self.agree, self.disagree)
+        self.side.addLayout(self.answers)
+        self.side.addStretch(1)
+        self.body.addLayout(self.side)
+        box.addLayout(self.body)
         box.addStretch(1)
+        self.landscape: bool | None = None
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        landscape = self.width() > self.height()
+        if landscape != self.landscape:
+            self.landscape = landscape
+            page = self.layout()
+            page.removeWidget(self.title)
+            self.side.removeWidget(self.title)
+            if landscape:
+                self.side.insertWidget(0, self.title)
+            else:
+                page.insertWidget(0, self.title)
+            self.body.setDirection(QBoxLayout.LeftToRight if landscape else QBoxLayout.TopToBottom)
+            self.answers.setDirection(QBoxLayout.TopToBottom if landscape else QBoxLayout.LeftToRight)
+            self.answers.setSpacing(28 if landscape else 40)
+            page.setContentsMargins(48, 24, 48, 24) if landscape else page.setContentsMargins(48, 32, 48, 40)
+        m = self.layout().contentsMargins()
+        # two answers of equal width; on a narrow portrait screen (768 px) they share what there is
+        width = CONSENT_SIDE_WIDTH_PX if landscape else min(
+            CHOICE_WIDTH_PX, (self.width() - m.left() - m.right() - self.answers.spacing()) // 2)
+        for b in (self.agree, self.disagree):
+            b.setFixedSize(width, BIG_BUTTON_PX)
+        fit_button_text((self.agree, self.disagree), BUTTON_TEXT_PX)
+        self._fit_text()
+        self.layout().activate()                  # laid out now, not after the next events
+
+    def _fit_text(self) -> None:
+        """The largest body size (BODY_PX down to the kiosk's minimum) at which the whole text shows."""
+        m = self.layout().contentsMargins()
+        width = self.width() - m.left() - m.right() - 48
+        height = self.height() - m.top() - m.bottom() - 40
+        if self.landscape:
+            width -= CONSENT_SIDE_WIDTH_PX + self.body.spacing()
+        else:
+            height -= BIG_BUTTON_PX + self.body.spacing() + self.title.sizeHint().height() + self.layout().spacing()
+        px = BODY_PX
+        while True:
+            set_text_px(self.text, px)
+            if px <= theme.MIN_TEXT_PX or self.text.heightForWidth(max(1, width)) <= height:
+                break
+            px -= 2
 
     def render(self) -> None:
         self.title.setText(self.t("consent_title"))
         self.text.setText(consent_text(self.lang, self.retention_months))
         self.agree.setText(self.t("agree"))
         self.disagree.setText(self.t("disagree"))
+        fit_button_text((self.agree, self.disagree), BUTTON_TEXT_PX)
+        self._fit_text()
 
 
 class ScanScreen(FaceScreen):
