@@ -12,7 +12,7 @@ from sqlalchemy import select
 from counter_display.rating_model import ASK, IDLE, REASONS, SENDING, THANKS, RatingModel
 from db import Event, RatingSettings, open_queue
 from db.models import Rating
-from tests.test_counter_support import sqlite_queue
+from tests.counter_support import sqlite_queue
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 SHOTS = os.environ.get("KIOSK_SCREENSHOTS")
