@@ -223,7 +223,7 @@ class KioskWindow(QWidget):
         for code, b in self.lang_buttons.items():
             b.setProperty("current", "true" if code == self.lang else "false")
             restyle(b)
-        self.pin_pad.retranslate(lambda key: tr(self.lang, key))
+        self.pin_pad.retranslate(lambda key: tr(self.lang, key), self.lang)
         self.centre.setText(self.data.office.name(self.lang) if self.data else "")
 
     def _field(self, code: str):
@@ -363,7 +363,7 @@ class KioskWindow(QWidget):
     @Slot()
     def show_pin_pad(self) -> None:
         self.pin_pad.reset()
-        self.pin_pad.retranslate(lambda key: tr(self.lang, key))
+        self.pin_pad.retranslate(lambda key: tr(self.lang, key), self.lang)
         self.pin_pad.move((self.width() - self.pin_pad.width()) // 2,
                           (self.height() - self.pin_pad.height()) // 2)
         self.pin_pad.show()
