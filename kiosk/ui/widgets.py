@@ -272,7 +272,7 @@ class PinPad(QWidget):
         box.addWidget(self.message)
         box.addLayout(grid)
         self.setFixedSize(560, 900)
-        self.setStyleSheet("QPushButton:disabled { color: #6b6b6b; background: #d9d9d9; }")   # locked: seen
+        self.setStyleSheet(theme.pin_pad_style(theme.palette("light")))   # locked: seen
 
     def fit(self, height: int) -> None:
         """Short screens: shorter keys (never below a 120-px target), so the pad stays on the screen."""
