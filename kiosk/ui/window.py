@@ -355,9 +355,9 @@ class KioskWindow(QWidget):
 
     def _is_fresh_home(self) -> bool:
         """What the next citizen must find: home (or the closed / unavailable screen), default language, no
-        priority, no greeting, no visitor."""
+        priority, no visitor (nor their usual fields first)."""
         return (self.current() in (self.home, self.closed, self.unavailable) and self.priority is None
-                and self.lang == self.cfg.language and self.visitor is None and not self.home.greeting_name
+                and self.lang == self.cfg.language and self.visitor is None and not self.home.preferred
                 and self.home.priority is None)
 
     @Slot()
