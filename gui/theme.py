@@ -72,7 +72,6 @@ BOARD = BoardPalette()
 
 # Board type scale, as shares of the screen height (landscape) or width (portrait):
 BOARD_NUMBER_MIN_SHARE = (0.20, 0.12)    # ink height of the called number: landscape, portrait
-BOARD_COUNTER_RATIO = 0.45               # "QUẦY N" beside the called number: this share of its size
 
 # Counter window (officers at a desk): text sizes in pixels
 STAFF_TEXT = 20

@@ -135,3 +135,42 @@ def test_contracts_bite(tmp_path, module, line, contract):
     assert r.returncode != 0, r.stdout[-3000:]
     broken = [ln for ln in r.stdout.splitlines() if ln.endswith("BROKEN")]
     assert any(contract in ln for ln in broken) or contract in r.stdout.split("Broken contracts")[-1], r.stdout
+
+
+# framework hooks: called by Qt or SQLAlchemy, never by name in the project
+HOOKS = {"process_bind_param", "process_result_value"}
+
+
+def unused_definitions() -> list[str]:
+    """Module-level functions, classes and constants, and methods, of the shipped packages whose name appears
+    nowhere else (programs, tests, benchmarks, scripts, kiosk.spec, pyproject.toml)."""
+    import ast
+    import re
+    from collections import Counter
+    packages = ["bilingual", "db", "printer", "core", "gui", "kiosk", "counter_display", "admin"]
+    files = [p for k in packages for p in sorted((REPO / k).rglob("*.py")) if "migrations" not in p.parts]
+    others = [p for d in ("tests", "benchmarks", "scripts") for p in sorted((REPO / d).glob("*.py"))]
+    text = "\n".join(p.read_text(encoding="utf-8") for p in files + others + [REPO / "kiosk.spec",
+                                                                              REPO / "pyproject.toml"])
+    words = Counter(re.findall(r"\w+", text))
+    found = []
+    for path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = []
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                names.append(node.name)
+            elif isinstance(node, ast.Assign):
+                names += [t.id for t in node.targets if isinstance(t, ast.Name)]
+        for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
+            names += [m.name for m in cls.body if isinstance(m, ast.FunctionDef)]
+        for name in names:
+            if name.startswith("__") or name in HOOKS or name.endswith("Event"):   # dunders, Qt's event handlers
+                continue
+            if words[name] <= 1:
+                found.append(f"{path.relative_to(REPO)}: {name}")
+    return found
+
+
+def test_nothing_defined_is_left_unused():
+    assert unused_definitions() == []
