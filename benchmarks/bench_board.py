@@ -111,12 +111,13 @@ def main() -> None:
         init_db(url, always_open=True).close()
         targets.append(("SQLite", url))
         pg_db = None
-        if args.pg:
-            sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-            from test_counter_support import PgDatabase
-            pg_db = PgDatabase(args.pg)
-            init_db(pg_db.url, always_open=True).close()
-            targets.append(("PostgreSQL", pg_db.url))
+        if args.pg:   # a fresh schema, the tests' one isolation scheme
+            sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+            from tests.conftest import pg_schema
+            pg_db = pg_schema(args.pg)
+            pg_url = pg_db.__enter__()
+            init_db(pg_url, always_open=True).close()
+            targets.append(("PostgreSQL", pg_url))
         try:
             for name, url in targets:
                 r = run(url, args.calls)
@@ -126,7 +127,7 @@ def main() -> None:
                       f"p95 {r['sound_p95']:.0f} ms")
         finally:
             if pg_db is not None:
-                pg_db.drop()
+                pg_db.__exit__(None, None, None)
 
 
 if __name__ == "__main__":

@@ -104,10 +104,6 @@ class LocalizedError(Exception):
         self.message_vi = message_vi
         self.message_en = message_en
 
-    @classmethod
-    def from_catalogue(cls, words: Catalogue, key: str, **kwargs: object) -> "LocalizedError":
-        return cls(*words.pair(key, **kwargs))
-
     def __reduce__(self):  # picklable across processes (the default would call cls(str(self)))
         return (type(self), (self.message_vi, self.message_en))
 

@@ -1,1 +1,1 @@
-"""The officer counter window and the waiting-room board (PySide6), with a Qt-free voice."""
+"""The officer counter window, the waiting-room board, the rating and statistics windows (PySide6), with their Qt-free view models."""

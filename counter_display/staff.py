@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (QBoxLayout, QComboBox, QFrame, QGridLayout, QHBox
                                QListWidget, QListWidgetItem, QPushButton, QScrollArea, QSizePolicy,
                                QStackedLayout, QStackedWidget, QVBoxLayout, QWidget)
 
+from bilingual import LocalizedError
 from db import InvalidState, NotFound, Unavailable
 from gui import theme
 from .staff_model import (ACTIONS, RESUME_LABEL, CounterData, clock_note, describe_error, describe_ticket,
@@ -615,7 +616,7 @@ class StaffWindow(QWidget):
             elif tag in ("pause", "resume"):
                 self.data = dataclasses.replace(self.data, counter=result)
         if error is not None:
-            if not hasattr(error, "message_vi"):
+            if not isinstance(error, LocalizedError):
                 log.error("counter %s: %s failed: %r", self.counter_number, tag, error)
             self.show_message(describe_error(error, LANG), error=True)
             if tag == "sign_in":   # a wrong PIN is not left in the field to be "corrected" digit by digit

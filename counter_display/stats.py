@@ -11,7 +11,7 @@ from typing import Any, Callable
 from PySide6.QtCharts import (QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QDateTimeAxis,
                               QHorizontalBarSeries, QLineSeries, QValueAxis)
 from PySide6.QtCore import QDateTime, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QStackedWidget, QVBoxLayout, QWidget)
 
@@ -19,26 +19,22 @@ from bilingual import LocalizedError
 from db import stats
 
 from .stats_model import LEADER_ROLES, WORDS, ChartData, chart_data
+from gui import theme
 from gui.worker import WorkerThread
 
 from .workers import CommandWorker
 
 PERIODS = (7, 30, 90, 365)
-BLUE, ORANGE, GREEN = QColor("#0B3D91"), QColor("#C25400"), QColor("#0A6B2E")
-
-
-def _font(px: int, bold: bool = False) -> QFont:
-    f = QFont("DejaVu Sans")
-    f.setPixelSize(px)
-    f.setBold(bold)
-    return f
+BLUE, ORANGE, GREEN = (QColor(c) for c in theme.CHARTS.series)
+WHITE, BLACK = QColor(theme.CHARTS.background), QColor(theme.CHARTS.text)
+_font = theme.desk_font
 
 
 def _chart(title: str) -> QChart:
     chart = QChart()
     chart.setTitle(title)
     chart.setTitleFont(_font(20, True))
-    chart.setBackgroundBrush(QColor("#FFFFFF"))
+    chart.setBackgroundBrush(WHITE)
     chart.legend().setFont(_font(15))
     chart.setAnimationOptions(QChart.NoAnimation)
     return chart
@@ -82,8 +78,8 @@ class HeatMap(QWidget):
 
     def paintEvent(self, _event) -> None:
         p = QPainter(self)
-        p.fillRect(self.rect(), QColor("#FFFFFF"))
-        p.setPen(QColor("#000000"))
+        p.fillRect(self.rect(), WHITE)
+        p.setPen(BLACK)
         p.setFont(_font(20, True))
         p.drawText(QRectF(0, 0, self.width(), 34), int(Qt.AlignCenter), self.title)
         d = self.data
@@ -98,7 +94,7 @@ class HeatMap(QWidget):
         for j, h in enumerate(d.hours):
             p.drawText(QRectF(left + j * cw, 38, cw, 24), int(Qt.AlignCenter), f"{h}h")
         for w in range(7):
-            p.setPen(QColor("#000000"))
+            p.setPen(BLACK)
             p.drawText(QRectF(0, top + w * ch, left - 6, ch), int(Qt.AlignRight | Qt.AlignVCenter), self.names[w])
             for j, h in enumerate(d.hours):
                 n = d.heat.get((w, h), 0)
@@ -107,7 +103,7 @@ class HeatMap(QWidget):
                 cell = QRectF(left + j * cw + 1, top + w * ch + 1, cw - 2, ch - 2)
                 p.fillRect(cell, colour)
                 if n:
-                    p.setPen(QColor("#FFFFFF") if t > 0.55 else QColor("#000000"))
+                    p.setPen(WHITE if t > 0.55 else BLACK)
                     p.drawText(cell, int(Qt.AlignCenter), str(n))
         p.end()
 
@@ -121,10 +117,7 @@ class StatsWindow(QWidget):
         self.data: ChartData | None = None
         self.busy = False
         self.setWindowTitle(WORDS.both("window_title"))
-        self.setStyleSheet("QWidget { background: #FFFFFF; color: #000000; font-family: 'DejaVu Sans'; "
-                           "font-size: 20px; } QPushButton { background: #0B3D91; color: white; padding: 10px 24px;"
-                           " border-radius: 8px; font-weight: bold; min-height: 40px; } "
-                           "QLineEdit, QComboBox { border: 2px solid #555; padding: 6px; }")
+        self.setStyleSheet(theme.stats_stylesheet())
         self.commands = CommandWorker(open_service)
         self.commands.done.connect(self._done)
         self.command_thread = WorkerThread(self.commands, "stats-commands")
@@ -132,7 +125,7 @@ class StatsWindow(QWidget):
         self.pages.addWidget(self._build_sign_in())
         self.pages.addWidget(self._build_dashboard())
         self.message = QLabel("")
-        self.message.setStyleSheet("color: #8A1111; font-weight: bold;")
+        self.message.setStyleSheet(f"color: {theme.CHARTS.error}; font-weight: bold;")
         root = QVBoxLayout(self)
         root.addWidget(self.message)
         root.addWidget(self.pages, 1)

@@ -14,6 +14,8 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from bilingual import LocalizedError
+
 log = logging.getLogger(__name__)
 
 OpenService = Callable[[], Any]   # -> db.QueueService
@@ -142,7 +144,7 @@ class CommandWorker(QObject):
                 self.svc = self.open_service()
             result, error = command(self.svc), None
         except Exception as exc:
-            if not hasattr(exc, "message_vi"):
+            if not isinstance(exc, LocalizedError):   # a refusal a person reads is no failure to log
                 log.error("command %s failed:\n%s", tag, traceback.format_exc())
             result, error = None, exc
         self.done.emit(tag, result, error)

@@ -21,7 +21,6 @@ from .errors import QueueError
 
 MIN_PIN_DIGITS = 6          # new PINs; existing shorter ones still sign in but must be changed
 MAX_PIN_DIGITS = 12
-LEGACY_MIN_PIN_DIGITS = 4
 DEFAULT_MAX_FAILURES = 5
 DEFAULT_LOCKOUT_MINUTES = 5
 MAX_LOCK = dt.timedelta(hours=24)

@@ -13,26 +13,35 @@ from typing import Iterator
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
+from bilingual import Catalogue
+
 from .errors import QueueError, Unavailable
 
 log = logging.getLogger(__name__)
 
-BUSY = ("Cơ sở dữ liệu đang bận, vui lòng thử lại", "The database is busy, please retry")
-DISK_FULL = ("Hết dung lượng đĩa của cơ sở dữ liệu — hãy giải phóng dung lượng đĩa",
-             "The database disk is full — free some disk space")
-READ_ONLY = ("Tệp cơ sở dữ liệu chỉ đọc — hãy kiểm tra quyền ghi của tệp và thư mục",
-             "The database file is read-only — check write permission on the file and its folder")
-CORRUPT = ("Tệp cơ sở dữ liệu bị hỏng — hãy khôi phục từ bản sao lưu",
-           "The database file is corrupt — restore it from a backup")
-GONE = ("Tệp cơ sở dữ liệu bị xóa hoặc bị thay thế — hãy khôi phục tệp hoặc chạy 'kiosk-admin init', "
-        "rồi khởi động lại chương trình",
-        "The database file was deleted or replaced — restore it or run 'kiosk-admin init', then restart")
-NOT_SET_UP = ("Cơ sở dữ liệu chưa được khởi tạo — hãy chạy 'kiosk-admin init'",
-              "The database is not set up — run 'kiosk-admin init'")
-UNREACHABLE = ("Không kết nối được cơ sở dữ liệu, vui lòng thử lại sau",
-               "Cannot reach the database, please retry later")
-SERVER_ERROR = ("Máy chủ cơ sở dữ liệu báo lỗi ({code}) — hãy báo quản trị viên",
-                "The database server reported an error ({code}) — tell the administrator")
+WORDS = Catalogue("db_faults", {
+    "busy": ("Cơ sở dữ liệu đang bận, vui lòng thử lại", "The database is busy, please retry"),
+    "disk_full": ("Hết dung lượng đĩa của cơ sở dữ liệu — hãy giải phóng dung lượng đĩa",
+                  "The database disk is full — free some disk space"),
+    "read_only": ("Tệp cơ sở dữ liệu chỉ đọc — hãy kiểm tra quyền ghi của tệp và thư mục",
+                  "The database file is read-only — check write permission on the file and its folder"),
+    "corrupt": ("Tệp cơ sở dữ liệu bị hỏng — hãy khôi phục từ bản sao lưu",
+                "The database file is corrupt — restore it from a backup"),
+    "gone": ("Tệp cơ sở dữ liệu bị xóa hoặc bị thay thế — hãy khôi phục tệp hoặc chạy 'kiosk-admin init', "
+             "rồi khởi động lại chương trình",
+             "The database file was deleted or replaced — restore it or run 'kiosk-admin init', then restart"),
+    "not_set_up": ("Cơ sở dữ liệu chưa được khởi tạo — hãy chạy 'kiosk-admin init'",
+                   "The database is not set up — run 'kiosk-admin init'"),
+    "unreachable": ("Không kết nối được cơ sở dữ liệu, vui lòng thử lại sau",
+                    "Cannot reach the database, please retry later"),
+    "server_error": ("Máy chủ cơ sở dữ liệu báo lỗi ({code}) — hãy báo quản trị viên",
+                     "The database server reported an error ({code}) — tell the administrator"),
+    "server_read_only": ("Máy chủ cơ sở dữ liệu đang ở chế độ chỉ đọc — hãy báo quản trị viên",
+                         "The database server is read-only — tell the administrator"),
+})
+# (Vietnamese, English) of each reason, as Unavailable(*reason) takes them
+BUSY, DISK_FULL, READ_ONLY, CORRUPT, GONE, NOT_SET_UP, UNREACHABLE = (
+    WORDS.pair(key) for key in ("busy", "disk_full", "read_only", "corrupt", "gone", "not_set_up", "unreachable"))
 
 
 def _sqlite_reason(exc: sqlite3.Error) -> tuple[str, str]:
@@ -64,13 +73,12 @@ def _pg_reason(exc: Exception) -> tuple[str, str] | None:
     if code == "53100":                                       # disk_full
         return DISK_FULL
     if code == "25006":                                       # read_only_sql_transaction (a standby)
-        return ("Máy chủ cơ sở dữ liệu đang ở chế độ chỉ đọc — hãy báo quản trị viên",
-                "The database server is read-only — tell the administrator")
+        return WORDS.pair("server_read_only")
     if code in ("42P01", "3F000", "3D000"):                   # no table / schema / database
         return NOT_SET_UP
     if code.startswith(("08", "57", "53", "58", "XX")):       # connection, shutdown, resources, system
         return UNREACHABLE
-    return SERVER_ERROR[0].format(code=code), SERVER_ERROR[1].format(code=code)
+    return WORDS.pair("server_error", code=code)
 
 
 def reason_for(exc: BaseException) -> tuple[str, str] | None:

@@ -65,6 +65,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql import ColumnElement
 
+from bilingual import Catalogue
+
 from . import rating
 from .errors import InvalidState, NotFound, Unavailable
 from .models import (DONE, NO_SHOW, Counter, Field, Office, Officer, Procedure, Rating, StatsDay, StatsRollup,
@@ -437,14 +439,19 @@ def _minutes(seconds) -> float | None:
     return None if seconds is None else float(seconds) / 60.0
 
 
-_NONE_NAMES = {"procedure": ("(không chọn thủ tục)", "(no procedure)"), "counter": ("(chưa gọi)", "(not called)"),
-               "officer": ("(chưa gọi)", "(not called)"), "priority": ("Thường", "Normal")}
+# a group's name when the ticket has none in that view (no procedure chosen, never called, no priority)
+WORDS = Catalogue("stats", {
+    "none_procedure": ("(không chọn thủ tục)", "(no procedure)"),
+    "none_counter": ("(chưa gọi)", "(not called)"),
+    "none_officer": ("(chưa gọi)", "(not called)"),
+    "none_priority": ("Thường", "Normal"),
+}, dynamic_prefixes=("none_",))
 
 
 def _namer(s, office: Office, view: str, lang: str):
     """(group key -> (sort key, shown key, name)) for a view: ids become codes, numbers and names."""
     en = lang == "en"
-    none_name = _NONE_NAMES.get(view, ("—", "—"))[1 if en else 0]
+    none_name = WORDS.text(lang, f"none_{view}") if f"none_{view}" in WORDS else "—"
     if view == "day":
         return lambda k: ((k,), k, k.strftime("%d/%m/%Y"))
     if view == "hour":

@@ -10,21 +10,7 @@ from PySide6.QtWidgets import QGridLayout, QPushButton, QWidget
 from db import rating
 from gui import theme
 
-ANSWER_PX = 180                          # answer buttons: well above the 120 px touch target
-# answer colours, best first (white text on each: contrast ≥ 7:1)
-ANSWER_COLOURS = {3: ("#0A6B2E", "#0B3D91", "#A3000B"),
-                  5: ("#0A6B2E", "#2E6B0A", "#0B3D91", "#8A4B00", "#A3000B")}
-
-
-def rating_style(palette: theme.Palette, answer_text_px: int = 34) -> str:
-    """Style sheet rules for the answer buttons and the chips (added to the window's theme)."""
-    return f"""
-    QPushButton[kind="answer"] {{ color: #FFFFFF; font-size: {answer_text_px}px; min-height: {ANSWER_PX - 22}px;
-                                  border-radius: 24px; }}
-    QPushButton[kind="chip"] {{ min-height: {theme.MIN_TARGET_PX - 22}px; font-size: {theme.TEXT}px;
-                                padding: 8px 12px; }}
-    QPushButton[kind="chip"]:checked {{ background: {palette.tile}; color: #FFFFFF; border-color: {palette.tile}; }}
-    """
+ANSWER_PX, ANSWER_COLOURS, rating_style = theme.ANSWER_PX, theme.ANSWER_COLOURS, theme.rating_style
 
 
 def _both(vi: str, en: str) -> str:

@@ -41,17 +41,18 @@ class Palette:
     warning_bg: str
     warning_text: str
     border: str
+    disabled_text: str   # a key that cannot be pressed now
 
 
 THEMES = {
     "light": Palette(background="#FFFFFF", text="#000000", muted="#333333", tile="#0B3D91",
                      tile_pressed="#062A66", tile_off="#D9D9D9", tile_off_text="#1A1A1A", accent="#0A6B2E",
                      priority="#A33A00", panel="#F1F4F9", warning_bg="#FFF1B8", warning_text="#000000",
-                     border="#000000"),
+                     border="#000000", disabled_text="#6B6B6B"),
     "dark": Palette(background="#000000", text="#FFFFFF", muted="#E0E0E0", tile="#0D47A1",
                     tile_pressed="#1565C0", tile_off="#2B2B2B", tile_off_text="#F0F0F0", accent="#1B7F3B",
                     priority="#B34700", panel="#141414", warning_bg="#FFD54F", warning_text="#000000",
-                    border="#FFFFFF"),
+                    border="#FFFFFF", disabled_text="#6B6B6B"),
 }
 
 
@@ -71,7 +72,6 @@ BOARD = BoardPalette()
 
 # Board type scale, as shares of the screen height (landscape) or width (portrait):
 BOARD_NUMBER_MIN_SHARE = (0.20, 0.12)    # ink height of the called number: landscape, portrait
-BOARD_COUNTER_RATIO = 0.45               # "QUẦY N" beside the called number: this share of its size
 
 # Counter window (officers at a desk): text sizes in pixels
 STAFF_TEXT = 20
@@ -192,3 +192,56 @@ def staff_stylesheet(p: Palette) -> str:
                             font-size: 24px; }}
     QListWidget {{ background: {p.background}; font-size: {STAFF_BUTTON}px; }}
     """
+
+
+ANSWER_PX = 180                          # answer buttons: well above the 120 px touch target
+# the satisfaction question (gui/rating_widgets.py): answer colours, best first (white text on each: contrast ≥ 7:1)
+ANSWER_COLOURS = {3: ("#0A6B2E", "#0B3D91", "#A3000B"),
+                  5: ("#0A6B2E", "#2E6B0A", "#0B3D91", "#8A4B00", "#A3000B")}
+
+
+def rating_style(palette: Palette, answer_text_px: int = 34) -> str:
+    """Style sheet rules for the rating's answer buttons and chips (added to the window's theme)."""
+    return f"""
+    QPushButton[kind="answer"] {{ color: #FFFFFF; font-size: {answer_text_px}px; min-height: {ANSWER_PX - 22}px;
+                                  border-radius: 24px; }}
+    QPushButton[kind="chip"] {{ min-height: {MIN_TARGET_PX - 22}px; font-size: {TEXT}px;
+                                padding: 8px 12px; }}
+    QPushButton[kind="chip"]:checked {{ background: {palette.tile}; color: #FFFFFF; border-color: {palette.tile}; }}
+    """
+
+
+@dataclass(frozen=True)
+class ChartPalette:
+    """The leader's statistics window (counter_display/stats.py): charts on white, readable when printed."""
+    background: str = "#FFFFFF"
+    text: str = "#000000"
+    series: tuple[str, str, str] = ("#0B3D91", "#C25400", "#0A6B2E")   # median wait, p90 wait, counts/scores
+    button: str = "#0B3D91"
+    button_text: str = "#FFFFFF"
+    field_border: str = "#555555"
+    error: str = "#8A1111"
+
+
+CHARTS = ChartPalette()
+STATS_TEXT = 20
+
+
+def desk_font(px: int, bold: bool = False) -> QFont:
+    """Desk windows (statistics): the bundled font at any size (no kiosk minimum)."""
+    f = QFont(FONT_FAMILY)
+    f.setPixelSize(px)
+    f.setBold(bold)
+    return f
+
+
+def stats_stylesheet(c: ChartPalette = CHARTS) -> str:
+    return (f"QWidget {{ background: {c.background}; color: {c.text}; font-family: '{FONT_FAMILY}'; "
+            f"font-size: {STATS_TEXT}px; }} QPushButton {{ background: {c.button}; color: {c.button_text}; "
+            f"padding: 10px 24px; border-radius: 8px; font-weight: bold; min-height: 40px; }} "
+            f"QLineEdit, QComboBox {{ border: 2px solid {c.field_border}; padding: 6px; }}")
+
+
+def pin_pad_style(p: Palette) -> str:
+    """The kiosk's administrator PIN pad: a locked key is seen as locked."""
+    return f"QPushButton:disabled {{ color: {p.disabled_text}; background: {p.tile_off}; }}"

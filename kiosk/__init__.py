@@ -1,1 +1,1 @@
-"""The citizen kiosk (PySide6 views) and its Qt-free parts: configuration, face recognition."""
+"""The citizen kiosk (PySide6): its composition root (app.py), screens (ui/), queue, camera and deletion workers."""

@@ -286,10 +286,6 @@ class Device:
     def __init__(self, spec: DeviceSpec):
         self.spec = spec
 
-    @property
-    def url_kind(self) -> str:
-        return self.spec.kind
-
     def _open_link(self, timeout: float):
         s = self.spec
         if s.kind == "tcp":

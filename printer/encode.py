@@ -13,7 +13,6 @@ from .ticket import Ticket, clean_text
 
 FRAGMENT_HEIGHT = 960   # rows per GS v 0 block (python-escpos's default; within every printer's limit)
 FEED_LINES = 2          # a little white below the last line; the cut command itself feeds to the cutter
-ESC_INIT = b"\x1b@"
 # GS V 65/66 n: "feed to the cutting position (+ n) and cut": each printer knows its own cutter distance,
 # so no paper is wasted guessing it. 65 = full cut (kiosk: the citizen takes the ticket), 66 = partial.
 CUTS = {"full": b"\x1dVA\x00", "partial": b"\x1dVB\x00"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,12 +19,28 @@ VN = dt.timezone(dt.timedelta(hours=7))
 MONDAY_9AM = dt.datetime(2026, 11, 23, 9, 0, tzinfo=VN)
 
 
-def _pg_schema_url(schema: str) -> str:
+def _pg_schema_url(schema: str, base_url: str = PG_URL) -> str:
     from sqlalchemy.engine import make_url
-    url = make_url(PG_URL)
+    url = make_url(base_url)
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
     return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+
+
+@contextmanager
+def pg_schema(base_url: str = PG_URL):
+    """The one PostgreSQL isolation scheme: a URL whose search_path is a fresh, empty schema, dropped after."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+    base = make_url(base_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield _pg_schema_url(schema, base_url)
+    finally:
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 @pytest.fixture
@@ -33,15 +50,8 @@ def pg_url():
         if os.environ.get("CI"):
             pytest.fail("CI must set KIOSK_TEST_PG_URL so the PostgreSQL tests run")
         pytest.skip(PG_SKIP_REASON)
-    import psycopg
-    from sqlalchemy.engine import make_url
-    base = make_url(PG_URL).set(drivername="postgresql").render_as_string(hide_password=False)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    yield _pg_schema_url(schema)
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    with pg_schema() as url:
+        yield url
 
 
 @pytest.fixture
@@ -117,3 +127,53 @@ def office(queue, clock):
     """The statistics tests' two-day office (tests/stats_scene.py), on SQLite and PostgreSQL."""
     from tests.stats_scene import build_office
     return build_office(queue, clock)
+
+
+@pytest.fixture
+def db(sqlite_url, clock):
+    """A migrated SQLite queue at Monday 09:00 (the face tests)."""
+    from db import init_db
+    init_db(sqlite_url, clock=clock).close()
+    return sqlite_url
+
+
+@pytest.fixture
+def store(db, tmp_path):
+    """A real VisitorStore on ``db`` with a fresh key."""
+    from core.visitors.store import VisitorStore
+    from db.engine import make_engines
+    write, read = make_engines(db)                     # as the kiosk opens it: reads never take the write lock
+    yield VisitorStore(write, tmp_path / "keys" / "visitor.key", read_engine=read, create_key=True)
+    write.dispose()
+    read.dispose()
+
+
+@pytest.fixture
+def kiosk(qtbot, tmp_path, clock, db, store):
+    """start(recognizer=None) -> (window, flow): the real window with the face screens attached."""
+    from core.visitors.flow import FaceFlow
+    from core.visitors.recognition import Recognizer
+    from kiosk.app import create_window
+    from kiosk.ui.face_screens import attach_face
+    from tests.face_support import settle
+    from tests.kiosk_support import kiosk_config, wait_home
+    windows = []
+
+    def start(recognizer: Recognizer | None = None, lang: str = "vi", build=None):
+        w = create_window(kiosk_config(tmp_path, db, language=lang), clock=clock, retry_ms=100)
+        windows.append(w)
+        if build is not None:                         # the flow is made on the visitor worker thread
+            w.face = attach_face(w, build=build)
+            qtbot.waitUntil(lambda: w.face.ready, timeout=15_000)
+        else:
+            flow = FaceFlow(store, recognizer or Recognizer(store), "kiosk-1", retention_months=12)
+            w.face = attach_face(w, flow=flow)        # what kiosk/app.py does when cfg.face_enabled
+        w.resize(1080, 1920)
+        w.show()
+        wait_home(qtbot, w)
+        settle(w)
+        return w, getattr(w.face, "flow", None)
+
+    yield start
+    for w in windows:
+        w.shutdown()

@@ -9,14 +9,8 @@ import time
 
 import pytest
 
+from tests.admin_support import admin
 from tests.conftest import REPO
-
-
-def admin(url, *args, stdin=None, timeout=60, env=None):
-    env = {**os.environ, "KIOSK_DB_URL": url, **(env or {})}
-    env.pop("KIOSK_CONFIG", None)
-    return subprocess.run([sys.executable, "-m", "admin.cli", *args], cwd=REPO, env=env, input=stdin,
-                          capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture

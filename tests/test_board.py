@@ -9,7 +9,7 @@ import pytest
 
 from counter_display.board_model import BoardModel
 from db import open_queue
-from tests.test_counter_support import init_db, sqlite_queue
+from tests.counter_support import init_db, sqlite_queue
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

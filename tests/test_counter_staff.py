@@ -8,7 +8,7 @@ import pytest
 
 from counter_display.staff_model import enabled_actions
 from db import open_queue
-from tests.test_counter_support import sqlite_queue
+from tests.counter_support import sqlite_queue
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 SHOTS = os.environ.get("KIOSK_SCREENSHOTS")   # a folder: save window PNGs there to look at

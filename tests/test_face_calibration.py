@@ -25,7 +25,7 @@ from core.visitors.recognition import DecisionRule, Gallery
 from core.visitors.recognition.decision import CALIBRATED_POINTS, decide
 from core.visitors.recognition.engine import analyse, encode_crop
 from core.visitors.recognition.enrolment import ENROL_JITTERS, ENROL_TEMPLATES, most_diverse
-from tests.test_face_photos import FACES
+from tests.shared_faces import FACES
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from bench_face_calibrate import held_out, split_photos  # noqa: E402

@@ -15,7 +15,7 @@ from core.visitors.recognition.enrolment import (ENROL_JITTERS, ENROL_TEMPLATES,
 from core.visitors.store import VisitorStore
 from db.models import Base
 from db.privacy_models import FaceTemplate
-from tests.test_face_photos import FACES, people
+from tests.shared_faces import FACES, people
 
 PAYLOAD = "001099012345|012345678|Nguyễn Văn An|15031999|Nam|Số 12 phố Quang Trung, Hà Đông|20052021"
 

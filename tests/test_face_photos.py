@@ -6,8 +6,6 @@ Small sample (a handful of identities) so the file runs well under two minutes o
 from __future__ import annotations
 
 import csv
-import os
-from collections import defaultdict
 from pathlib import Path
 
 import cv2
@@ -17,20 +15,11 @@ from sqlalchemy import create_engine
 
 from core.visitors.recognition import DecisionRule, Recognizer, load_image
 from core.visitors.recognition.engine import analyse
+from tests.shared_faces import FACES, people
 
-FACES = Path(os.environ.get("KIOSK_FACES_DIR", Path(__file__).resolve().parents[2] / "shared" / "faces"))
 pytestmark = [pytest.mark.faces,
               pytest.mark.skipif(not (FACES / "manifest.csv").exists(),
                                  reason=f"face photos not found at {FACES} (set KIOSK_FACES_DIR)")]
-
-
-def people() -> dict[str, list[Path]]:
-    by_person: dict[str, list[Path]] = defaultdict(list)
-    with open(FACES / "manifest.csv", newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            if row["source_dataset"] == "lfw":
-                by_person[row["identity"]].append(FACES / row["file"])
-    return {k: sorted(v) for k, v in sorted(by_person.items())}
 
 
 @pytest.fixture(scope="module")

@@ -299,6 +299,27 @@ def test_admin_pin_pad_takes_a_hash_and_locks_after_five_wrong_pins(qtbot, ready
     assert not w.isVisible()
 
 
+def test_a_locked_pin_pad_speaks_the_kiosks_language_only(qtbot, ready_db, start_kiosk):
+    """The lockout's refusal was shown as 'Vietnamese\nEnglish' whatever the language: it follows the screen's."""
+    from db.auth import hash_pin
+    w = start_kiosk(ready_db, fullscreen=True, admin_pin_hash=hash_pin("582047"))
+    wait_home(qtbot, w)
+    pad = w.pin_pad
+    now = [1000.0]
+    pad.check.clock = lambda: now[0]
+    for i in range(5):                                 # five wrong PINs, each after the growing wait
+        assert pad.check.attempt(f"11111{i}") is not None
+        now[0] += 10
+    tap(qtbot, w.lang_buttons["en"])
+    w.clock_label.long_pressed.emit()
+    assert pad.isVisible() and not pad.keys["5"].isEnabled()
+    assert "5 minutes" in pad.message.text() and "tạm khóa" not in pad.message.text()
+    tap(qtbot, pad.close_button)
+    w.set_language("vi")
+    w.clock_label.long_pressed.emit()
+    assert "tạm khóa" in pad.message.text() and "minutes" not in pad.message.text()
+
+
 def test_a_kiosk_without_an_admin_pin_says_so_and_cannot_be_left(qtbot, ready_db, start_kiosk):
     w = start_kiosk(ready_db, fullscreen=True)           # no admin_pin, no admin_pin_hash: no default
     wait_home(qtbot, w)

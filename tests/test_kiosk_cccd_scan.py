@@ -19,12 +19,9 @@ from kiosk.scanner_bridge import ScannerBridge
 from kiosk.ui.face_screens import attach_face
 from core.visitors.flow import FaceFlow
 from core.visitors.recognition import Recognizer
-from tests import test_kiosk_face as face_tests
-from tests.test_kiosk_face import (AN, count, face, frames_of, open_consent, scanner_types, see, settle, shot, tap,
-                                   visible_texts)
-
-# the face tests' fixtures: the real kiosk window on a real SQLite queue and VisitorStore
-db, store, kiosk = face_tests.db, face_tests.store, face_tests.kiosk
+from tests.face_support import (AN, count, face, frames_of, open_consent, scanner_types, see, settle, shot, tap,
+                                visible_texts)
+from tests.kiosk_support import check_for_elderly_eyes
 
 AN_TYPED = AN.replace("Nguyễn Văn An", "Nguyen Van An")    # a US-layout wedge drops the marks (and the address's)
 PLAIN = "036190004321||Mai Lan Anh|12051990|Nữ|Xã Hải Hậu, Nam Định|03032022"   # a name that really has none
@@ -156,7 +153,6 @@ def test_a_serial_scanner_registers_with_the_marks_and_is_ignored_off_the_scan_s
 def test_the_name_question_fits_every_kiosk_screen(qtbot, kiosk, store, size, lang):
     """On a 1366x768 kiosk the column of name, text and three big buttons ran off the screen (buttons over each
     other: seen on Xvfb). Landscape puts the answers beside the name."""
-    from tests.test_kiosk_screens import check_for_elderly_eyes
     w, _ = kiosk(Recognizer(store), lang=lang)
     w.resize(*size)
     _to_scan_screen(qtbot, w, 27)

@@ -24,13 +24,23 @@ def test_idle_resets_priority_and_language_on_the_home_screen_despite_the_refres
     assert w.home.prompt.text() == tr("vi", "choose_field")
 
 
-def test_idle_clears_a_greeting_on_the_home_screen(qtbot, ready_db, start_kiosk):
+def test_idle_clears_a_visitors_usual_field_on_the_home_screen(qtbot, ready_db, start_kiosk):
     w = start_kiosk(ready_db, refresh_ms=150, idle_seconds=1)
     wait_home(qtbot, w)
-    w.home.set_greeting("bác An", ("HT",))
+    last = w.home.ordered_fields()[-1].code
+    w.home.set_preferred((last,))
+    assert w.home.ordered_fields()[0].code == last
     w.idle_timer.start()
-    qtbot.waitUntil(lambda: w.home.greeting_name is None, timeout=WAIT_MS)
-    assert not w.home.greeting.isVisibleTo(w)
+    qtbot.waitUntil(lambda: w.home.preferred == (), timeout=WAIT_MS)
+    assert w.home.ordered_fields()[-1].code == last
+
+
+def test_the_home_screen_has_no_greeting_of_its_own(qtbot, ready_db, start_kiosk):
+    """The greeting is the face screens' banner; the home screen's own greeting frame was never shown."""
+    from PySide6.QtWidgets import QFrame
+    w = start_kiosk(ready_db)
+    wait_home(qtbot, w)
+    assert [f for f in w.home.findChildren(QFrame) if f.objectName() == "greeting"] == []
 
 
 def _cap_one_catalogue(tmp_path):

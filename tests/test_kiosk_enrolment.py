@@ -14,8 +14,8 @@ from core.visitors.recognition.engine import analyse
 from core.visitors.recognition.enrolment import ENROL_TEMPLATES
 from core.visitors.texts import face_tr
 from db.privacy_models import FaceTemplate
-from tests.test_face_photos import FACES, people
-from tests.test_kiosk_face import AN, count, db, face, kiosk, open_consent, see, settle, shot, store, tap  # noqa: F401
+from tests.face_support import AN, count, face, open_consent, see, settle, shot, tap
+from tests.shared_faces import FACES, people
 
 pytestmark = [pytest.mark.faces,
               pytest.mark.skipif(not (FACES / "manifest.csv").exists(),
@@ -31,7 +31,7 @@ def scanner_sends(widget, text: str) -> None:
         QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key_Return, Qt.NoModifier, "\r"))
 
 
-def test_registration_enrols_the_crops_seen_while_registering(qtbot, kiosk, store):  # noqa: F811
+def test_registration_enrols_the_crops_seen_while_registering(qtbot, kiosk, store):
     usable = []
     for photos in (v for v in people().values() if len(v) > ENROL_TEMPLATES):
         usable = [s for s in (analyse(p, keep_crop=True) for p in photos) if s.ok]

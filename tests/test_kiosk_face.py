@@ -6,157 +6,25 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-import time
 from pathlib import Path
 
-import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QScrollArea
-from sqlalchemy import func, select
+from PySide6.QtWidgets import QAbstractButton, QLabel, QScrollArea
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from db import init_db
-from db.engine import make_engines
 from db.models import Ticket, Visitor
 from db.privacy_models import ConsentRecord, FaceTemplate, VisitorIdentity
-from core.visitors.cccd import parse_cccd
 from core.visitors.recognition import Recognizer
 from core.visitors.flow import LOOK_FRAMES, FaceFlow
 from core.visitors.texts import face_tr
 from core.visitors.store import CONSENT_VERSION, VisitorStore, consent_text
 from gui import theme
 from kiosk.ui.face_screens import attach_face
-from tests.kiosk_support import kiosk_config, wait_home, wait_printed
-from tests.kiosk_support import tap as tap_widget
-from tests.test_kiosk_screens import check_for_elderly_eyes
-
-AN = "001099012345|012345678|Nguyễn Văn An|15031999|Nam|Số 12 phố Quang Trung, Phường Hà Đông, Hà Nội|20052021"
-BINH = "079185000123||Trần Thị Bình|02021985|Nữ|Phường Bến Nghé, Quận 1, TP Hồ Chí Minh|01072022"
-SHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "kiosk_face"
-
-
-def face(seed: int) -> np.ndarray:
-    """A person's 'true' face encoding (different seeds: distance ≈ 1.6, far beyond any threshold)."""
-    return np.random.default_rng(seed).normal(0, 0.1, 128).astype(np.float32)
-
-
-def frames_of(base: np.ndarray, n: int, seed: int = 99) -> list[np.ndarray]:
-    """n camera frames of the same person (distance to ``base`` ≈ 0.08)."""
-    rng = np.random.default_rng(seed)
-    return [(base + rng.normal(0, 0.005, 128)).astype(np.float32) for _ in range(n)]
-
-
-def count(engine, model) -> int:
-    with Session(engine) as s:
-        return s.scalar(select(func.count()).select_from(model))
-
-
-@pytest.fixture
-def db(sqlite_url, clock):
-    init_db(sqlite_url, clock=clock).close()
-    return sqlite_url
-
-
-@pytest.fixture
-def store(db, tmp_path):
-    write, read = make_engines(db)                     # as the kiosk opens it: reads never take the write lock
-    yield VisitorStore(write, tmp_path / "keys" / "visitor.key", read_engine=read, create_key=True)
-    write.dispose()
-    read.dispose()
-
-
-def enrol(store: VisitorStore, recognizer: Recognizer, payload: str, base: np.ndarray,
-          last_field: str | None = None) -> int:
-    consent = store.record_consent(True, "kiosk-1")
-    vid = store.register_from_cccd(parse_cccd(payload), consent)
-    recognizer.add_encodings(vid, frames_of(base, 3, seed=vid))
-    store.record_visit(vid, last_field)
-    return vid
-
-
-@pytest.fixture
-def kiosk(qtbot, tmp_path, clock, db, store):
-    """start(recognizer=None) -> (window, flow): the real window with the face screens attached."""
-    windows = []
-
-    def start(recognizer: Recognizer | None = None, lang: str = "vi", build=None):
-        from kiosk.app import create_window
-        w = create_window(kiosk_config(tmp_path, db, language=lang), clock=clock, retry_ms=100)
-        windows.append(w)
-        if build is not None:                         # the flow is made on the visitor worker thread
-            w.face = attach_face(w, build=build)
-            qtbot.waitUntil(lambda: w.face.ready, timeout=15_000)
-        else:
-            flow = FaceFlow(store, recognizer or Recognizer(store), "kiosk-1", retention_months=12)
-            w.face = attach_face(w, flow=flow)        # what kiosk/app.py does when cfg.face_enabled
-        w.resize(1080, 1920)
-        w.show()
-        wait_home(qtbot, w)
-        settle(w)
-        return w, getattr(w.face, "flow", None)
-
-    yield start
-    for w in windows:
-        w.shutdown()
-
-
-def settle(w, timeout_s: float = 15.0) -> None:
-    """Wait until the visitor worker thread has answered every call the face screens made (in order)."""
-    face = getattr(w, "face", None)
-    end = time.monotonic() + timeout_s
-    while face is not None and face.jobs.pending:
-        QApplication.processEvents()
-        time.sleep(0.001)
-        assert time.monotonic() < end, "the visitor worker did not answer"
-    QApplication.processEvents()
-
-
-def see(w, encodings) -> None:
-    for e in encodings:
-        w.face._face(e)                               # the camera worker's signal, delivered on the GUI thread
-        settle(w)                                     # the frame is judged on the visitor worker thread
-
-
-def tap(qtbot, widget) -> None:
-    """A touch, then the answers of the visitor worker it asked for."""
-    tap_widget(qtbot, widget)
-    settle(widget.window())
-
-
-def visible_texts(w) -> str:
-    screen = w.current()
-    parts = [lbl.text() for lbl in w.findChildren(QLabel) if lbl.isVisible() and lbl.text()]
-    parts += [b.text() for b in screen.findChildren(QAbstractButton) if b.isVisible()]
-    return "\n".join(parts)
-
-
-def shot(w, name: str) -> None:
-    for _ in range(3):                                 # let the layout settle before judging it
-        QApplication.processEvents()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    w.grab().save(str(SHOTS / f"{name}_{w.lang}.png"))
-    problems = check_for_elderly_eyes(w)
-    assert not problems, (name, problems)
-
-
-def scanner_types(widget, text: str) -> None:
-    """A USB scanner in keyboard mode: one key event per character (QTest.keyClicks only knows Latin-1), then Enter."""
-    for ch in text:
-        for kind in (QEvent.KeyPress, QEvent.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key_unknown, Qt.NoModifier, ch))
-    for kind in (QEvent.KeyPress, QEvent.KeyRelease):
-        QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key_Return, Qt.NoModifier, "\r"))
-    settle(widget.window())
-
-
-def take_ticket(qtbot, w, code: str = "HT") -> None:
-    tap(qtbot, w.home.tiles[code])
-    wait_printed(qtbot, w)
-    settle(w)                                          # the visit is recorded on the visitor worker
-
+from tests.face_support import (AN, BINH, SHOTS, count, enrol, face, frames_of, open_consent, scanner_types, see, settle,
+                                shot, take_ticket, tap, visible_texts)
+from tests.kiosk_support import check_for_elderly_eyes, kiosk_config, wait_home, wait_printed
 
 # ------------------------------------------------------------------------------ Qt-free flow
 def test_flow_greets_a_returning_visitor_by_given_name_and_never_the_id(store):
@@ -284,18 +152,6 @@ def test_delete_my_data_from_the_greeting_removes_the_visitor(qtbot, kiosk, stor
     w.face.reset()
     see(w, frames_of(face(1), LOOK_FRAMES))            # the same face is now a stranger
     assert not w.face.banner.isVisible() and w.visitor is None
-
-
-def open_consent(qtbot, w, stranger: np.ndarray) -> None:
-    """An unrecognised person takes a ticket; after it the kiosk offers faster recognition."""
-    see(w, frames_of(stranger, LOOK_FRAMES))
-    take_ticket(qtbot, w)
-    w.next_citizen()                                    # "Xong" on the ticket, or its timer
-    settle(w)                                           # "may we offer?" is answered by the visitor worker
-    assert w.current() is w.face.offer
-    shot(w, "offer")
-    tap(qtbot, w.face.offer.more_button)
-    assert w.current() is w.face.consent
 
 
 def test_consent_screen_has_the_exact_text_and_two_equal_buttons_nothing_preselected(qtbot, kiosk, store):

@@ -21,12 +21,11 @@ from kiosk.i18n import tr
 from kiosk.ui import rating_screens
 from kiosk.worker import build_ticket
 from printer import render_ticket
-from tests.kiosk_support import WAIT_MS, db_path, kiosk_config, tap, wait_home, wait_printed
+from tests.kiosk_support import WAIT_MS, check_for_elderly_eyes, db_path, kiosk_config, tap, wait_home, wait_printed
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
-from tests.test_kiosk_screens import check_for_elderly_eyes
 
 
 @pytest.fixture

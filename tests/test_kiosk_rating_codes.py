@@ -5,6 +5,7 @@ or the kiosk) or it is too late; one rating per ticket whatever the path."""
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from sqlalchemy import select, update
@@ -12,6 +13,7 @@ from sqlalchemy import select, update
 import db
 from db import rating
 from db.catalogue import parse_catalogue
+from db.dto import RatingInfo
 from db.models import Office, Rating, Ticket
 
 
@@ -170,29 +172,53 @@ def test_values_and_reasons_are_checked_on_the_kiosk_path_too(queue):
 
 
 def test_two_kiosk_scans_racing_make_one_rating(queue):
-    """Two kiosks (two services, two connections) answer for the same ticket at the same moment."""
+    """Two kiosks (two services, two connections) answer for the same ticket at the same moment. The race is
+    made to happen: the first is held inside its transaction, after it found the ticket unrated, until the
+    second has started its own answer; the second must wait for it and then find the ticket rated."""
     _kiosk_rating(queue)
-    scanned = rating.qr_payload(_served(queue).rating_code)
+    served = _served(queue)
+    scanned = rating.qr_payload(served.rating_code)
     other = db.open_queue(queue.url, clock=queue.clock)
-    results: list = []
-    barrier = threading.Barrier(2)
+    results: dict[str, object] = {}
+    ended: dict[str, float] = {}
+    first_inside, second_started = threading.Event(), threading.Event()
+    real_check = queue._check_kiosk_rating
 
-    def answer(svc, value):
-        barrier.wait()
+    def held_check(s, office, t):                     # the first kiosk, inside its transaction
+        first_inside.set()
+        assert second_started.wait(10)
+        time.sleep(0.3)                                # the second is now inside rate_by_code, behind our lock
+        return real_check(s, office, t)
+
+    queue._check_kiosk_rating = held_check
+
+    def answer(name, svc, value, wait_for=None):
+        if wait_for is not None:
+            assert wait_for.wait(10)
+            second_started.set()
+        started = time.monotonic()
         try:
-            results.append(svc.rate_by_code(scanned, value))
+            results[name] = svc.rate_by_code(scanned, value)
         except db.InvalidState as exc:
-            results.append(exc)
+            results[name] = exc
+        ended[name] = time.monotonic()
+        results[name + "_started"] = started
 
-    threads = [threading.Thread(target=answer, args=(svc, v)) for svc, v in ((queue, 3), (other, 1))]
+    threads = [threading.Thread(target=answer, args=("first", queue, 3)),
+               threading.Thread(target=answer, args=("second", other, 1, first_inside))]
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(30)
     other.close()
-    assert sorted(type(r).__name__ for r in results) == ["InvalidState", "RatingInfo"]
+    assert first_inside.is_set() and second_started.is_set()
+    # the race happened: the second answer began while the first was held, and could only end after it
+    assert results["second_started"] < ended["first"] <= ended["second"]
+    assert isinstance(results["first"], RatingInfo) and results["first"].value == 3
+    assert isinstance(results["second"], db.InvalidState)
+    assert results["second"].message("en") == rating.WORDS.text("en", "already_rated", label=served.label)
     with queue.session() as s:
-        assert len(s.scalars(select(Rating)).all()) == 1
+        assert [r.value for r in s.scalars(select(Rating)).all()] == [3]
 
 
 def test_kiosk_rating_is_set_in_the_catalogue_and_validated():

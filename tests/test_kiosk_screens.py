@@ -6,53 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QAbstractButton, QLabel
 
 from db import init_db
 from kiosk.app import create_window
-from gui import theme
-from kiosk.ui.screens import ProceduresScreen, TicketScreen
+from kiosk.ui.screens import TicketScreen
 from kiosk.worker import IssueFailure, PrintOutcome
 from printer import PrintResult, PrintStatus
 from tests.conftest import MONDAY_9AM
-from tests.kiosk_support import WAIT_MS, kiosk_config, wait_home
+from tests.kiosk_support import WAIT_MS, check_for_elderly_eyes, kiosk_config, wait_home
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "kiosk"
 SIZES = [(1080, 1920), (768, 1366), (1920, 1080), (1366, 768), (1280, 1024), (1024, 768)]
-
-
-def visible(widgets):
-    return [w for w in widgets if w.isVisibleTo(w.window()) and w.isVisible()]
-
-
-def check_for_elderly_eyes(window) -> list[str]:
-    problems = []
-    screen = window.current()
-    scroll = screen.scroll if isinstance(screen, ProceduresScreen) else None
-    for lbl in visible(window.findChildren(QLabel)):
-        if not lbl.text() or (screen not in _ancestors(lbl) and window.header not in _ancestors(lbl)):
-            continue
-        name = f"label {lbl.text()[:40]!r}"
-        if lbl.font().pixelSize() < theme.MIN_TEXT_PX:
-            problems.append(f"{name}: {lbl.font().pixelSize()} px text")
-        inside_scroll = scroll is not None and scroll.widget() in _ancestors(lbl)
-        if lbl.wordWrap():
-            if lbl.heightForWidth(lbl.width()) > lbl.height() + 1 and not inside_scroll:
-                problems.append(f"{name}: wrapped text cut ({lbl.heightForWidth(lbl.width())} > {lbl.height()})")
-        elif max(lbl.fontMetrics().horizontalAdvance(line) for line in lbl.text().split("\n")) \
-                > lbl.contentsRect().width() + 1:
-            problems.append(f"{name}: text wider than its label")
-    for b in visible(window.findChildren(QAbstractButton)):
-        if screen not in _ancestors(b) and window.header not in _ancestors(b):
-            continue
-        if b.width() < theme.MIN_TARGET_PX or b.height() < theme.MIN_TARGET_PX:
-            problems.append(f"button {b.text()!r}: {b.width()}×{b.height()} px")
-        if max(b.fontMetrics().horizontalAdvance(line) for line in b.text().split("\n")) > b.width() - 8:
-            problems.append(f"button {b.text()!r}: text wider than the button")
-    for tile in window.home.tiles.values() if screen is window.home else ():
-        if tile.height() < theme.MIN_TARGET_PX or tile.width() < theme.MIN_TARGET_PX:
-            problems.append(f"tile {tile.code}: {tile.width()}×{tile.height()} px")
-    return problems
 
 
 def refresh_until(qtbot, w, condition) -> None:
@@ -61,14 +25,6 @@ def refresh_until(qtbot, w, condition) -> None:
         w.backend.refresh()                            # merged while one is pending
         return condition()
     qtbot.waitUntil(check, timeout=WAIT_MS)
-
-
-def _ancestors(w):
-    out = []
-    while w is not None:
-        out.append(w)
-        w = w.parentWidget()
-    return out
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

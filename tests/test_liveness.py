@@ -7,8 +7,6 @@ blink: see BENCHMARKS.md, "Liveness").
 """
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -24,10 +22,8 @@ from kiosk.ui.face_screens import attach_face
 from tests.kiosk_support import kiosk_config, wait_home
 from tests.photo_attack import (blink_frames, face_box, frame_landmarks, held_photo_frames, kiosk_frame, read,
                                 yale_blink_pairs)
-from tests.test_kiosk_face import (AN, db, enrol, face, frames_of, settle, see, shot, store, take_ticket,  # noqa: F401
-                                   tap, visible_texts)
-
-FACES = Path(os.environ.get("KIOSK_FACES_DIR", Path(__file__).resolve().parents[2] / "shared" / "faces"))
+from tests.face_support import AN, enrol, face, frames_of, settle, see, shot, take_ticket, tap, visible_texts
+from tests.shared_faces import FACES
 needs_faces = pytest.mark.skipif(not (FACES / "manifest.csv").exists(),
                                  reason=f"face photos not found at {FACES} (set KIOSK_FACES_DIR)")
 FRAME_S = 0.25                    # the camera thread's period
@@ -151,7 +147,7 @@ def test_real_eye_closures_of_the_yale_subjects_pass():
 
 # ------------------------------------------------------------------------------ the flow
 @pytest.fixture
-def live_flow(store):                                       # noqa: F811 - the fixture imported above
+def live_flow(store):
     rec = Recognizer(store)
     an = enrol(store, rec, AN, face(1), last_field="CT")
     return FaceFlow(store, rec, "kiosk-1", liveness=BlinkRule()), an
@@ -192,7 +188,7 @@ def test_flow_with_liveness_someone_else_stepping_in_ends_the_challenge(live_flo
     assert flow.skip_liveness() is None               # no challenge runs any more
 
 
-def test_flow_without_liveness_greets_at_once(store):      # noqa: F811
+def test_flow_without_liveness_greets_at_once(store):
     rec = Recognizer(store)
     an = enrol(store, rec, AN, face(1))
     flow = FaceFlow(store, rec, "kiosk-1")
@@ -248,7 +244,7 @@ def test_the_camera_thread_computes_landmarks_only_while_asked(qtbot):
 
 # ------------------------------------------------------------------------------ the kiosk window
 @pytest.fixture
-def live_kiosk(qtbot, tmp_path, clock, db, store):          # noqa: F811
+def live_kiosk(qtbot, tmp_path, clock, db, store):
     windows = []
 
     def start(lang: str = "vi", seconds: int = 6):

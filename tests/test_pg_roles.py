@@ -20,7 +20,7 @@ PAYLOAD = "001099012345|012345678|Nguyễn Văn An|15031999|Nam|Số 12 phố Qu
 @pytest.fixture
 def roles(pg_url):
     """(owner service, {kind: url as that role}); the roles are created by kiosk-admin init --roles."""
-    from tests.test_admin_cli import admin
+    from tests.admin_support import admin
     prefix = f"t{uuid.uuid4().hex[:8]}_"
     r = admin(pg_url, "init", "--always-open", "--no-key", "--roles", "--role-prefix", prefix)
     assert r.returncode == 0, r.stderr
@@ -103,7 +103,7 @@ def test_each_program_works_under_its_role_and_no_further(roles, tmp_path):
 
 
 def test_roles_sql_is_printed_without_changing_anything(pg_url):
-    from tests.test_admin_cli import admin
+    from tests.admin_support import admin
     r = admin(pg_url, "init", "--roles-sql", "--role-prefix", "x_", "--schema", "queue")
     assert r.returncode == 0 and "CREATE ROLE x_kiosk LOGIN" in r.stdout
     assert "GRANT SELECT (id, office_id, name, role, active) ON officers TO x_kiosk" in r.stdout

@@ -7,7 +7,7 @@ from PIL import Image
 
 from printer import encode_ticket
 from tests.escpos_fake import FakeEscposPrinter, parse_job
-from tests.test_printer_render import make_ticket
+from tests.printer_support import make_ticket
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,7 +10,7 @@ from PIL import Image
 from printer import Ticket, TicketError, encode_image, encode_ticket, encode_ticket_text, render_ticket
 from printer.encode import ascii_fold
 from tests.escpos_fake import parse_job
-from tests.test_printer_render import make_ticket
+from tests.printer_support import make_ticket
 
 
 def raster_of(img: Image.Image) -> bytes:

@@ -7,21 +7,13 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from printer import Ticket, TicketError, TicketLayout, compose_ticket, render_ticket
+from printer import TicketError, TicketLayout, compose_ticket, render_ticket
 from printer.layout import FONT_BOLD, FONT_REGULAR, compose_test_page, draw, font
+from tests.printer_support import make_ticket
 
 VI_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
 TONED = [unicodedata.normalize("NFC", v + m) for v in "aăâeêioôơuưy"
          for m in ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")]
-
-
-def make_ticket(**changes):
-    data = dict(centre_name="Trung tâm Phục vụ hành chính công phường Bến Nghé", label="A023",
-                field_name="Hộ tịch", procedure_name="Đăng ký khai sinh", counters=["1", "3"],
-                waiting_ahead=5, estimated_wait_min=15, issued_at=datetime(2026, 11, 22, 8, 15),
-                priority_reason=None)
-    data.update(changes)
-    return Ticket(**data)
 
 
 def words_of(text: str) -> list[str]:

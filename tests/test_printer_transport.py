@@ -11,7 +11,7 @@ from printer import (PrintResult, PrintStatus, encode_image, encode_ticket, open
                      DeviceError)
 from printer.status import STATUS_REQUESTS, count_status_requests
 from tests.escpos_fake import FakeEscposPrinter, FakeSerialPrinter
-from tests.test_printer_render import make_ticket
+from tests.printer_support import make_ticket
 
 TIMEOUT = 0.5
 TICKET = make_ticket(priority_reason="Người cao tuổi")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from counter_display.rating_model import ASK, IDLE, REASONS, SENDING, THANKS, RatingModel
 from db import Event, RatingSettings, open_queue
 from db.models import Rating
-from tests.test_counter_support import sqlite_queue
+from tests.counter_support import sqlite_queue
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 SHOTS = os.environ.get("KIOSK_SCREENSHOTS")
@@ -198,8 +198,10 @@ def test_the_window_shows_an_outage_and_recovers(qtbot, tmp_path):
     window = _window(qtbot, f"sqlite:///{link}")
     try:
         assert window.banner.isHidden()
+        conn = window.feed.worker.current_feed._conn      # taken first: the worker may drop it itself
         link.unlink()
-        window.feed.worker.current_feed._conn.close()
+        if conn is not None:                              # (it does, as soon as it sees the link gone)
+            conn.close()                                  # ...and the open connection drops
         qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=15000)
         assert "Mất kết nối cơ sở dữ liệu" in window.banner_label.text()
         link.symlink_to(real)

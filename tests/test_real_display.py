@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from gui import theme
 from tests import ui_checks
 
 REPO = Path(__file__).resolve().parent.parent
@@ -338,7 +339,7 @@ def test_board_on_a_real_display(office_db, tmp_path, size, wm):
             counter = next(it for it in called["state"]["drawn"] if it["role"] == "called_counter")
             share = number["ink_h"] / h
             (ARTIFACTS / f"board_share_{tag}.txt").write_text(f"{share:.4f} {number['px']}\n")
-            assert share >= (0.20 if w >= h else 0.12), f"called number {number['ink_h']} px = {share:.1%} of {h}"
+            assert share >= theme.BOARD_NUMBER_MIN_SHARE[0 if w >= h else 1], f"called number {number['ink_h']} px = {share:.1%} of {h}"
             assert counter["px"] <= 0.6 * number["px"], "the counter name is not clearly smaller than the number"
         finally:
             code = program.stop()

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 import db
 from core.visitors.cccd import parse_cccd
 from core.visitors.store import KeyFileError, VisitorStore, create_key_file
-from tests.test_admin_cli import admin
+from tests.admin_support import admin
 
 PAYLOAD = "001099012345|012345678|Nguyễn Văn An|15031999|Nam|Số 12 phố Quang Trung, Hà Đông|20052021"
 OTHER = "079301004567||Trần Thị Bích Ngọc|09072001|Nữ|TP. Hồ Chí Minh|12042022"

@@ -23,7 +23,7 @@ def run(office_svc, *args):
     return main(["--db", office_svc.url, "report", *args])
 
 
-def test_the_workbook_has_a_summary_then_one_sheet_per_view(office, tmp_path, capsys):  # noqa: F811
+def test_the_workbook_has_a_summary_then_one_sheet_per_view(office, tmp_path, capsys):
     path = tmp_path / "out" / "bao_cao.xlsx"
     assert run(office, "--from", "2026-11-23", "--to", "24/11/2026", "--xlsx", str(path)) == 0
     assert "bao_cao.xlsx" in capsys.readouterr().err
@@ -63,7 +63,7 @@ def test_the_workbook_has_a_summary_then_one_sheet_per_view(office, tmp_path, ca
     assert heat == [("Thứ", "09:00", "10:00"), ("Thứ Hai", 5, 1), ("Thứ Ba", 1, 0)]
 
 
-def test_csv_json_and_the_screen(office, tmp_path, capsys):  # noqa: F811
+def test_csv_json_and_the_screen(office, tmp_path, capsys):
     folder = tmp_path / "csv"
     assert run(office, "--from", "2026-11-23", "--to", "2026-11-24", "--csv", str(folder), "--json") == 0
     out = capsys.readouterr().out
@@ -86,7 +86,7 @@ def test_csv_json_and_the_screen(office, tmp_path, capsys):  # noqa: F811
     (["--from", "2026-01-01", "--to", "2026-01-31"], "Không có số nào"),
     (["--from", "2026-11-23", "--to", "2026-11-24", "--office", "XX"], "Không có trung tâm"),
 ])
-def test_bad_input_exits_2_and_writes_nothing(office, tmp_path, capsys, args, words):  # noqa: F811
+def test_bad_input_exits_2_and_writes_nothing(office, tmp_path, capsys, args, words):
     out = tmp_path / "out"
     out.mkdir()
     assert run(office, *args, "--xlsx", str(out / "r.xlsx"), "--csv", str(out / "csv")) == 2

@@ -17,10 +17,7 @@ from core.visitors.recognition import DecisionRule, Recognizer
 from core.visitors.second_factor import ATTEMPTS, BirthDateEntry, SecondFactorError
 from core.visitors.texts import face_tr
 from gui import theme
-from tests import test_kiosk_face
-from tests.test_kiosk_face import AN, BINH, enrol, face, frames_of, see, settle, shot, tap
-
-db, store, kiosk = test_kiosk_face.db, test_kiosk_face.store, test_kiosk_face.kiosk   # the same fixtures
+from tests.face_support import AN, BINH, enrol, face, frames_of, see, settle, shot, tap
 
 # born on the same day as An (15/03/1999): two shortlisted candidates can share a date of birth
 CUONG = "001099001111||Lê Văn Cường|15031999|Nam|Số 3 Lê Lợi, Hà Nội|01012021"

@@ -16,7 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 SHOTS = os.environ.get("KIOSK_SCREENSHOTS")
 
 
-def test_chart_data_is_the_reports_aggregates(office):  # noqa: F811
+def test_chart_data_is_the_reports_aggregates(office):
     d = chart_data(stats.report(office, MON, TUE))
     assert d.heat == {(0, 9): 5, (0, 10): 1, (1, 9): 1} and d.hours == (9, 10)
     assert [(name, round(m, 4), round(p, 4)) for name, m, p in d.field_waits] == [
@@ -28,7 +28,7 @@ def test_chart_data_is_the_reports_aggregates(office):  # noqa: F811
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_only_a_leader_sees_the_charts(qtbot, office):  # noqa: F811
+def test_only_a_leader_sees_the_charts(qtbot, office):
     from counter_display.stats import StatsWindow
     office.add_officer("Giám đốc Hà", "702938", role="supervisor")
     url = office.url

@@ -271,12 +271,6 @@ class VisitorStore:
             raise ConsentRequired("Chưa có sự đồng ý của công dân", "the visitor has not consented")
         return rec
 
-    def has_consent(self, visitor_id: int) -> bool:
-        with Session(self.read_engine) as s:
-            return s.scalar(select(func.count()).select_from(ConsentRecord).where(
-                ConsentRecord.visitor_id == visitor_id, ConsentRecord.granted.is_(True),
-                ConsentRecord.withdrawn_at.is_(None))) > 0
-
     def create_visitor(self, consent_id: int, actor: str = "kiosk") -> int:
         """A visitor known by face only (no CCCD), attached to a granted consent record."""
         with self._session() as s:

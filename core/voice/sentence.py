@@ -8,7 +8,6 @@ from .numbers import LABEL_MODES, GROUPS, VoiceError, label_words, number_words
 
 PHRASE_CALL = "Mời công dân có số thứ tự"
 PHRASE_COUNTER = "đến quầy số"
-PHRASES = (PHRASE_CALL, PHRASE_COUNTER)
 PAUSE = ","
 
 

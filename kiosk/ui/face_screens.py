@@ -1035,7 +1035,7 @@ class FaceController(QObject):
         if outcome.kind == "greet" and outcome.greeting is not None:
             g = outcome.greeting
             self.window.visitor = g.visitor_id        # the ticket carries it (never the ID number)
-            self.window.home.set_greeting(None, (g.last_field_code,) if g.last_field_code else ())
+            self.window.home.set_preferred((g.last_field_code,) if g.last_field_code else ())
             self.banner.name = g.name
             self.banner.set_language(self.window.lang)
             self.banner.show()
@@ -1108,7 +1108,7 @@ class FaceController(QObject):
 
     def _clear_greeting(self) -> None:
         self.window.visitor = None
-        self.window.home.set_greeting(None)
+        self.window.home.set_preferred(())
         self.banner.name = None
         self.banner.hide()
 

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (QBoxLayout, QFrame, QGridLayout, QHBoxLayout, QSc
 
 from db import PRIORITY_REASONS, FieldInfo, IssuedTicket, OfficeInfo
 
-from core.visitors.texts import face_tr
 
 from ..i18n import WEEKDAYS, priority_label, tr
 from ..worker import PrintOutcome
@@ -54,7 +53,8 @@ def _two_lines(text: str) -> str:
 
 # ------------------------------------------------------------------------------------------- home
 class HomeScreen(Screen):
-    """One big tile per field, the priority entry, an optional greeting for a returning visitor."""
+    """One big tile per field, the priority entry; a returning visitor's usual field first (the greeting itself is
+    the face screens' banner, kiosk/ui/face_screens.py)."""
 
     field_chosen = Signal(str)
     info_requested = Signal(str)
@@ -67,15 +67,9 @@ class HomeScreen(Screen):
         self.rating_offered = False             # the centre rates at the kiosk (catalogue kiosk_rating)
         self.fields: tuple[FieldInfo, ...] = ()
         self.priority: str | None = None
-        self.greeting_name: str | None = None
         self.preferred: tuple[str, ...] = ()
         self.compact = False
         self.tiles: dict[str, FieldTile] = {}
-
-        self.greeting = _frame("greeting")
-        self.greeting_text = label(px=theme.TITLE, bold=True)
-        QHBoxLayout(self.greeting).addWidget(self.greeting_text)
-        self.greeting.hide()
 
         self.banner = _frame("banner")
         self.banner_text = label(px=theme.TITLE, bold=True)
@@ -142,7 +136,6 @@ class HomeScreen(Screen):
         box = QVBoxLayout(self)
         box.setContentsMargins(24, 8, 24, 12)
         box.setSpacing(10)
-        box.addWidget(self.greeting)
         box.addWidget(self.banner)
         box.addWidget(self.prompt)
         box.addWidget(self.tile_scroll, 1)
@@ -156,9 +149,9 @@ class HomeScreen(Screen):
             self.render()
 
     def reset(self) -> None:
-        """For the next citizen: no priority, no greeting (one redraw)."""
-        if self.priority or self.greeting_name or self.preferred:
-            self.priority, self.greeting_name, self.preferred = None, None, ()
+        """For the next citizen: no priority, no visitor's usual fields first (one redraw)."""
+        if self.priority or self.preferred:
+            self.priority, self.preferred = None, ()
             self.render()
 
     def set_priority(self, reason: str | None) -> None:
@@ -170,9 +163,8 @@ class HomeScreen(Screen):
             self.rating_offered = offered
             self.render()
 
-    def set_greeting(self, name: str | None, preferred_fields: tuple[str, ...] = ()) -> None:
-        """A returning visitor: greet them and offer their usual fields first (face recognition)."""
-        self.greeting_name = name
+    def set_preferred(self, preferred_fields: tuple[str, ...] = ()) -> None:
+        """A returning visitor (face recognition): their usual fields first; () for anyone else."""
         self.preferred = preferred_fields
         self.render()
 
@@ -191,9 +183,6 @@ class HomeScreen(Screen):
     # -- drawing
     def render(self) -> None:
         self.prompt.setText(self.t("choose_field_priority" if self.priority else "choose_field"))
-        self.greeting.setVisible(bool(self.greeting_name))
-        if self.greeting_name:
-            self.greeting_text.setText(face_tr(self.lang, "greeting", name=self.greeting_name))
         self.banner.setVisible(self.priority is not None)
         if self.priority:
             self.banner_text.setText(self.t("priority_active", reason=priority_label(self.priority, self.lang)))

@@ -236,6 +236,7 @@ class PinPad(QWidget):
             log.warning("admin_pin is kept in plain text: replace it with admin_pin_hash "
                         "('kiosk-admin officer hash-pin')")
         self.entered = ""
+        self.lang = "vi"
         self._wrong_text = self._unset_text = ""
         self.setObjectName("pinPad")
         self.setAttribute(Qt.WA_StyledBackground)
@@ -271,7 +272,7 @@ class PinPad(QWidget):
         box.addWidget(self.message)
         box.addLayout(grid)
         self.setFixedSize(560, 900)
-        self.setStyleSheet("QPushButton:disabled { color: #6b6b6b; background: #d9d9d9; }")   # locked: seen
+        self.setStyleSheet(theme.pin_pad_style(theme.palette("light")))   # locked: seen
 
     def fit(self, height: int) -> None:
         """Short screens: shorter keys (never below a 120-px target), so the pad stays on the screen."""
@@ -280,7 +281,8 @@ class PinPad(QWidget):
             b.setFixedSize(150, key_h)
         self.setFixedSize(560, min(900, height - 20))
 
-    def retranslate(self, tr) -> None:
+    def retranslate(self, tr, lang: str = "vi") -> None:
+        self.lang = lang                               # a lockout's refusal is shown in this language
         self.title.setText(tr("admin_title"))
         self.clear.setText(tr("admin_clear"))
         self.close_button.setText(tr("admin_close"))
@@ -299,7 +301,7 @@ class PinPad(QWidget):
         if not self.check.configured:
             self.message.setText(self._unset_text)
         elif refusal is not None:
-            self.message.setText(f"{refusal.message_vi}\n{refusal.message_en}")
+            self.message.setText(refusal.message(self.lang))
             QTimer.singleShot(min(refusal.retry_after_s, 60) * 1000 + 50, self._unblock)
         else:
             self.message.setText("")

@@ -223,7 +223,7 @@ class KioskWindow(QWidget):
         for code, b in self.lang_buttons.items():
             b.setProperty("current", "true" if code == self.lang else "false")
             restyle(b)
-        self.pin_pad.retranslate(lambda key: tr(self.lang, key))
+        self.pin_pad.retranslate(lambda key: tr(self.lang, key), self.lang)
         self.centre.setText(self.data.office.name(self.lang) if self.data else "")
 
     def _field(self, code: str):
@@ -355,15 +355,15 @@ class KioskWindow(QWidget):
 
     def _is_fresh_home(self) -> bool:
         """What the next citizen must find: home (or the closed / unavailable screen), default language, no
-        priority, no greeting, no visitor."""
+        priority, no visitor (nor their usual fields first)."""
         return (self.current() in (self.home, self.closed, self.unavailable) and self.priority is None
-                and self.lang == self.cfg.language and self.visitor is None and not self.home.greeting_name
+                and self.lang == self.cfg.language and self.visitor is None and not self.home.preferred
                 and self.home.priority is None)
 
     @Slot()
     def show_pin_pad(self) -> None:
         self.pin_pad.reset()
-        self.pin_pad.retranslate(lambda key: tr(self.lang, key))
+        self.pin_pad.retranslate(lambda key: tr(self.lang, key), self.lang)
         self.pin_pad.move((self.width() - self.pin_pad.width()) // 2,
                           (self.height() - self.pin_pad.height()) // 2)
         self.pin_pad.show()

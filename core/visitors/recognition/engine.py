@@ -11,7 +11,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence, Union
+from typing import Any, Sequence, Union
 
 import cv2
 import numpy as np
@@ -216,10 +216,6 @@ def encode_crop(crop: FaceCrop, jitters: int = 0) -> np.ndarray:
             passes.append(np.asarray(api.face_encoder.compute_face_descriptor(copy), dtype=np.float64))
         time.sleep(0.001)                # hand the GIL over: the GUI thread runs between two passes
     return np.mean(passes, axis=0).astype(np.float32)
-
-
-def analyse_all(images: Iterable[ImageInput], gates: QualityGates = QualityGates()) -> list[FaceSample]:
-    return [analyse(image, gates) for image in images]
 
 
 def stack(encodings: Sequence[np.ndarray]) -> np.ndarray:
