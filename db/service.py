@@ -1011,7 +1011,8 @@ class QueueService:
                 counters=tuple(dto.CounterState(_counter_info(c), self._info(current[c.id]) if c.id in current
                                                 else None) for c in counters),
                 recent_calls=tuple(self._info(t) for t in recent),
-                fields=self._fields(s, office), last_event_id=last_id, at=self.clock.now(), position=position)
+                fields=self._fields(s, office), last_event_id=last_id, at=self.clock.now(), position=position,
+                clock_skew_s=self.clock_skew_s)
 
     def events(self, since: int = 0, limit: int = 1000) -> tuple[dto.Event, ...]:
         with self.session(write=False) as s:
