@@ -188,6 +188,7 @@ class Event:
 class RatingSettings:
     scale: str             # db.rating.SCALES key
     timeout_seconds: int   # the rating window goes back to idle after this long
+    clock_skew_s: float = 0.0   # database time minus this PC's (QueueService.clock_skew_s)
 
 
 @dataclass(frozen=True)
