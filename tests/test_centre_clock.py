@@ -116,3 +116,28 @@ def test_a_board_pc_whose_clock_is_fast_still_says_the_call_and_shows_the_databa
     finally:
         counter.close()
         window.shutdown()
+
+
+def test_a_counter_pc_whose_clock_is_slow_says_so_and_shows_the_database_s_time(qtbot, sqlite_url):
+    """The counter PC's clock is 10 min slow: the window tells the officer (Vietnamese first) and its clock
+    shows the database's time, not the PC's."""
+    import zoneinfo
+
+    from counter_display.staff import StaffWindow
+    from db import DatabaseClock, OffsetClock, SystemClock
+    init_db(sqlite_url, always_open=True).close()
+    slow_pc = OffsetClock(-600)
+    window = StaffWindow(lambda: open_queue(sqlite_url, clock=DatabaseClock(SystemClock().now, local=slow_pc)), 1,
+                         now=slow_pc.now, poll_timeout=0.1)
+    qtbot.addWidget(window)
+    try:
+        window.show()
+        qtbot.waitUntil(lambda: window.data is not None, timeout=10000)
+        assert abs(window.data.clock_skew_s - 600) < 5
+        text = window.message.text()
+        assert text.index("chậm 10 phút") < text.index("10 min slow"), text
+        window._tick()
+        real = dt.datetime.now(zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"))
+        assert window.clock_label.text() in {(real - dt.timedelta(minutes=m)).strftime("%H:%M") for m in (0, 1)}
+    finally:
+        window.shutdown()
