@@ -262,6 +262,22 @@ def test_the_kiosk_worker_retries_under_the_tap_id(pg_url, direct, proxy):
     worker.close()
 
 
+def test_on_a_frozen_link_the_kiosk_gives_up_within_5_s_retries_included(pg_url, direct, proxy):
+    """The kiosk worker's retries under the tap's id must not stretch a silent network past 5 s: its issue()
+    turns this Unavailable into issue_failed, and the kiosk shows its unavailable screen."""
+    from core.config import AppConfig
+    from kiosk.worker import KioskWorker, TicketRequest
+    worker = KioskWorker(lambda: db.open_queue(proxy.url(pg_url)), AppConfig())
+    worker._service().issue("HT")
+    proxy.freeze()
+    error, took = _outcome(lambda: worker._issue_with_retries(TicketRequest("HT")))   # what issue() runs
+    assert isinstance(error, db.Unavailable) and took < 5.0, (error, took)
+    proxy.thaw()
+    worker.close()
+    with direct.session(write=False) as s:
+        assert s.scalar(select(func.count()).select_from(Ticket)) == 1      # nothing half-issued
+
+
 def test_out_of_order_commits_are_delivered_however_late_and_aborts_are_forgotten(direct):
     """Two transactions hold event ids; the later one commits first. No timer: the follower delivers the
     early id whenever it commits, and forgets an aborted one once the database says it has ended."""
