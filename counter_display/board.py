@@ -80,8 +80,9 @@ class BoardView(QWidget):
         return WORDS.text(self.model.language, key, **values)
 
     def centre_now(self) -> dt.datetime:
-        """Now in the centre's time zone (from the database), whatever the PC's zone is."""
-        return self.now().astimezone(zoneinfo.ZoneInfo(self.model.timezone))
+        """Now in the centre's time zone (from the database), by the database's clock, whatever the PC's
+        zone and clock say."""
+        return self.model.database_now(self.now()).astimezone(zoneinfo.ZoneInfo(self.model.timezone))
 
     def paintEvent(self, _event) -> None:
         p = QPainter(self)

@@ -66,9 +66,11 @@ class BoardModel:
     applied: set[int] = field(default_factory=set)        # ids applied since the first snapshot
     ended: set[str] = field(default_factory=set)          # called labels whose call has ended (finished, no-show)
     base: Any = None                                      # the first snapshot's FeedPosition
+    clock_skew_s: float = 0.0                             # database time minus this PC's (from snapshots)
 
     def apply_snapshot(self, snapshot: Any) -> bool:
         """Replace the state with ``snapshot`` unless events newer than it were already applied."""
+        self.clock_skew_s = float(getattr(snapshot, "clock_skew_s", 0.0) or 0.0)
         if self.loaded and snapshot.last_event_id < self.last_event_id:
             return False  # older than events already applied: the next refresh corrects the counts
         self.office_name = snapshot.office.name(self.language)
@@ -138,8 +140,15 @@ class BoardModel:
     def _in_base(self, event: Any) -> bool:
         return self.base is not None and self.base.includes(event.id, getattr(event, "txid", None))
 
+    def database_now(self, local_now: dt.datetime) -> dt.datetime:
+        """This PC's time corrected to the database's: calls are stamped with the database's time, so a board
+        PC three minutes fast would otherwise take every call for an old one and never say it."""
+        return local_now + dt.timedelta(seconds=self.clock_skew_s)
+
     def to_announce(self, calls: Iterable[Call], now: dt.datetime) -> list[Call]:
-        """Calls recent enough to be said aloud (a board catching up after an outage stays quiet)."""
+        """Calls recent enough to be said aloud (a board catching up after an outage stays quiet); ``now``
+        is this PC's clock."""
+        now = self.database_now(now)
         return [c for c in calls if now - c.at <= self.announce_max_age]
 
     @property

@@ -60,9 +60,11 @@ class RatingModel(rating.AnswerSteps):   # choose / toggle_reason / send_reasons
     deadline: dt.datetime | None = None
     message: str = ""                                  # why an answer was not recorded (shown, then idle)
     rated: set[int] = field(default_factory=set)       # tickets answered here: never asked again
+    clock_skew_s: float = 0.0                          # database time minus this PC's (from the settings)
 
     def apply_settings(self, settings: Any) -> None:
         self.scale, self.timeout_s = settings.scale, float(settings.timeout_seconds)
+        self.clock_skew_s = float(getattr(settings, "clock_skew_s", 0.0) or 0.0)
 
     def apply_events(self, events: list, now: dt.datetime) -> bool:
         """Start asking when this counter finished a ticket (a recent one: replayed old events do not count).
@@ -75,7 +77,8 @@ class RatingModel(rating.AnswerSteps):   # choose / toggle_reason / send_reasons
             tid = ticket.get("id")
             if tid is None or tid in self.rated or tid == self.ticket_id and self.state != IDLE:
                 continue
-            if e.at + dt.timedelta(seconds=self.timeout_s) <= now:
+            # e.at is the database's time, ``now`` this PC's: a PC 31 s fast would find every finish stale
+            if e.at + dt.timedelta(seconds=self.timeout_s) <= now + dt.timedelta(seconds=self.clock_skew_s):
                 continue   # finished too long ago (caught up after an outage)
             if self.state == SENDING:
                 continue   # the previous citizen's answer is on its way: do not lose it

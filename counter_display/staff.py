@@ -830,7 +830,7 @@ class StaffWindow(QWidget):
             self.ticket_rows.setText(_t("no_ticket_paused" if paused else "no_ticket"))
         else:
             self.ticket_label.setText(ticket.label)
-            self.ticket_rows.setText("\n".join(f"{c}: {v}" for c, v in describe_ticket(ticket, self.now(), LANG)))
+            self.ticket_rows.setText("\n".join(f"{c}: {v}" for c, v in describe_ticket(ticket, self.database_now(), LANG)))
         waiting = self.data.waiting if self.data else ()
         self._waiting_text = _t("waiting_count", n=len(waiting))
         if waiting:   # the compact strip: who comes next, as far as it fits
@@ -857,10 +857,17 @@ class StaffWindow(QWidget):
         fit(self.header, getattr(self, "_header_text", self.header.text()))
         fit(self.waiting_title, getattr(self, "_waiting_text_compact" if self.compact else "_waiting_text", ""))
 
+    def database_now(self) -> dt.datetime:
+        """This PC's time corrected to the database's (tickets are stamped with the database's time: a PC
+        10 min slow showed a citizen who had waited 12 minutes as waiting 2)."""
+        skew = self.data.clock_skew_s if self.data is not None else 0.0
+        return self.now() + dt.timedelta(seconds=skew)
+
     def centre_now(self) -> dt.datetime:
-        """Now in the centre's time zone (from the database), whatever the PC's zone is."""
+        """Now in the centre's time zone (from the database) by the database's clock, whatever the PC's zone
+        and clock say."""
         zone = self.data.timezone if self.data is not None else "Asia/Ho_Chi_Minh"
-        return self.now().astimezone(zoneinfo.ZoneInfo(zone))
+        return self.database_now().astimezone(zoneinfo.ZoneInfo(zone))
 
     def _tick(self) -> None:
         self.clock_label.setText(self.centre_now().strftime("%H:%M"))

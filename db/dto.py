@@ -168,6 +168,7 @@ class Snapshot:
     last_event_id: int
     at: dt.datetime
     position: FeedPosition | None = None   # follow(since=snapshot.position) misses nothing, repeats nothing
+    clock_skew_s: float = 0.0              # database time minus this PC's (QueueService.clock_skew_s)
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,7 @@ class Event:
 class RatingSettings:
     scale: str             # db.rating.SCALES key
     timeout_seconds: int   # the rating window goes back to idle after this long
+    clock_skew_s: float = 0.0   # database time minus this PC's (QueueService.clock_skew_s)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,10 @@
               with recognition, and of a counter whose officers see recognised visitors
     admin     everything (migrations, the catalogue, officers, retention)
 
-``kiosk-admin init --roles`` runs ``role_statements``; ``--roles-sql`` prints them for a DBA. Roles are
+``kiosk-admin init --roles`` runs ``role_statements``; ``--roles-sql`` prints them for a DBA. The four
+program roles also get the deadlines db.engine sets per connection (``ROLE_SETTINGS``: statement, lock and
+idle-in-transaction timeouts, TCP keepalives), so a tool that connects without db (psql, a report script)
+cannot keep the queue's rows locked either; admin keeps the server's defaults (migrations). Roles are
 created with LOGIN and no password: set one (``ALTER ROLE kiosk PASSWORD '…'``) or allow them in pg_hba.conf.
 Re-running is safe: each role's table privileges are revoked, then granted again.
 """
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 from sqlalchemy import create_engine, text
 
-from .engine import is_sqlite, normalise_url
+from .engine import ROLE_SETTINGS, is_sqlite, normalise_url
 
 KINDS = ("kiosk", "counter", "board", "register", "admin")
 
@@ -71,6 +74,7 @@ def role_statements(prefix: str = "", schema: str = "public") -> list[str]:
         out += [g.replace("{schema}", schema) for g in _grants(kind, role)]
         if kind in ("kiosk", "counter", "board", "register"):
             out.append(f"ALTER ROLE {role} SET search_path = {schema}")
+            out += [f"ALTER ROLE {role} SET {name} = '{value}'" for name, value in ROLE_SETTINGS.items()]
     return out
 
 

@@ -104,7 +104,10 @@ class QueueService:
     @property
     def clock_skew_s(self) -> float:
         """Database time minus this PC's time (seconds); more than 60 either way is logged."""
-        return float(getattr(self.clock, "skew_s", 0.0))
+        if not hasattr(self.clock, "skew_s"):
+            return 0.0
+        self.clock.now()          # measures the offset first when it is due (DatabaseClock syncs lazily)
+        return float(self.clock.skew_s)
 
     @property
     def write_engine(self):
@@ -807,7 +810,7 @@ class QueueService:
         """The centre's satisfaction question: its scale and how long the rating window waits."""
         with self.session(write=False) as s:
             office = self._office(s)
-            return dto.RatingSettings(office.rating_scale, office.rating_timeout_seconds)
+            return dto.RatingSettings(office.rating_scale, office.rating_timeout_seconds, self.clock_skew_s)
 
     def rate(self, ticket: int | str, value: int, reasons: tuple[str, ...] | list[str] = (),
              counter: int | None = None) -> dto.RatingInfo:
@@ -1011,7 +1014,8 @@ class QueueService:
                 counters=tuple(dto.CounterState(_counter_info(c), self._info(current[c.id]) if c.id in current
                                                 else None) for c in counters),
                 recent_calls=tuple(self._info(t) for t in recent),
-                fields=self._fields(s, office), last_event_id=last_id, at=self.clock.now(), position=position)
+                fields=self._fields(s, office), last_event_id=last_id, at=self.clock.now(), position=position,
+                clock_skew_s=self.clock_skew_s)
 
     def events(self, since: int = 0, limit: int = 1000) -> tuple[dto.Event, ...]:
         with self.session(write=False) as s:

@@ -117,3 +117,39 @@ def test_every_postgresql_error_is_a_queue_error(pg_url):
     assert reason_for(caught.value) is not None             # any SQLSTATE is mapped, none escapes raw
     for code, want in (("55P03", BUSY), ("57014", BUSY), ("53100", DISK_FULL)):
         assert reason_for(psycopg.errors.lookup(code)("x")) == want
+
+
+def test_a_full_disk_during_an_issue_is_unavailable_disk_full(sqlite_queue):
+    """A real SQLITE_FULL in the middle of issuing (the file may not grow: max_page_count), not only the
+    mapping: the citizen's ticket is not half-written and the queue carries on once there is room."""
+    from sqlalchemy import event
+    svc, url, path = sqlite_queue
+    svc.issue("HT")
+    full = db.open_queue(url)
+
+    def no_room(conn, _record):
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+    event.listen(full.engine, "connect", no_room)
+    with pytest.raises(db.Unavailable) as err:
+        for _ in range(200):                                 # fills the last free pages, then fails
+            full.issue("HT")
+    assert "hết dung lượng đĩa" in err.value.message_vi.lower() and "disk" in err.value.message_en.lower()
+    full.close()
+    labels = [t.label for t in svc.waiting()]
+    assert labels == [f"A{n:03d}" for n in range(1, len(labels) + 1)]   # no gap, nothing half-written
+    assert svc.issue("HT").label == f"A{len(labels) + 1:03d}"
+
+
+@pytest.mark.parametrize("fault", ["missing", "corrupt"])
+def test_the_cli_exits_3_with_the_reason_for_a_missing_or_corrupt_file(tmp_path, fault):
+    path = tmp_path / "queue.sqlite3"
+    if fault == "corrupt":
+        path.write_bytes(b"this is not a database" * 200)
+    url = f"sqlite:///{path}"
+    cli = subprocess.run([sys.executable, "-m", "admin", "--db", url, "status"], cwd=REPO,
+                         env=dict(os.environ, KIOSK_DB_URL=url), capture_output=True, text=True, timeout=60)
+    assert cli.returncode == 3, cli.stderr
+    assert "Traceback" not in cli.stderr
+    assert ("kiosk-admin init" in cli.stderr) if fault == "missing" else ("hỏng" in cli.stderr)
+    assert path.exists() == (fault == "corrupt")             # the CLI made no database in its place

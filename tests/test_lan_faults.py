@@ -262,6 +262,22 @@ def test_the_kiosk_worker_retries_under_the_tap_id(pg_url, direct, proxy):
     worker.close()
 
 
+def test_on_a_frozen_link_the_kiosk_gives_up_within_5_s_retries_included(pg_url, direct, proxy):
+    """The kiosk worker's retries under the tap's id must not stretch a silent network past 5 s: its issue()
+    turns this Unavailable into issue_failed, and the kiosk shows its unavailable screen."""
+    from core.config import AppConfig
+    from kiosk.worker import KioskWorker, TicketRequest
+    worker = KioskWorker(lambda: db.open_queue(proxy.url(pg_url)), AppConfig())
+    worker._service().issue("HT")
+    proxy.freeze()
+    error, took = _outcome(lambda: worker._issue_with_retries(TicketRequest("HT")))   # what issue() runs
+    assert isinstance(error, db.Unavailable) and took < 5.0, (error, took)
+    proxy.thaw()
+    worker.close()
+    with direct.session(write=False) as s:
+        assert s.scalar(select(func.count()).select_from(Ticket)) == 1      # nothing half-issued
+
+
 def test_out_of_order_commits_are_delivered_however_late_and_aborts_are_forgotten(direct):
     """Two transactions hold event ids; the later one commits first. No timer: the follower delivers the
     early id whenever it commits, and forgets an aborted one once the database says it has ended."""
@@ -321,3 +337,27 @@ def test_the_counter_window_is_told_when_its_pc_clock_is_off(pg_url, direct):
     assert "chậm 10 phút" in clock_note(data.clock_skew_s) and "10 min slow" in clock_note(data.clock_skew_s)
     assert clock_note(load_counter_data(direct, 1).clock_skew_s) == ""
     slow.close()
+
+
+def test_opening_hours_follow_the_database_clock_not_the_pc_s(pg_url):
+    """The database says Monday 07:31 in Hà Nội (open since 07:30); the kiosk PC's own clock says 07:21.
+    With the database clock the kiosk issues; on its own clock it would turn the citizen away as
+    'outside opening hours' (issue 11, fault 6). The database's time is faked here (the real one may be
+    any hour): what is proved is that the service decides with the database's clock, not the PC's."""
+    from tests.conftest import VN
+    db_time = db.FixedClock(dt.datetime(2026, 11, 23, 7, 31, tzinfo=VN))
+    pc_time = db.FixedClock(dt.datetime(2026, 11, 23, 7, 21, tzinfo=VN))
+    db.init_db(pg_url, clock=db_time).close()                       # the catalogue's hours, not always open
+    kiosk = db.open_queue(pg_url, clock=db.DatabaseClock(db_time.now, local=pc_time))
+    assert kiosk.issue("HT").label == "A001"
+    assert abs(kiosk.clock_skew_s - 600) < 1
+    own_clock = db.open_queue(pg_url, clock=pc_time)                 # the bug: each PC's own clock
+    with pytest.raises(db.OfficeClosed):
+        own_clock.issue("HT")
+    db_time.advance(hours=4)                                         # 11:31: closed by the database's clock
+    pc_time.advance(hours=4)                                         # the PC still thinks 11:21
+    later = db.open_queue(pg_url, clock=db.DatabaseClock(db_time.now, local=pc_time))
+    with pytest.raises(db.OfficeClosed):
+        later.issue("HT")
+    for svc in (kiosk, own_clock, later):
+        svc.close()

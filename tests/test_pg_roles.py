@@ -102,12 +102,30 @@ def test_each_program_works_under_its_role_and_no_further(roles, tmp_path):
         svc.close()
 
 
+def test_init_gives_the_program_roles_the_deadlines(roles):
+    """A tool that connects as a program role without db.engine (psql, a script) still has the deadlines:
+    a stalled session of it cannot keep the queue's rows locked beyond 5 s."""
+    _owner, urls = roles
+    want = {"statement_timeout": "3500", "lock_timeout": "2500", "idle_in_transaction_session_timeout": "5000",
+            "tcp_user_timeout": "4000", "tcp_keepalives_idle": "5"}
+    for kind in ("kiosk", "counter", "board", "register"):
+        conninfo = make_url(urls[kind]).set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(conninfo) as conn:
+            got = dict(conn.execute("SELECT name, setting FROM pg_settings WHERE name = ANY(%s)",
+                                    (list(want),)).fetchall())
+        assert got == want, kind
+    admin_info = make_url(urls["admin"]).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin_info) as conn:                # migrations may run longer than 3.5 s
+        assert conn.execute("SHOW statement_timeout").fetchone()[0] == "0"
+
+
 def test_roles_sql_is_printed_without_changing_anything(pg_url):
     from tests.admin_support import admin
     r = admin(pg_url, "init", "--roles-sql", "--role-prefix", "x_", "--schema", "queue")
     assert r.returncode == 0 and "CREATE ROLE x_kiosk LOGIN" in r.stdout
     assert "GRANT SELECT (id, office_id, name, role, active) ON officers TO x_kiosk" in r.stdout
     assert "GRANT SELECT ON officers TO x_counter" in r.stdout
+    assert "ALTER ROLE x_kiosk SET idle_in_transaction_session_timeout = '5000ms'" in r.stdout
     assert not any("x_kiosk" in s and "visitor" in s for s in role_statements("x_", "queue"))
     base = make_url(pg_url).set(drivername="postgresql", query={}).render_as_string(hide_password=False)
     with psycopg.connect(base) as conn:

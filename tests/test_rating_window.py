@@ -130,6 +130,27 @@ def test_window_asks_after_finish_and_records_one_rating(qtbot, queue):
         window.shutdown()
 
 
+def test_a_rating_pc_whose_clock_is_fast_still_asks(qtbot, queue):
+    """The rating PC's clock is 40 s fast (under the one-minute warning): a finish stamped with the database's
+    time must not look older than the 30 s window (it did: every citizen of that counter went unasked)."""
+    from counter_display.rating import RatingWindow
+    from db import DatabaseClock, OffsetClock, SystemClock
+    url, svc = queue
+    fast_pc = OffsetClock(40)
+    window = RatingWindow(lambda: open_queue(url, clock=DatabaseClock(SystemClock().now, local=fast_pc)), 1,
+                          poll_timeout=0.1, now=fast_pc.now)
+    qtbot.addWidget(window)
+    try:
+        window.show()
+        qtbot.waitUntil(lambda: window.feed.worker.current_feed is not None, timeout=10000)
+        qtbot.waitUntil(lambda: abs(window.model.clock_skew_s + 40) < 5, timeout=10000)
+        done = _serve(svc)
+        qtbot.waitUntil(lambda: _page(window) == ASK, timeout=10000)
+        assert window.model.ticket_id == done.id
+    finally:
+        window.shutdown()
+
+
 def test_a_low_answer_asks_reasons_and_sends_them(qtbot, queue):
     url, svc = queue
     window = _window(qtbot, url)
