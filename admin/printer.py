@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from admin.common import SECONDS
+from admin.common import SECONDS, bounded_text
 from printer.cli import main as printer_main
+
+DEVICE = bounded_text(1000, "device")
 
 
 def add_commands(subparsers: Any) -> None:
@@ -14,12 +16,12 @@ def add_commands(subparsers: Any) -> None:
     for name, help_text in [("status", "hỏi trạng thái máy in / ask the printer's state"),
                             ("test-page", "in trang thử / print a test page")]:
         q = sub.add_parser(name, help=help_text)
-        q.add_argument("--device", help="device URL (default: the configured printer)")
+        q.add_argument("--device", type=DEVICE, help="device URL (default: the configured printer)")
         q.add_argument("--timeout", type=SECONDS, default=2.0)
         q.set_defaults(handler=cmd_printer)
     q = sub.add_parser("send", help="gửi tệp lệnh in / send an ESC/POS file")
     q.add_argument("job")
-    q.add_argument("--device", help="device URL (default: the configured printer)")
+    q.add_argument("--device", type=DEVICE, help="device URL (default: the configured printer)")
     q.add_argument("--timeout", type=SECONDS, default=2.0)
     q.set_defaults(handler=cmd_printer)
 

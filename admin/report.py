@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from admin.common import EXIT_USAGE, open_service
+from admin.common import CODE, EXIT_USAGE, open_service
 from bilingual import Catalogue
 from db import InvalidState, NotFound, stats, to_jsonable
 
@@ -260,7 +260,7 @@ def add_commands(sub: Any) -> None:
     p = sub.add_parser("report", help=WORDS.both("cli_help"))
     p.add_argument("--from", dest="date_from", required=True, help="first day (YYYY-MM-DD or DD/MM/YYYY)")
     p.add_argument("--to", dest="date_to", required=True, help="last day, included")
-    p.add_argument("--office", help="office code (default: the database's office)")
+    p.add_argument("--office", type=CODE, help="office code (default: the database's office)")
     p.add_argument("--xlsx", help="write an Excel workbook here")
     p.add_argument("--csv", help="write one CSV file per sheet into this folder")
     p.add_argument("--json", action="store_true", help="print the whole report as JSON")

@@ -15,8 +15,10 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, Signal, Slot
 
 from bilingual import LocalizedError
+from core.logs import OncePerCause
 
 log = logging.getLogger(__name__)
+log.addFilter(OncePerCause())      # a feed retried every second through an outage: one line per cause
 
 OpenService = Callable[[], Any]   # -> db.QueueService
 
@@ -70,7 +72,7 @@ class FeedWorker(QObject):
                         timeout = min(timeout, max(0.0, refresh_at - time.monotonic()))
                     events = feed.poll(timeout=timeout)
                 except Exception as exc:  # database down or locked: say so, retry, never die
-                    log.warning("feed worker: %s", exc)
+                    log.warning("feed worker: %s: %s", type(exc).__name__, exc)
                     self._set_connected(False, state)
                     need_refresh = True
                     self._stop.wait(self.retry_seconds)

@@ -321,6 +321,10 @@ class QueueService:
         arrival = booked_at or now
         # Only the numbering, the ticket and its event happen under the write lock: prebuilt Core statements.
         with self.connection() as conn:
+            serving = [c.id for c in cat.counters[f.id] if priority is not None or not c.priority_only]
+            if serving and not conn.execute(_ANY_OPEN_COUNTER, {"ids": serving}).first():
+                # the kiosk's list may be seconds old: nobody serves this field now, so no number and no wait
+                raise InvalidState(*WORDS.pair("field_counters_paused"))
             number = int(conn.execute(self._upsert_number, {"office_id": office.id, "field_id": f.id,
                                                             "service_day": day, "start": f.start_number}).scalar_one())
             if f.daily_cap and number > f.start_number + f.daily_cap - 1:
@@ -1056,6 +1060,8 @@ def _upsert_number(insert_for_dialect):
 
 
 # Built once: constructing statements per call cost more than running them.
+_ANY_OPEN_COUNTER = select(Counter.id).where(Counter.id.in_(bindparam("ids", expanding=True)),
+                                            Counter.paused.is_(False)).limit(1)
 _UPSERT_NUMBER_PG = _upsert_number(pg_insert)
 _UPSERT_NUMBER_SQLITE = _upsert_number(sqlite_insert)
 def _rating_reasons(reasons) -> tuple[str, ...]:

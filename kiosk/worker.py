@@ -203,6 +203,9 @@ class KioskWorker(QObject):
             if isinstance(exc, Unavailable):
                 self._drop_service()
                 self.write_fault = exc
+            else:      # closed, cap reached, nobody serving...: the technician sees why citizens were refused
+                log.warning("issue refused for field %s: %s: %s", request.field_code, type(exc).__name__,
+                            exc.message_en)
             self.issue_failed.emit(IssueFailure(request, exc))
             return
         except Exception as exc:  # noqa: BLE001

@@ -48,6 +48,9 @@ CASES = [
     (["--db", "not a url", "status"], 2), (["--db", "postgresql://u@host:notaport/db", "status"], 2),
     (["--db", "mysql://x@y/z", "status"], 2), (["--db", "sqlite:///{dir}/nowhere/deep/q.sqlite3", "status"], 3),
     (["--db", "sqlite:///{dir}/a-folder.toml", "status"], 3),
+    # found by hand in the issue-12 audit: both echoed the whole input back (10,000 and 30,000 characters)
+    (["report", "--from", "2026-01-01", "--to", "2026-01-02", "--office", LONG], 2),
+    (["printer", "test-page", "--device", "preview://" + LONG], 2),
 ]
 
 

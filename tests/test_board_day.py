@@ -135,3 +135,34 @@ def test_the_sentence_over_the_big_number_names_that_number_after_a_recall(qtbot
     finally:
         window.shutdown()
         svc.close()
+
+
+def test_an_outage_is_logged_once_per_cause_not_at_every_retry(qtbot, caplog):
+    """Issue 12: a board or counter retrying a dead database every second leaves one line per cause."""
+    import logging
+    import threading
+    import time
+
+    from counter_display.workers import FeedWorker
+    from db import Unavailable
+
+    attempts = []
+
+    def open_service():
+        attempts.append(1)
+        raise Unavailable("Mất kết nối cơ sở dữ liệu", "database connection lost (probe 7)")
+
+    caplog.set_level(logging.INFO)
+    worker = FeedWorker(open_service, refresh=lambda svc: None, retry_seconds=0.01)
+    thread = threading.Thread(target=worker.run)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while len(attempts) < 20 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        worker.stop()
+        thread.join(5)
+    assert len(attempts) >= 20                              # it kept retrying
+    lines = [r.getMessage() for r in caplog.records if r.name == "counter_display.workers"]
+    assert lines == ["feed worker: Unavailable: Mất kết nối cơ sở dữ liệu / database connection lost (probe 7)"]

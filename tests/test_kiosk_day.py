@@ -112,6 +112,32 @@ def test_a_field_whose_counters_are_all_paused_is_not_offered_with_a_wait(qtbot,
     assert w.home.tiles["CT"].available                   # other fields are not affected
 
 
+def test_a_tap_on_a_field_paused_since_the_last_refresh_is_refused_in_words(qtbot, ready_db, clock, start_kiosk,
+                                                                          caplog):
+    """The kiosk's list is up to a refresh old: the queue itself refuses a number nobody would call."""
+    import logging
+
+    from db import open_queue
+    caplog.set_level(logging.INFO)
+    w = start_kiosk(ready_db, refresh_ms=60_000)
+    wait_home(qtbot, w)
+    assert w.home.tiles["HT"].available
+    svc = open_queue(ready_db, clock=clock)
+    try:
+        for number in [f for f in svc.fields() if f.code == "HT"][0].counters:
+            svc.pause(number, actor="admin:tests")
+        tap(qtbot, w.home.tiles["HT"])
+        qtbot.waitUntil(lambda: w.ticket.state == w.ticket.FAILED, timeout=WAIT_MS)
+        assert w.ticket.warning_text.text() == "Các quầy đang tạm dừng — xin hỏi cán bộ"
+        assert not w.ticket.number.isVisibleTo(w)
+        assert svc.waiting() == ()                     # no ticket was made
+        refused = [r.getMessage() for r in caplog.records if "issue refused" in r.getMessage()]
+        assert refused == ["issue refused for field HT: InvalidState: The counters are paused — please ask staff"]
+        qtbot.waitUntil(lambda: not w.home.tiles["HT"].available, timeout=WAIT_MS)   # the tiles now say why
+    finally:
+        svc.close()
+
+
 def test_a_ticket_without_a_procedure_prints_no_qr_to_an_incomplete_url(ready_db, clock):
     from core.config import AppConfig
     from db import open_queue

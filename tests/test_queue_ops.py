@@ -210,6 +210,21 @@ def test_paused_counter_does_not_call(queue):
     assert queue.call_next(1) is not None
 
 
+def test_no_number_for_a_field_whose_counters_are_all_paused(queue):
+    """Issue 12: nobody would call it, and the kiosk's list may be older than the pause."""
+    ht = [f for f in queue.fields() if f.code == "HT"][0]
+    for number in ht.counters:
+        queue.pause(number)
+    with pytest.raises(db.InvalidState) as refused:
+        queue.issue("HT")
+    assert refused.value.message("vi") == "Các quầy đang tạm dừng — xin hỏi cán bộ"
+    assert refused.value.message("en") == "The counters are paused — please ask staff"
+    assert queue.waiting() == ()
+    assert queue.issue("HT", priority="pregnant").label      # the priority counter still serves
+    queue.resume(ht.counters[0])
+    assert queue.issue("HT").label
+
+
 def test_officer_sign_in_checks_argon2_pin_and_goes_on_calls(queue):
     queue.add_officer("Nguyễn Thị Lan", "432187")
     with pytest.raises(db.AuthError):
