@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from . import dto, rating
-from .auth import (AuthError, LockoutPolicy, NotSignedIn, check_new_pin, hash_pin, locked_out, must_change,
+from .auth import (CATALOGUE_ROLES, AuthError, LockoutPolicy, NotAllowed, NotSignedIn, check_new_pin, hash_pin, locked_out, must_change,
                    verify_pin)
 from .catalogue import DAYS
 from .clock import Clock, DatabaseClock
@@ -249,6 +249,37 @@ class QueueService:
         self._cache = _CatalogueCache(office, by_key, {(p.field_id, p.code): p for p in procs}, counters,
                                       time.monotonic())
         return self._cache
+
+    def load_catalogue(self, cat, actor: str = "admin", always_open: bool = False) -> None:
+        """Apply a validated catalogue (db.catalogue.Catalogue) as ``actor``: the administrator ("admin",
+        "admin:LOGIN") or ``"officer:NAME"`` of a role in CATALOGUE_ROLES; any other officer is refused
+        (NotAllowed) before anything changes. A change of an existing office's catalogue is a
+        ``catalogue_loaded`` event naming the actor (the first load creates the office: the database's own
+        creation by the administrator, before any officer exists)."""
+        from .catalogue import apply_catalogue
+        who = (actor or "").strip()
+        with self.session() as s:
+            existed = s.scalars(select(Office.id).where(Office.code == cat.office["code"])).first() is not None
+            if who.startswith("officer:"):
+                name = who.split(":", 1)[1].strip()
+                o = s.scalars(select(Officer).join(Office, Officer.office_id == Office.id).where(
+                    Office.code == cat.office["code"], Officer.name == name, Officer.active.is_(True))).first()
+                if o is None:
+                    raise NotFound(f"Không có cán bộ '{name}'", f"No officer '{name}'")
+                if o.role not in CATALOGUE_ROLES:
+                    raise NotAllowed(f"Cán bộ '{name}' (vai trò {o.role}) không được thay đổi danh mục; "
+                                     "chỉ quản trị viên (admin) được phép",
+                                     f"Officer '{name}' (role {o.role}) may not change the catalogue; "
+                                     "only an administrator (admin) may")
+            elif who != "admin" and not who.startswith("admin:"):
+                raise AuthError(f"Người thực hiện không hợp lệ: '{who}' (officer:TÊN hoặc admin)",
+                                f"Invalid actor '{who}' (officer:NAME or admin)")
+            office = apply_catalogue(s, cat, always_open=always_open)
+            s.info["actor"] = who
+            if existed:
+                self._event(s, office, "catalogue_loaded", fields=[f["code"] for f in cat.fields],
+                            counters=[c["number"] for c in cat.counters])
+        self.invalidate_cache()
 
     def invalidate_cache(self) -> None:
         """Forget cached catalogue rows (after changing the office, fields or procedures directly)."""
