@@ -442,7 +442,8 @@ def test_the_window_fits_every_size_signed_out_and_serving(qtbot, queue, size):
             assert node is not None and node["w"] > 40 and node["h"] >= 30, f"action {action} at {tag}: {node}"
         assert ui_checks.find(dump, "signOut") is not None
         assert window.ticket_label.text() in (ui_checks.find(dump, "label") or {}).get("text", "")
-        for panel, name in ((window.call_panel, "call_number"), (window.transfer_panel, "transfer")):
+        for panel, name in ((window.call_panel, "call_number"), (window.transfer_panel, "transfer"),
+                            (window.pin_change_panel, "change_pin")):
             window.show_panel(panel)
             qtbot.wait(20)
             assert panel.isVisible()
