@@ -753,6 +753,11 @@ class StaffWindow(QWidget):
                 self.printer_faults.pop(kiosk, None)       # the newest last
                 self.printer_faults[kiosk] = _t("printer_fault", kiosk=kiosk, detail=detail, label=event.ticket_label)
                 self._update_band()
+            elif event.kind == "kiosk_problem" and event.payload.get("problem") in ("no_key", "no_admin_pin"):
+                kiosk = event.payload.get("kiosk") or "?"     # stays until dismissed (a printed ticket is no cure)
+                self.printer_faults[f"{kiosk}:{event.payload['problem']}"] = _t(
+                    f"kiosk_{event.payload['problem']}", kiosk=kiosk)
+                self._update_band()
             elif event.kind == "printed" and self.printer_faults.pop(event.payload.get("kiosk") or "?", None):
                 self._update_band()
             elif event.kind == "sign_in_locked" and self.officer is not None and \

@@ -30,6 +30,12 @@ WORDS = Catalogue("counter", {
     "pin_change_ok": ("Đổi mã PIN", "Change the PIN"),
     "pin_mismatch": ("Hai lần nhập mã PIN mới không khớp — hãy nhập lại", "The two new PINs differ — type them again"),
     "pin_changed": ("Đã đổi mã PIN", "PIN changed"),
+    "kiosk_no_key": ("Kiosk {kiosk}: không tìm thấy tệp khóa dữ liệu khách — nhận diện khuôn mặt đã tắt; hãy chép "
+                     "tệp khóa của trung tâm vào máy này", "Kiosk {kiosk}: the visitor key file is missing — face "
+                     "recognition is off; copy the centre's key file to it"),
+    "kiosk_no_admin_pin": ("Kiosk {kiosk}: chưa đặt mã quản trị (admin_pin_hash) — không thể thoát khỏi kiosk; "
+                           "hãy báo kỹ thuật", "Kiosk {kiosk}: no admin PIN is set (admin_pin_hash) — it cannot "
+                           "be left; tell IT"),
     "hello": ("Xin chào {name}", "Hello {name}"),
     "clock_slow": ("Đồng hồ máy này chậm {m} phút so với máy chủ — hàng đợi dùng giờ máy chủ; hãy báo kỹ thuật",
                    "This PC's clock is {m} min slow; the queue uses the server's time — tell IT"),

@@ -821,6 +821,18 @@ class QueueService:
             return tuple(dto.OfficerInfo(o.id, o.name, o.role) for o in rows)
 
     # ------------------------------------------------------------------ printing
+    KIOSK_PROBLEMS = ("no_key", "no_admin_pin")
+
+    def report_kiosk_problem(self, kiosk: str, problem: str, detail: str = "") -> None:
+        """A kiosk tells the staff it runs degraded (``no_key``: no visitor key file, so no recognition;
+        ``no_admin_pin``: no admin PIN set, so it cannot be left from the screen): a ``kiosk_problem`` event
+        the counter windows show."""
+        if problem not in self.KIOSK_PROBLEMS:
+            raise InvalidState(f"Sự cố kiosk không rõ: {problem!r}", f"Unknown kiosk problem: {problem!r}")
+        with self.session() as s:
+            self._event(s, self._office(s), "kiosk_problem", kiosk=(kiosk or "?")[:64], problem=problem,
+                        detail=(detail or "")[:300])
+
     def record_print(self, label: str, status: str, detail: str = "") -> dto.TicketInfo:
         """The kiosk reports how printing went; anything but 'printed' tells the staff."""
         with self.session() as s:

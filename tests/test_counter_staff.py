@@ -734,3 +734,26 @@ def test_printer_faults_are_kept_per_kiosk_until_it_prints_or_an_officer_dismiss
         assert not _shown(window, window.fault_label) and window.printer_faults == {}
     finally:
         window.shutdown()
+
+
+def test_a_kiosk_without_its_key_or_admin_pin_is_shown_to_the_staff(qtbot, queue):
+    url, svc = queue
+    window = _window(qtbot, url)
+    try:
+        svc.report_kiosk_problem("kiosk-2", "no_key", "key file /x not found")
+        svc.report_kiosk_problem("kiosk-3", "no_admin_pin")
+        qtbot.waitUntil(lambda: "kiosk-3" in window.fault_label.text() and _shown(window, window.fault_label),
+                        timeout=10000)
+        assert "Kiosk kiosk-2: không tìm thấy tệp khóa dữ liệu khách" in window.fault_label.text()
+        assert "chưa đặt mã quản trị" in window.fault_label.text()
+        svc.record_print(svc.issue("HT", kiosk="kiosk-2").ticket.label, "printed")   # printing is no cure
+        svc.record_print(svc.issue("HT", kiosk="kiosk-1").ticket.label, "paper_out", "Hết giấy")
+        qtbot.waitUntil(lambda: "kiosk-1" in window.fault_label.text(), timeout=10000)
+        assert "kiosk-2:no_key" in window.printer_faults       # kept (the band shows the newest lines)
+        window.fault_dismiss.click()
+        assert window.printer_faults == {}
+        from db import InvalidState
+        with pytest.raises(InvalidState):
+            svc.report_kiosk_problem("kiosk-2", "anything")
+    finally:
+        window.shutdown()
