@@ -53,6 +53,7 @@ COMPACT_STYLE = STYLE + """
     QListWidget { font-size: 20px; }
 """
 COMPACT_WIDTH, COMPACT_HEIGHT = 1000, 600
+KIOSK_PROBLEM_WORDS = {"no_key": "kiosk_no_key", "no_admin_pin": "kiosk_no_admin_pin"}   # QueueService.KIOSK_PROBLEMS
 MESSAGE_MS = 8000          # a message goes away by itself; a lost database stays said until it is back
 BAND_LINES = {False: 2, True: 3}   # lines of text the message band keeps room for (desk, compact)
 
@@ -753,10 +754,10 @@ class StaffWindow(QWidget):
                 self.printer_faults.pop(kiosk, None)       # the newest last
                 self.printer_faults[kiosk] = _t("printer_fault", kiosk=kiosk, detail=detail, label=event.ticket_label)
                 self._update_band()
-            elif event.kind == "kiosk_problem" and event.payload.get("problem") in ("no_key", "no_admin_pin"):
+            elif event.kind == "kiosk_problem" and event.payload.get("problem") in KIOSK_PROBLEM_WORDS:
                 kiosk = event.payload.get("kiosk") or "?"     # stays until dismissed (a printed ticket is no cure)
                 self.printer_faults[f"{kiosk}:{event.payload['problem']}"] = _t(
-                    f"kiosk_{event.payload['problem']}", kiosk=kiosk)
+                    KIOSK_PROBLEM_WORDS[event.payload["problem"]], kiosk=kiosk)
                 self._update_band()
             elif event.kind == "printed" and self.printer_faults.pop(event.payload.get("kiosk") or "?", None):
                 self._update_band()
