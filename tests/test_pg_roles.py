@@ -52,6 +52,7 @@ def test_each_program_works_under_its_role_and_no_further(roles, tmp_path):
     kiosk = db.open_queue(urls["kiosk"])
     issued = kiosk.issue("HT", kiosk="kiosk-1")
     kiosk.record_print(issued.label, "printed")
+    kiosk.report_kiosk_problem("kiosk-1", "no_key", "key file not found")   # tells the counters
     assert {f.code for f in kiosk.fields()} >= {"HT"} and kiosk.counters()
     for sql in ("SELECT pin_hash FROM officers", "SELECT * FROM visitors", "SELECT * FROM visitor_identities",
                 "SELECT * FROM face_templates", "SELECT * FROM privacy_audit",
