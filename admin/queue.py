@@ -17,7 +17,7 @@ def cmd_init(args) -> int:
         from db.roles import role_statements  # noqa: PLC0415
         print(";\n".join(role_statements(args.role_prefix, args.schema)) + ";")
         return 0
-    svc = db.init_db(url, catalogue=args.catalogue, always_open=args.always_open)
+    svc = db.init_db(url, catalogue=args.catalogue, always_open=args.always_open, actor=acting_as(args))
     fields = svc.fields()
     print(f"Đã khởi tạo {url}: {len(fields)} lĩnh vực, {len(svc.counters())} quầy / "
           f"initialised: {len(fields)} fields, {len(svc.counters())} counters")
@@ -32,6 +32,18 @@ def cmd_init(args) -> int:
         names = create_roles(url, args.role_prefix)
         print(f"Đã tạo/cấp quyền vai trò / roles created and granted: {', '.join(names)} "
               "(đặt mật khẩu / set passwords: ALTER ROLE … PASSWORD '…')")
+    return 0
+
+
+def cmd_catalogue_load(args) -> int:
+    """Reload the catalogue into an existing database (no migration, no key, no roles) as ``--officer NAME``
+    (refused unless that officer's role may change the catalogue, db.auth.CATALOGUE_ROLES) or as the
+    administrator; the ``catalogue_loaded`` event names who."""
+    cat = db.load_catalogue_file(args.file)
+    svc = db.QueueService(args.config.resolved_db_url, office=cat.office["code"])
+    svc.load_catalogue(cat, actor=acting_as(args), always_open=args.always_open)
+    print(f"Đã nạp danh mục: {len(cat.fields)} lĩnh vực, {len(cat.counters)} quầy ({acting_as(args)}) / "
+          f"catalogue loaded: {len(cat.fields)} fields, {len(cat.counters)} counters")
     return 0
 
 
@@ -152,7 +164,16 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--roles-sql", action="store_true", help="print the roles' SQL instead of running anything")
     p.add_argument("--role-prefix", default="", help="prefix of the role names (default: none)")
     p.add_argument("--schema", default="public", help="schema for --roles-sql (default: public)")
-    p.set_defaults(handler=cmd_init)
+    p.set_defaults(handler=cmd_init, officer=None)
+
+    p = sub.add_parser("catalogue", help="danh mục / the office catalogue")
+    csub = p.add_subparsers(dest="catalogue_command", required=True)
+    q = csub.add_parser("load", help="nạp lại danh mục / reload the catalogue (admin role only)")
+    q.add_argument("file", nargs="?", help="catalogue TOML (default: assets/catalogue.toml)")
+    q.add_argument("--always-open", action="store_true", help="demo/tests: open around the clock")
+    q.add_argument("--officer", type=NAME, help="act as this officer (its role must be admin); "
+                                                "default: as the administrator")
+    q.set_defaults(handler=cmd_catalogue_load)
 
     p = sub.add_parser("issue", help="cấp số / issue a ticket")
     p.add_argument("field", type=CODE, help="field code or prefix letter (e.g. HT or A)")

@@ -54,6 +54,7 @@ COMPACT_STYLE = STYLE + """
     QListWidget { font-size: 20px; }
 """
 COMPACT_WIDTH, COMPACT_HEIGHT = 1000, 600
+KIOSK_PROBLEM_WORDS = {"no_key": "kiosk_no_key", "no_admin_pin": "kiosk_no_admin_pin"}   # QueueService.KIOSK_PROBLEMS
 MESSAGE_MS = 8000          # a message goes away by itself; a lost database stays said until it is back
 BAND_LINES = {False: 2, True: 3}   # lines of text the message band keeps room for (desk, compact)
 
@@ -78,6 +79,7 @@ class SignedInElsewhere:
 class SignedIn:
     officer: Any                   # db.OfficerInfo
     moved_from: tuple[int, ...] = ()
+    old_pin: str = dataclasses.field(default="", repr=False)   # kept only when the PIN must be changed
 
 
 class OfficerBox(QComboBox):
@@ -359,7 +361,20 @@ class StaffWindow(QWidget):
             (_t("sign_out_finish"), lambda: self._sign_out_with("finish"), "signOutFinish"),
             (_t("sign_out_no_show"), lambda: self._sign_out_with("no_show"), "signOutNoShow"),
             (_t("sign_out_keep"), lambda: self._sign_out_with("keep"), "signOutKeep")])
-        for p in (self.transfer_panel, self.call_panel, self.forget_panel, self.sign_out_panel):
+        # a PIN shorter than new PINs may be: the officer sets a new one right after signing in (or later: Hủy)
+        self._old_pin = ""
+        self.pin_new_edit = QLineEdit(objectName="pinNew", placeholderText=_t("pin_new_placeholder"))
+        self.pin_again_edit = QLineEdit(objectName="pinAgain", placeholderText=_t("pin_again_placeholder"))
+        for edit in (self.pin_new_edit, self.pin_again_edit):
+            edit.setEchoMode(QLineEdit.Password)
+            edit.setMaxLength(12)
+        self.pin_new_edit.returnPressed.connect(lambda: self.pin_again_edit.setFocus())
+        self.pin_again_edit.returnPressed.connect(self._do_change_pin)
+        self.pin_change_panel = self._inline_panel(
+            _label(_t("pin_change_prompt"), wrap=True), [self.pin_new_edit, self.pin_again_edit],
+            [(_t("pin_change_ok"), self._do_change_pin, "pinChangeOk")])
+        for p in (self.transfer_panel, self.call_panel, self.forget_panel, self.sign_out_panel,
+                  self.pin_change_panel):
             self.actions.addWidget(p)
         self.left.addWidget(self.actions)
         desk.addLayout(self.left, 3)
@@ -451,6 +466,9 @@ class StaffWindow(QWidget):
 
     def close_panel(self) -> None:
         self.actions.setCurrentIndex(0)
+        self._old_pin = ""                  # the change-PIN panel forgets what it held
+        self.pin_new_edit.clear()
+        self.pin_again_edit.clear()
 
     def _escape(self) -> None:
         if self.sign_in_pages.currentWidget() is self.elsewhere_panel:
@@ -503,6 +521,20 @@ class StaffWindow(QWidget):
             return
         self.run_action("call_number", lambda svc: svc.call_ticket(self.counter_number, label))
 
+    def _do_change_pin(self) -> None:
+        """The new PIN typed twice; the rules (6–12 digits, not trivial) are the queue's (db.auth)."""
+        new, again = self.pin_new_edit.text().strip(), self.pin_again_edit.text().strip()
+        if not new or new != again:
+            self.show_message(_t("pin_mismatch"), error=True)
+            self.pin_new_edit.clear()
+            self.pin_again_edit.clear()
+            self.pin_new_edit.setFocus()
+            return
+        if self.officer is None:
+            return
+        name, old, n = self.officer.name, self._old_pin, self.counter_number
+        self.run_action("change_pin", lambda svc: svc.change_pin(name, old, new, counter=n))
+
     def sign_in(self, move: bool = False) -> None:
         box = self.officer_box
         name, pin = (box.currentText() if box.currentIndex() >= 0 else ""), self.pin_edit.text()
@@ -526,7 +558,7 @@ class StaffWindow(QWidget):
             officer = svc.sign_in(n, name, pin)
             for c in others:
                 svc.sign_out(c)
-            return SignedIn(officer, tuple(others))
+            return SignedIn(officer, tuple(others), pin if officer.must_change_pin else "")
         self.run_action("sign_in", command)
 
     def _cancel_elsewhere(self) -> None:
@@ -623,6 +655,10 @@ class StaffWindow(QWidget):
                 self.sign_in_pages.setCurrentIndex(0)
                 self.pin_edit.clear()
                 self.pin_edit.setFocus()
+            elif tag == "change_pin":    # a refused new PIN (too short, too easy) is typed again
+                self.pin_new_edit.clear()
+                self.pin_again_edit.clear()
+                self.pin_new_edit.setFocus()
             elif tag == "call_number":   # what was typed stays, selected, to be corrected
                 self.call_edit.selectAll()
                 self.call_edit.setFocus()
@@ -649,6 +685,15 @@ class StaffWindow(QWidget):
                      if result.moved_from else _t("hello", name=officer.name))
             self.show_message(hello + (_t("pin_must_change") if officer.must_change_pin else ""))
             self.submit("fields", lambda svc: svc.fields())
+            if officer.must_change_pin:
+                self._render()            # the desk first, then the panel on it
+                self.show_panel(self.pin_change_panel)
+                self._old_pin = result.old_pin
+                self.pin_new_edit.setFocus()
+        elif tag == "change_pin":
+            self.close_panel()
+            self.officer = dataclasses.replace(self.officer, must_change_pin=False) if self.officer else None
+            self.show_message(_t("pin_changed"))
         elif tag == "sign_out":
             self.officer = None
             self.last_no_show = None
@@ -709,6 +754,11 @@ class StaffWindow(QWidget):
                 detail = event.payload.get("detail") or event.payload.get("status") or ""
                 self.printer_faults.pop(kiosk, None)       # the newest last
                 self.printer_faults[kiosk] = _t("printer_fault", kiosk=kiosk, detail=detail, label=event.ticket_label)
+                self._update_band()
+            elif event.kind == "kiosk_problem" and event.payload.get("problem") in KIOSK_PROBLEM_WORDS:
+                kiosk = event.payload.get("kiosk") or "?"     # stays until dismissed (a printed ticket is no cure)
+                self.printer_faults[f"{kiosk}:{event.payload['problem']}"] = _t(
+                    KIOSK_PROBLEM_WORDS[event.payload["problem"]], kiosk=kiosk)
                 self._update_band()
             elif event.kind == "printed" and self.printer_faults.pop(event.payload.get("kiosk") or "?", None):
                 self._update_band()

@@ -21,8 +21,21 @@ WORDS = Catalogue("counter", {
     "sign_in": ("Đăng nhập", "Sign in"),
     "sign_out": ("Đăng xuất", "Sign out"),
     "enter_name_pin": ("Hãy nhập tên cán bộ và mã PIN", "Enter your name and PIN"),
-    "pin_must_change": (" — mã PIN quá ngắn: hãy đổi sang mã ít nhất 6 chữ số (kiosk-admin officer change-pin)",
-                        " — your PIN is too short: change it to at least 6 digits (kiosk-admin officer change-pin)"),
+    "pin_must_change": (" — mã PIN quá ngắn: hãy đặt mã mới ít nhất 6 chữ số",
+                        " — your PIN is too short: set a new one of at least 6 digits"),
+    "pin_change_prompt": ("Đặt mã PIN mới (6–12 chữ số, không lặp hay liên tiếp), nhập hai lần:",
+                          "Set a new PIN (6–12 digits, not repeated or consecutive), typed twice:"),
+    "pin_new_placeholder": ("Mã PIN mới", "New PIN"),
+    "pin_again_placeholder": ("Nhập lại mã PIN mới", "New PIN again"),
+    "pin_change_ok": ("Đổi mã PIN", "Change the PIN"),
+    "pin_mismatch": ("Hai lần nhập mã PIN mới không khớp — hãy nhập lại", "The two new PINs differ — type them again"),
+    "pin_changed": ("Đã đổi mã PIN", "PIN changed"),
+    "kiosk_no_key": ("Kiosk {kiosk}: không tìm thấy tệp khóa dữ liệu khách — nhận diện khuôn mặt đã tắt; hãy chép "
+                     "tệp khóa của trung tâm vào máy này", "Kiosk {kiosk}: the visitor key file is missing — face "
+                     "recognition is off; copy the centre's key file to it"),
+    "kiosk_no_admin_pin": ("Kiosk {kiosk}: chưa đặt mã quản trị (admin_pin_hash) — không thể thoát khỏi kiosk; "
+                           "hãy báo kỹ thuật", "Kiosk {kiosk}: no admin PIN is set (admin_pin_hash) — it cannot "
+                           "be left; tell IT"),
     "hello": ("Xin chào {name}", "Hello {name}"),
     "clock_slow": ("Đồng hồ máy này chậm {m} phút so với máy chủ — hàng đợi dùng giờ máy chủ; hãy báo kỹ thuật",
                    "This PC's clock is {m} min slow; the queue uses the server's time — tell IT"),

@@ -15,7 +15,7 @@ from .dto import (CounterInfo, CounterState, Event, FieldInfo, IssuedTicket, Off
                   ProcedureInfo, RatingInfo, RatingSettings, Snapshot, TicketInfo, to_jsonable)
 from .errors import (CapReached, CatalogueError, InvalidState, NotFound, OfficeClosed, QueueError,
                      Unavailable)
-from .auth import LockedOut, NotSignedIn, WeakPin
+from .auth import LockedOut, NotAllowed, NotSignedIn, WeakPin
 from .feed import EventFeed
 from .service import AuthError, QueueService
 from .vocabulary import PRIORITY_REASONS, STATUSES, priority_label, status_label
@@ -43,13 +43,13 @@ def migrate(url: str) -> None:
 
 
 def init_db(url: str, catalogue: str | Path | None = None, always_open: bool = False,
-            clock: Clock | None = None) -> QueueService:
-    """Migrate the schema and load the catalogue (validated first: a bad file changes nothing)."""
+            clock: Clock | None = None, actor: str = "admin") -> QueueService:
+    """Migrate the schema and load the catalogue (validated first: a bad file changes nothing) as ``actor``
+    (QueueService.load_catalogue: the administrator, or an officer whose role may change the catalogue)."""
     cat = load_catalogue_file(catalogue)
     migrate(url)
     svc = QueueService(url, clock=clock, office=cat.office["code"])
-    with svc.session() as s:
-        apply_catalogue(s, cat, always_open=always_open)
+    svc.load_catalogue(cat, actor=actor, always_open=always_open)
     return svc
 
 
@@ -63,7 +63,7 @@ def open_queue(url: str, clock: Clock | None = None, office: str | None = None,
 
 __all__ = ["init_db", "migrate", "open_queue", "QueueService", "EventFeed", "Clock", "DatabaseClock", "FixedClock", "OffsetClock", "SystemClock",
            "QueueError", "OfficeClosed", "CapReached", "NotFound", "InvalidState", "Unavailable",
-           "CatalogueError", "AuthError", "LockedOut", "NotSignedIn", "WeakPin", "PRIORITY_REASONS", "STATUSES",
+           "CatalogueError", "AuthError", "LockedOut", "NotAllowed", "NotSignedIn", "WeakPin", "PRIORITY_REASONS", "STATUSES",
            "priority_label", "status_label", "TicketInfo", "IssuedTicket", "FieldInfo",
            "ProcedureInfo", "CounterInfo", "CounterState", "OfficeInfo", "OfficerInfo", "Snapshot", "Event",
            "RatingInfo", "RatingSettings", "to_jsonable", "parse_catalogue", "load_catalogue_file", "apply_catalogue"]

@@ -45,6 +45,16 @@ class NotSignedIn(AuthError):
     """A staff action at a counter where no officer is signed in (and no explicit actor was given)."""
 
 
+class NotAllowed(AuthError):
+    """The acting officer's role may not do this (e.g. a plain officer changing the catalogue)."""
+
+
+# Who may change the catalogue (fields, procedures, counters, hours): the administrator at a terminal
+# ("admin", "admin:LOGIN") or an officer with one of these roles. Statistics: counter_display.stats_model;
+# visitor names: core.visitors.access.
+CATALOGUE_ROLES = frozenset({"admin"})
+
+
 class WeakPin(AuthError):
     """A new PIN that does not follow the rules (digits only, at least MIN_PIN_DIGITS, not trivial)."""
 

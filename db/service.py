@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from . import dto, rating
-from .auth import (AuthError, LockoutPolicy, NotSignedIn, check_new_pin, hash_pin, locked_out, must_change,
+from .auth import (CATALOGUE_ROLES, AuthError, LockoutPolicy, NotAllowed, NotSignedIn, check_new_pin, hash_pin, locked_out, must_change,
                    verify_pin)
 from .catalogue import DAYS
 from .clock import Clock, DatabaseClock
@@ -252,6 +252,37 @@ class QueueService:
         self._cache = _CatalogueCache(office, by_key, {(p.field_id, p.code): p for p in procs}, counters,
                                       time.monotonic())
         return self._cache
+
+    def load_catalogue(self, cat, actor: str = "admin", always_open: bool = False) -> None:
+        """Apply a validated catalogue (db.catalogue.Catalogue) as ``actor``: the administrator ("admin",
+        "admin:LOGIN") or ``"officer:NAME"`` of a role in CATALOGUE_ROLES; any other officer is refused
+        (NotAllowed) before anything changes. A change of an existing office's catalogue is a
+        ``catalogue_loaded`` event naming the actor (the first load creates the office: the database's own
+        creation by the administrator, before any officer exists)."""
+        from .catalogue import apply_catalogue
+        who = (actor or "").strip()
+        with self.session() as s:
+            existed = s.scalars(select(Office.id).where(Office.code == cat.office["code"])).first() is not None
+            if who.startswith("officer:"):
+                name = who.split(":", 1)[1].strip()
+                o = s.scalars(select(Officer).join(Office, Officer.office_id == Office.id).where(
+                    Office.code == cat.office["code"], Officer.name == name, Officer.active.is_(True))).first()
+                if o is None:
+                    raise NotFound(f"Không có cán bộ '{name}'", f"No officer '{name}'")
+                if o.role not in CATALOGUE_ROLES:
+                    raise NotAllowed(f"Cán bộ '{name}' (vai trò {o.role}) không được thay đổi danh mục; "
+                                     "chỉ quản trị viên (admin) được phép",
+                                     f"Officer '{name}' (role {o.role}) may not change the catalogue; "
+                                     "only an administrator (admin) may")
+            elif who != "admin" and not who.startswith("admin:"):
+                raise AuthError(f"Người thực hiện không hợp lệ: '{who}' (officer:TÊN hoặc admin)",
+                                f"Invalid actor '{who}' (officer:NAME or admin)")
+            office = apply_catalogue(s, cat, always_open=always_open)
+            s.info["actor"] = who
+            if existed:
+                self._event(s, office, "catalogue_loaded", fields=[f["code"] for f in cat.fields],
+                            counters=[c["number"] for c in cat.counters])
+        self.invalidate_cache()
 
     def invalidate_cache(self) -> None:
         """Forget cached catalogue rows (after changing the office, fields or procedures directly)."""
@@ -797,6 +828,18 @@ class QueueService:
             return tuple(dto.OfficerInfo(o.id, o.name, o.role) for o in rows)
 
     # ------------------------------------------------------------------ printing
+    KIOSK_PROBLEMS = ("no_key", "no_admin_pin")
+
+    def report_kiosk_problem(self, kiosk: str, problem: str, detail: str = "") -> None:
+        """A kiosk tells the staff it runs degraded (``no_key``: no visitor key file, so no recognition;
+        ``no_admin_pin``: no admin PIN set, so it cannot be left from the screen): a ``kiosk_problem`` event
+        the counter windows show."""
+        if problem not in self.KIOSK_PROBLEMS:
+            raise InvalidState(f"Sự cố kiosk không rõ: {problem!r}", f"Unknown kiosk problem: {problem!r}")
+        with self.session() as s:
+            self._event(s, self._office(s), "kiosk_problem", kiosk=(kiosk or "?")[:64], problem=problem,
+                        detail=(detail or "")[:300])
+
     def record_print(self, label: str, status: str, detail: str = "") -> dto.TicketInfo:
         """The kiosk reports how printing went; anything but 'printed' tells the staff."""
         with self.session() as s:

@@ -138,6 +138,7 @@ class KioskWorker(QObject):
         # a write works again the kiosk stays on its "unavailable" screen instead of offering the home screen
         # to the next citizen, who would meet the same failure
         self.write_fault: QueueError | None = None
+        self._untold: dict[str, str] = {}   # problems for the staff (QueueService.report_kiosk_problem) not sent yet
 
     def _service(self):
         if self._svc is None:
@@ -180,7 +181,27 @@ class KioskWorker(QObject):
             log.info("the database accepts writes again")
             self.write_fault = None
         self._office = office
+        self._tell(svc)
         self.refreshed.emit(HomeData(office, fields))
+
+    @Slot(str, str)
+    def report_problem(self, problem: str, detail: str) -> None:
+        """Tell the staff (an event the counter windows show); kept and sent again after the next refresh
+        while the database cannot be written."""
+        self._untold[problem] = detail
+        try:
+            self._tell(self._service())
+        except Exception:  # noqa: BLE001 - the next successful refresh tries again
+            pass
+
+    def _tell(self, svc) -> None:
+        for problem, detail in list(self._untold.items()):
+            try:
+                svc.report_kiosk_problem(self.cfg.kiosk_id, problem, detail)
+            except Exception as exc:  # noqa: BLE001 - kept for the next refresh
+                log.warning("could not tell the staff about %s (%s): will retry", problem, exc)
+                return
+            del self._untold[problem]
 
     @staticmethod
     def _probe_write(svc) -> None:
@@ -269,6 +290,7 @@ class KioskBackend(QObject):
 
     _refresh_requested = Signal()
     _issue_requested = Signal(object)
+    _problem_reported = Signal(str, str)
 
     def __init__(self, open_service: Callable[[], Any], cfg: AppConfig, parent: QObject | None = None,
                  print_fn: Callable[..., PrintResult] = print_ticket):
@@ -276,6 +298,7 @@ class KioskBackend(QObject):
         self.worker = KioskWorker(open_service, cfg, print_fn)
         self._refresh_requested.connect(self.worker.refresh)
         self._issue_requested.connect(self.worker.issue)
+        self._problem_reported.connect(self.worker.report_problem)
         self.refreshed, self.unavailable = self.worker.refreshed, self.worker.unavailable
         self.issued, self.issue_failed, self.printed = (self.worker.issued, self.worker.issue_failed,
                                                         self.worker.printed)
@@ -300,6 +323,10 @@ class KioskBackend(QObject):
 
     def issue(self, request: TicketRequest) -> None:
         self._issue_requested.emit(request)
+
+    def report_problem(self, problem: str, detail: str = "") -> None:
+        """Tell the staff the kiosk runs degraded (db QueueService.KIOSK_PROBLEMS)."""
+        self._problem_reported.emit(problem, detail)
 
     def stop(self) -> None:
         """End the worker thread (after the call in progress); the database connections close in it."""

@@ -203,6 +203,59 @@ def test_a_four_digit_pin_signs_in_and_is_asked_to_change(qtbot, queue):
         window.shutdown()
 
 
+def test_a_four_digit_pin_is_changed_in_the_window_right_after_sign_in(qtbot, queue):
+    """The change-PIN panel opens on the desk: the new PIN typed twice, the queue's rules; then the new PIN
+    signs in and the old one no longer does."""
+    from db import AuthError
+    from db.auth import hash_pin
+    from db.models import Office, Officer
+    url, svc = queue
+    with svc.session() as s:
+        office_id = s.query(Office.id).scalar()
+        s.add(Officer(office_id=office_id, name="Cán bộ Cũ", pin_hash=hash_pin("4321"), role="officer"))
+    window = _window(qtbot, url, officers=2)
+    try:
+        _sign_in(qtbot, window, pin="4321", name="Cán bộ Cũ")
+        qtbot.waitUntil(lambda: window.officer is not None, timeout=10000)
+        assert window.actions.currentWidget() is window.pin_change_panel
+        ok = window.pin_change_panel.buttons[0]
+        window.pin_new_edit.setText("905127")
+        window.pin_again_edit.setText("905128")
+        ok.click()
+        assert "không khớp" in window.message.text() and not window.pin_new_edit.text()
+        window.pin_new_edit.setText("123456")                  # the queue's rules: too easy
+        window.pin_again_edit.setText("123456")
+        ok.click()
+        _idle(qtbot, window)
+        assert "quá dễ đoán" in window.message.text()
+        assert window.actions.currentWidget() is window.pin_change_panel and not window.pin_again_edit.text()
+        window.pin_new_edit.setText("905127")
+        window.pin_again_edit.setText("905127")
+        ok.click()
+        _idle(qtbot, window)
+        assert "Đã đổi mã PIN" in window.message.text(), window.message.text()
+        assert window.actions.currentIndex() == 0 and not window.officer.must_change_pin
+        assert window._old_pin == "" and not window.pin_new_edit.text()
+        assert not svc.authenticate("Cán bộ Cũ", "905127").must_change_pin
+        with pytest.raises(AuthError):
+            svc.authenticate("Cán bộ Cũ", "4321")
+        assert [e.payload.get("officer") for e in svc.events() if e.kind == "pin_changed"] == ["Cán bộ Cũ"]
+        assert [e.counter_number for e in svc.events() if e.kind == "pin_changed"] == [1]
+    finally:
+        window.shutdown()
+
+
+def test_a_six_digit_pin_opens_no_change_panel(qtbot, queue):
+    url, _svc = queue
+    window = _window(qtbot, url)
+    try:
+        _sign_in(qtbot, window)
+        assert window.officer is not None and window.actions.currentIndex() == 0
+        assert window._old_pin == ""
+    finally:
+        window.shutdown()
+
+
 def test_no_show_transfer_call_number_pause(qtbot, queue):
     url, svc = queue
     a = svc.issue("HT").ticket
@@ -389,7 +442,8 @@ def test_the_window_fits_every_size_signed_out_and_serving(qtbot, queue, size):
             assert node is not None and node["w"] > 40 and node["h"] >= 30, f"action {action} at {tag}: {node}"
         assert ui_checks.find(dump, "signOut") is not None
         assert window.ticket_label.text() in (ui_checks.find(dump, "label") or {}).get("text", "")
-        for panel, name in ((window.call_panel, "call_number"), (window.transfer_panel, "transfer")):
+        for panel, name in ((window.call_panel, "call_number"), (window.transfer_panel, "transfer"),
+                            (window.pin_change_panel, "change_pin")):
             window.show_panel(panel)
             qtbot.wait(20)
             assert panel.isVisible()
@@ -678,5 +732,28 @@ def test_printer_faults_are_kept_per_kiosk_until_it_prints_or_an_officer_dismiss
         assert "kiosk-3" in window.fault_label.text()
         window.fault_dismiss.click()                            # the officer has dealt with it
         assert not _shown(window, window.fault_label) and window.printer_faults == {}
+    finally:
+        window.shutdown()
+
+
+def test_a_kiosk_without_its_key_or_admin_pin_is_shown_to_the_staff(qtbot, queue):
+    url, svc = queue
+    window = _window(qtbot, url)
+    try:
+        svc.report_kiosk_problem("kiosk-2", "no_key", "key file /x not found")
+        svc.report_kiosk_problem("kiosk-3", "no_admin_pin")
+        qtbot.waitUntil(lambda: "kiosk-3" in window.fault_label.text() and _shown(window, window.fault_label),
+                        timeout=10000)
+        assert "Kiosk kiosk-2: không tìm thấy tệp khóa dữ liệu khách" in window.fault_label.text()
+        assert "chưa đặt mã quản trị" in window.fault_label.text()
+        svc.record_print(svc.issue("HT", kiosk="kiosk-2").ticket.label, "printed")   # printing is no cure
+        svc.record_print(svc.issue("HT", kiosk="kiosk-1").ticket.label, "paper_out", "Hết giấy")
+        qtbot.waitUntil(lambda: "kiosk-1" in window.fault_label.text(), timeout=10000)
+        assert "kiosk-2:no_key" in window.printer_faults       # kept (the band shows the newest lines)
+        window.fault_dismiss.click()
+        assert window.printer_faults == {}
+        from db import InvalidState
+        with pytest.raises(InvalidState):
+            svc.report_kiosk_problem("kiosk-2", "anything")
     finally:
         window.shutdown()

@@ -331,6 +331,10 @@ def test_a_kiosk_without_an_admin_pin_says_so_and_cannot_be_left(qtbot, ready_db
         w.pin_pad._submit()
     w.close()
     assert w.isVisible()
+    svc = open_queue(ready_db)                            # ... and the staff side is told (the counter windows)
+    qtbot.waitUntil(lambda: any(e.kind == "kiosk_problem" and e.payload["problem"] == "no_admin_pin"
+                                for e in svc.events()), timeout=10_000)
+    svc.close()
 
 
 def test_the_clock_shows_office_time(qtbot, ready_db, clock, start_kiosk):

@@ -247,6 +247,29 @@ def test_without_a_camera_the_kiosk_issues_tickets_and_tells_the_staff(qtbot, tm
         w.shutdown()
 
 
+def test_a_kiosk_without_the_key_file_tells_the_staff_and_creates_none(qtbot, tmp_path, clock, db):
+    from kiosk.app import create_window
+    from db import open_queue
+    key = tmp_path / "k" / "visitor.key"
+    from core.visitors.recognition import FakeCamera
+    cfg = kiosk_config(tmp_path, db, face_enabled=True, key_file=str(key))
+    w = create_window(cfg, clock=clock, retry_ms=100, camera=lambda: FakeCamera([]), encoder=lambda frame: None)
+    svc = open_queue(db)
+    try:
+        w.resize(1080, 1920)
+        w.show()
+        wait_home(qtbot, w)
+        qtbot.waitUntil(lambda: not w.face.enabled, timeout=30_000)     # after the deletion feed's first news
+        qtbot.waitUntil(lambda: any(e.kind == "kiosk_problem" and e.payload["problem"] == "no_key"
+                                    for e in svc.events()), timeout=10_000)
+        assert not w.face.enabled and not key.exists() and not key.parent.exists()
+        [ev] = [e for e in svc.events() if e.kind == "kiosk_problem" and e.payload["problem"] == "no_key"]
+        assert ev.payload["kiosk"] == cfg.kiosk_id and "kiosk-admin init" in ev.payload["detail"]
+    finally:
+        svc.close()
+        w.shutdown()
+
+
 def test_a_greeting_does_not_outlive_the_visitor(qtbot, kiosk, store):
     """Walking away (no face for a while), someone else stepping in, or the idle timer: the next person
     never inherits the greeting or the visitor id on their ticket."""

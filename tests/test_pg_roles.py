@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 import db
 from core.visitors.cccd import parse_cccd
 from core.visitors.store import VisitorStore, create_key_file
+from db.catalogue import DEFAULT_CATALOGUE
 from db.roles import KINDS, role_statements
 
 PAYLOAD = "001099012345|012345678|Nguyễn Văn An|15031999|Nam|Số 12 phố Quang Trung, Hà Đông|20052021"
@@ -51,6 +52,7 @@ def test_each_program_works_under_its_role_and_no_further(roles, tmp_path):
     kiosk = db.open_queue(urls["kiosk"])
     issued = kiosk.issue("HT", kiosk="kiosk-1")
     kiosk.record_print(issued.label, "printed")
+    kiosk.report_kiosk_problem("kiosk-1", "no_key", "key file not found")   # tells the counters
     assert {f.code for f in kiosk.fields()} >= {"HT"} and kiosk.counters()
     for sql in ("SELECT pin_hash FROM officers", "SELECT * FROM visitors", "SELECT * FROM visitor_identities",
                 "SELECT * FROM face_templates", "SELECT * FROM privacy_audit",
@@ -71,6 +73,14 @@ def test_each_program_works_under_its_role_and_no_further(roles, tmp_path):
     counter.change_pin("Nguyễn Thị Lan", "482913", "905127")
     for sql in ("SELECT * FROM visitors", "DELETE FROM tickets", "INSERT INTO offices (code) VALUES ('X')"):
         assert _refused(urls["counter"], sql), sql
+    changed = tmp_path / "catalogue.toml"    # a counter PC cannot change the catalogue, even claiming 'admin'
+    changed.write_text(DEFAULT_CATALOGUE.read_text(encoding="utf-8").replace(
+        'name_vi = "Hộ tịch"', 'name_vi = "Hộ tịch và chứng thực"'), encoding="utf-8")
+    with pytest.raises(Exception) as info:
+        counter.load_catalogue(db.load_catalogue_file(changed), actor="admin", always_open=True)
+    assert "42501" in str(info.value), info.value        # insufficient_privilege
+    assert next(f for f in owner.fields() if f.code == "HT").name_vi == "Hộ tịch"
+    assert not [e for e in owner.events() if e.kind == "catalogue_loaded"]
 
     board = db.open_queue(urls["board"])
     snap = board.snapshot()

@@ -203,3 +203,40 @@ def test_kiosk_pin_pad_guard_policy():
     assert guard.refusal(now + 5 * 60) is None
     guard.succeeded()
     assert guard.failures == 0
+
+
+def test_only_an_admin_changes_the_catalogue(svc, db_url, tmp_path, capsys):
+    """kiosk-admin catalogue load --officer NAME: a plain officer and a supervisor are refused in both
+    languages and nothing changes; an officer of the admin role, or the administrator, changes it, and the
+    event names who did."""
+    import getpass
+
+    from admin.cli import main
+    from db.catalogue import DEFAULT_CATALOGUE
+    svc.add_officer("Lê Văn Cường", "615283", role="supervisor")
+    svc.add_officer("Phạm Thị Dung", "804617", role="admin")
+    changed = tmp_path / "catalogue.toml"
+    changed.write_text(DEFAULT_CATALOGUE.read_text(encoding="utf-8").replace(
+        'name_vi = "Hộ tịch"', 'name_vi = "Hộ tịch và chứng thực"'), encoding="utf-8")
+    ht = lambda: next(f for f in svc.fields() if f.code == "HT").name_vi  # noqa: E731
+
+    for who in (LAN, "Lê Văn Cường"):
+        capsys.readouterr()
+        assert main(["--db", db_url, "catalogue", "load", str(changed), "--officer", who]) == 1
+        err = capsys.readouterr().err
+        assert "không được thay đổi danh mục" in err and "may not change the catalogue" in err, err
+        assert ht() == "Hộ tịch" and not _events(svc, "catalogue_loaded")
+    with pytest.raises(db.NotAllowed):
+        svc.load_catalogue(db.load_catalogue_file(changed), actor=f"officer:{LAN}")
+    with pytest.raises(db.AuthError):
+        svc.load_catalogue(db.load_catalogue_file(changed), actor="kiosk")
+    assert ht() == "Hộ tịch"
+
+    assert main(["--db", db_url, "catalogue", "load", str(changed), "--officer", "Phạm Thị Dung"]) == 0
+    assert ht() == "Hộ tịch và chứng thực"
+    [ev] = _events(svc, "catalogue_loaded")
+    assert ev.payload["actor"] == "officer:Phạm Thị Dung" and "HT" in ev.payload["fields"]
+    assert main(["--db", db_url, "catalogue", "load"]) == 0          # the administrator, back to the default
+    assert ht() == "Hộ tịch"
+    assert _events(svc, "catalogue_loaded")[-1].payload["actor"] == f"admin:{getpass.getuser()}"
+    assert "catalogue loaded" in capsys.readouterr().out

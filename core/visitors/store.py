@@ -195,8 +195,9 @@ class VisitorStore:
         self._owned: tuple[Engine, ...] = ()
 
     @classmethod
-    def open(cls, url: str, key_file: str | os.PathLike, create_key: bool = True) -> "VisitorStore":
-        """A store on its own (write, read) engines for ``url`` (see db.engine.make_engines)."""
+    def open(cls, url: str, key_file: str | os.PathLike, create_key: bool = False) -> "VisitorStore":
+        """A store on its own (write, read) engines for ``url`` (see db.engine.make_engines). A missing key
+        file is a KeyFileError: only ``kiosk-admin init`` makes one."""
         from db.engine import make_engines
         write, read = make_engines(url)
         try:

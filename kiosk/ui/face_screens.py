@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QBoxLayout, QFrame, QGridLayout, QHBoxLayout, QLa
 from core.visitors.flow import FaceFlow, Outcome, Registration
 from core.visitors.second_factor import BirthDateEntry, SecondFactorError
 from core.visitors.texts import face_tr
-from core.visitors.store import consent_text
+from core.visitors.store import KeyFileError, consent_text
 from db.engine import is_transient_error
 from gui import theme
 from gui.worker import Jobs, WorkerThread
@@ -866,6 +866,8 @@ class FaceController(QObject):
                         RETRY_BUILD_MS / 1000)
             QTimer.singleShot(RETRY_BUILD_MS, self, self._start)
             return
+        if isinstance(exc, KeyFileError) and hasattr(self.window, "backend"):
+            self.window.backend.report_problem("no_key", str(exc))   # the staff are told, nothing is created
         self.disable(f"{exc.__class__.__name__}: {exc}")   # e.g. key file unreadable: no recognition
 
     def _failed(self, exc: Exception) -> None:

@@ -98,6 +98,8 @@ class KioskWindow(QWidget):
         self.pin_pad.hide()
         self.pin_pad.unlocked.connect(self._admin_unlocked)
         self.pin_pad.closed.connect(self.pin_pad.hide)
+        if not self.pin_pad.check.configured:   # no known PIN to fall back on: the staff are told instead
+            backend.report_problem("no_admin_pin", "admin_pin_hash")
         self._arrange(1080, 1920)
 
         # wiring
