@@ -66,12 +66,14 @@ def main() -> int:
     folder.mkdir(parents=True, exist_ok=True)
     tray = TicketTray(folder)
     if args.geometry:
-        size, x, y = args.geometry.split("+")
-        w, h = size.split("x")
-        tray.setGeometry(int(x), int(y), int(w), int(h))
+        # placed like the demo's other windows (frameless, at its place): a window manager such as matchbox
+        # would otherwise make a plain window cover the whole screen and scale every ticket up to it
+        from gui.screen import ScreenPlacement
+        tray.placement = ScreenPlacement(tray, full=False, geometry=args.geometry)
+        tray.placement.show()
     else:
         tray.resize(260, 800)
-    tray.show()
+        tray.show()
     from gui.snapshot import install_snapshots
     install_snapshots(tray, "tickets")
     for sig in (signal.SIGINT, signal.SIGTERM):

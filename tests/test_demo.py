@@ -52,3 +52,24 @@ def test_demo_runs_offscreen_with_simulated_citizens_and_officers(tmp_path):
     from PIL import Image
     with Image.open(tmp_path / "centre.png") as centre:
         assert centre.size == tuple(layout["screen"])
+
+
+def test_demo_runs_on_postgresql(tmp_path, pg_url):
+    """`--db URL` (the README's PostgreSQL line): the same centre on the server, every window against it."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    r = subprocess.run([sys.executable, str(REPO / "scripts" / "demo.py"), "--seconds", "12", "--pace", "0.15",
+                        "--out", str(tmp_path), "--db", pg_url], env=env, capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0, (r.stdout[-2000:], r.stderr[-3000:])
+    assert not list(tmp_path.glob("*.sqlite3")), "no SQLite file beside the server"
+    counts = json.loads((tmp_path / "simulation.json").read_text())
+    assert counts["issued"] >= 3 and counts["called"] >= 2 and counts["errors"] == 0, counts
+    import db
+    svc = db.open_queue(pg_url)
+    try:
+        shown = {p.name.rsplit("-", 1)[0] for p in (tmp_path / "screenshots").glob("*.png")}
+        assert {"kiosk", "board", "staff-1", "staff-2"} <= shown, shown
+        assert len(svc.waiting()) + counts["called"] == counts["issued"], "every ticket is on the server"
+    finally:
+        svc.close()

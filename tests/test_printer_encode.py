@@ -99,3 +99,30 @@ def test_bad_json_says_what_is_wrong():
         data = json.loads(make_ticket().to_json())
         data["issued_at"] = "hôm qua"
         Ticket.from_dict(data)
+
+
+def test_programs_starting_together_share_the_escpos_cache_safely(tmp_path):
+    """A fresh machine (or an upgrade): no cached printer database yet, the kiosk and a counter window start at
+    once. python-escpos truncates its cache file and parses for a while before it writes it: a second program
+    that started meanwhile read the empty file and died with EOFError (seen on a fresh clone's demo)."""
+    import os
+    import platform
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import REPO
+    cache = tmp_path / "escpos-cache"
+    cache.mkdir()
+    env = {**os.environ, "ESCPOS_CAPABILITIES_PICKLE_DIR": str(cache), "PYTHONPATH": str(REPO)}
+    code = ("from printer._escpos import escpos_printers; p = escpos_printers(); "
+            "from escpos.capabilities import get_profile; assert get_profile('default')")
+    first = subprocess.Popen([sys.executable, "-c", code], env=env, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while not any(cache.iterdir()) and first.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)                     # the first program has begun writing the cache
+    others = [subprocess.Popen([sys.executable, "-c", code], env=env, stderr=subprocess.PIPE, text=True)
+              for _ in range(3)]
+    results = [(p.wait(60), p.stderr.read()) for p in [first, *others]]
+    assert all(rc == 0 for rc, _ in results), [err[-800:] for rc, err in results if rc]
+    assert [p.name for p in cache.iterdir()] == [f"{platform.python_version()}.capabilities.pickle"]
