@@ -15,11 +15,11 @@ import sys
 import db
 from db import QueueError, Unavailable
 
-from admin import cccd, officers, printer, queue, report, selftest, visitors
+from admin import cccd, kiosk_pin, officers, printer, queue, report, selftest, visitors
 from admin.common import EXIT_REFUSED, EXIT_UNAVAILABLE, EXIT_USAGE
-from core.config import ConfigError, load_config
+from core.config import ConfigError, config_file, load_config
 
-COMMAND_GROUPS = (queue, officers, visitors, cccd, printer, selftest, report)
+COMMAND_GROUPS = (queue, officers, kiosk_pin, visitors, cccd, printer, selftest, report)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        args.config_given, args.config_file = args.config, config_file(args.config)   # where admin_pin_hash goes
         args.config = load_config(args.config, db_url=args.db)
         return int(args.handler(args) or 0)
     except ConfigError as exc:
@@ -50,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     except QueueError as exc:
         print(f"Không thực hiện được / refused: {exc}", file=sys.stderr)
         return EXIT_REFUSED
+    except kiosk_pin.PinsDiffer as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
     except BrokenPipeError:
         return 0
 

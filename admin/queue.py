@@ -8,6 +8,7 @@ from typing import Any, Callable
 
 import db
 
+from admin import kiosk_pin
 from admin.common import CODE, COUNTER, EVENT_ID, EXIT_UNAVAILABLE, LABEL, NAME, open_service, print_json, ticket_line
 
 
@@ -17,6 +18,7 @@ def cmd_init(args) -> int:
         from db.roles import role_statements  # noqa: PLC0415
         print(";\n".join(role_statements(args.role_prefix, args.schema)) + ";")
         return 0
+    pin_hash = kiosk_pin.before_init(args)     # asked (and checked) before anything changes
     svc = db.init_db(url, catalogue=args.catalogue, always_open=args.always_open, actor=acting_as(args))
     fields = svc.fields()
     print(f"Đã khởi tạo {url}: {len(fields)} lĩnh vực, {len(svc.counters())} quầy / "
@@ -32,7 +34,7 @@ def cmd_init(args) -> int:
         names = create_roles(url, args.role_prefix)
         print(f"Đã tạo/cấp quyền vai trò / roles created and granted: {', '.join(names)} "
               "(đặt mật khẩu / set passwords: ALTER ROLE … PASSWORD '…')")
-    return 0
+    return kiosk_pin.after_init(args, pin_hash)
 
 
 def cmd_catalogue_load(args) -> int:
@@ -164,6 +166,7 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--roles-sql", action="store_true", help="print the roles' SQL instead of running anything")
     p.add_argument("--role-prefix", default="", help="prefix of the role names (default: none)")
     p.add_argument("--schema", default="public", help="schema for --roles-sql (default: public)")
+    kiosk_pin.add_init_arguments(p)
     p.set_defaults(handler=cmd_init, officer=None)
 
     p = sub.add_parser("catalogue", help="danh mục / the office catalogue")

@@ -175,6 +175,76 @@ def _check_db_url(url: str) -> None:
                           f"only SQLite and PostgreSQL are supported, not {u.get_backend_name()!r}")
 
 
+def default_config_file() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "kiosk.toml"
+
+
+def config_file(path: str | os.PathLike | None = None, env: Mapping[str, str] | None = None) -> Path:
+    """The file ``load_config`` reads: ``path``, else ``$KIOSK_CONFIG``, else the default ``kiosk.toml``
+    (which may not exist yet: there ``kiosk-admin init`` creates it)."""
+    env = os.environ if env is None else env
+    chosen = path or env.get("KIOSK_CONFIG")
+    return Path(chosen) if chosen else default_config_file()
+
+
+_TOML_KEY_LINE = r"^[ \t]*{key}[ \t]*="
+
+
+def set_config_value(path: str | os.PathLike, key: str, value: str) -> bool:
+    """Write ``key = "value"`` into the TOML file ``path``, keeping every other byte (comments included):
+    an existing ``key = ...`` line is replaced, else the line goes after a commented example of the key, else
+    at the end of the top level. A missing file is created with mode 0600. True if the file was created.
+    Raises OSError when the file cannot be written, ConfigError if the result would not read back as ``value``."""
+    import re  # noqa: PLC0415
+    if any(c in value for c in '"\\\n\r'):
+        raise ConfigError(f"giá trị không ghi được vào TOML cho '{key}'", f"a value TOML cannot hold for '{key}'")
+    line = f'{key} = "{value}"'
+    p = Path(path)
+    if not p.exists():
+        p.parent.mkdir(parents=True, exist_ok=True)
+        text = f"# kiosk-queue: every key and its default is in core/config.py\n{line}\n"
+        fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            if hasattr(os, "fchmod"):
+                os.fchmod(f.fileno(), 0o600)
+            f.write(text)
+        return True
+    with open(p, encoding="utf-8", newline="") as f:   # newline="": CRLF files stay CRLF
+        old = f.read()
+    eol = "\r\n" if "\r\n" in old else "\n"
+    lines = old.splitlines(keepends=True)
+    setting = re.compile(_TOML_KEY_LINE.format(key=re.escape(key)))
+    example = re.compile(r"^[ \t]*#[ \t]*" + re.escape(key) + r"[ \t]*=")
+    table = re.compile(r"^[ \t]*\[")
+    top_end = next((i for i, s in enumerate(lines) if table.match(s)), len(lines))
+    found = [i for i, s in enumerate(lines[:top_end]) if setting.match(s)]
+    if found:
+        i = found[0]
+        ending = lines[i][len(lines[i].rstrip("\r\n")):] or ""
+        lines[i] = line + ending
+        for j in reversed(found[1:]):              # a repeated key would not even parse: keep one
+            del lines[j]
+    else:
+        examples = [i for i, s in enumerate(lines[:top_end]) if example.match(s)]
+        at = examples[-1] + 1 if examples else top_end
+        if at > 0 and not lines[at - 1].endswith(("\n", "\r")):
+            lines[at - 1] += eol
+        lines.insert(at, line + eol)
+    new = "".join(lines)
+    try:
+        before, after = tomllib.loads(old), tomllib.loads(new)
+        before[key] = value
+        if after != before:                        # the key set, and nothing else changed
+            raise ValueError(key)
+    except (tomllib.TOMLDecodeError, ValueError):
+        raise ConfigError(f"{p}: không sửa được '{key}' mà giữ nguyên phần còn lại — hãy thêm dòng này bằng tay",
+                          f"{p}: cannot set '{key}' and keep the rest as it is — add the line by hand") from None
+    with open(p, "r+", encoding="utf-8", newline="") as f:
+        f.write(new)
+        f.truncate()
+    return False
+
+
 def load_config(path: str | os.PathLike | None = None, env: Mapping[str, str] | None = None,
                 **overrides: Any) -> AppConfig:
     """Build the configuration from defaults, the file, the environment and ``overrides``."""
@@ -182,11 +252,8 @@ def load_config(path: str | os.PathLike | None = None, env: Mapping[str, str] | 
     values: dict[str, Any] = {}
     known = {f.name: f.type for f in fields(AppConfig)}
 
-    file_path = path or env.get("KIOSK_CONFIG")
-    if not file_path:
-        candidate = Path(platformdirs.user_config_dir(APP_NAME)) / "kiosk.toml"
-        file_path = candidate if candidate.exists() else None
-    if file_path:
+    file_path = config_file(path, env)
+    if file_path is not None and (path or env.get("KIOSK_CONFIG") or file_path.exists()):
         p = Path(file_path)
         try:
             data = tomllib.loads(p.read_text(encoding="utf-8"))

@@ -164,3 +164,152 @@ def test_printer_status_uses_the_configured_printer(tmp_path, monkeypatch, capsy
     assert list((tmp_path / "printed").glob("*.png")), "the test page went to the configured preview printer"
     out = capsys.readouterr().out
     assert "Đã in phiếu." in out and "(Ticket printed.)" in out   # the printer report, in both languages
+
+
+# ---------------------------------------------------------------- the kiosk admin PIN (issue 13: no default)
+KIOSK_TOML = ('# Kiosk at the door — kept as written\n'
+              'office = "HN01"          # the office code\n'
+              '\n'
+              '# admin_pin_hash = "$argon2id$v=19$..."\n'
+              'idle_seconds = 60\n'
+              'board_notice = "Giữ trật tự"\n')
+
+
+def _home(tmp_path) -> dict:
+    """A user with no kiosk.toml yet: the default configuration file is tmp_path/.config/kiosk-queue/kiosk.toml."""
+    return {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / ".config"),
+            "KIOSK_KEY_FILE": str(tmp_path / "visitor.key")}
+
+
+def test_init_stores_only_the_hash_of_the_admin_pin_and_keeps_the_rest_of_the_config(db_url, tmp_path):
+    from core.config import load_config
+    from db.auth import PinCheck
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text(KIOSK_TOML, encoding="utf-8")
+    r = admin(db_url, "--config", str(cfg), "init", "--admin-pin-from-stdin", stdin="582047\n", env=_home(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert "9 lĩnh vực" in r.stdout and "chỉ lưu bản băm" in r.stdout and "its hash only" in r.stdout
+    text = cfg.read_text(encoding="utf-8")
+    added = [line for line in text.splitlines(keepends=True) if line not in KIOSK_TOML.splitlines(keepends=True)]
+    assert len(added) == 1 and added[0].startswith('admin_pin_hash = "$argon2id$')
+    assert text.replace(added[0], "") == KIOSK_TOML             # every other byte kept, comments included
+    loaded = load_config(cfg, env={})
+    assert (loaded.office, loaded.idle_seconds, loaded.board_notice) == ("HN01", 60, "Giữ trật tự")
+    check = PinCheck(loaded.admin_pin, loaded.admin_pin_hash)   # what the kiosk's PIN pad checks with
+    assert check.attempt("582047") is None and check.attempt("582048") is not None
+    assert "582047" not in text + r.stdout + r.stderr
+    assert "admin-pin" not in r.stderr                          # set: no reminder
+
+    r = admin(db_url, "--config", str(cfg), "admin-pin", stdin="905127\n")     # replace it, nothing else
+    assert r.returncode == 0, r.stderr
+    again = cfg.read_text(encoding="utf-8")
+    lines = again.splitlines(keepends=True)
+    assert lines[4].startswith('admin_pin_hash = "$argon2id$') and lines[4] != added[0]
+    assert "".join(lines[:4] + lines[5:]) == KIOSK_TOML
+    check = PinCheck("", load_config(cfg, env={}).admin_pin_hash)
+    assert check.attempt("905127") is None and "905127" not in again + r.stdout + r.stderr
+
+
+def test_a_weak_admin_pin_is_refused_before_anything_is_written(tmp_path):
+    url = f"sqlite:///{tmp_path / 'q.sqlite3'}"
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text(KIOSK_TOML, encoding="utf-8")
+    for pin in ("1234", "123456", ""):
+        r = admin(url, "--config", str(cfg), "init", "--admin-pin-from-stdin", stdin=f"{pin}\n", env=_home(tmp_path))
+        assert r.returncode == 1 and ("chữ số" in r.stderr or "dễ đoán" in r.stderr), r.stderr
+        assert "Traceback" not in r.stderr and (not pin or pin not in r.stdout + r.stderr)
+    assert cfg.read_text(encoding="utf-8") == KIOSK_TOML
+    assert not (tmp_path / "q.sqlite3").exists() and not (tmp_path / "visitor.key").exists()
+
+
+def test_init_creates_the_default_config_file_0600_holding_only_the_hash(tmp_path):
+    url = f"sqlite:///{tmp_path / 'q.sqlite3'}"
+    r = admin(url, "init", "--admin-pin-from-stdin", stdin="582047\n", env=_home(tmp_path))
+    assert r.returncode == 0, r.stderr
+    created = tmp_path / ".config" / "kiosk-queue" / "kiosk.toml"
+    assert created.stat().st_mode & 0o777 == 0o600
+    text = created.read_text(encoding="utf-8")
+    assert "582047" not in text + r.stdout + r.stderr and str(created) in r.stdout and "0600" in r.stdout
+    from core.config import load_config
+    from db.auth import verify_pin
+    assert verify_pin(load_config(created, env={}).admin_pin_hash, "582047")
+    again = admin(url, "init", stdin="", env=_home(tmp_path))      # set now: no question, no reminder
+    assert again.returncode == 0 and "admin-pin" not in again.stderr and created.read_text(encoding="utf-8") == text
+
+
+def test_init_without_a_terminal_does_not_wait_for_a_pin_and_says_how_to_set_it(tmp_path):
+    url = f"sqlite:///{tmp_path / 'q.sqlite3'}"
+    env = {**os.environ, "KIOSK_DB_URL": url, **_home(tmp_path)}
+    env.pop("KIOSK_CONFIG", None)
+    env.pop("KIOSK_ADMIN_PIN_HASH", None)
+    r = subprocess.run([sys.executable, "-m", "admin.cli", "init"], cwd=REPO, env=env, stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    notes = [line for line in r.stderr.splitlines() if "admin-pin" in line]
+    assert len(notes) == 1 and "không thể thoát" in notes[0] and "cannot be left" in notes[0]
+    assert "kiosk-admin admin-pin" in notes[0]
+    assert not (tmp_path / ".config").exists()                  # nothing written without a PIN
+    r = admin(url, "init", "--no-admin-pin", env=_home(tmp_path))
+    assert r.returncode == 0 and "admin-pin" not in r.stderr
+    r = admin(url, "init", "--no-admin-pin", "--admin-pin-from-stdin", env=_home(tmp_path))
+    assert r.returncode == 2
+
+
+def test_init_on_a_terminal_asks_for_the_admin_pin_twice(tmp_path, monkeypatch, capsys):
+    import getpass
+
+    from admin.cli import main
+    url = f"sqlite:///{tmp_path / 'q.sqlite3'}"
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text(KIOSK_TOML, encoding="utf-8")
+    monkeypatch.setenv("KIOSK_KEY_FILE", str(tmp_path / "visitor.key"))
+    monkeypatch.delenv("KIOSK_ADMIN_PIN_HASH", raising=False)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    typed, prompts = iter(["582047", "582074"]), []
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": prompts.append(prompt) or next(typed))
+    assert main(["--db", url, "--config", str(cfg), "init"]) == 2           # the two entries differ
+    out = capsys.readouterr()
+    assert "không khớp" in out.err and cfg.read_text(encoding="utf-8") == KIOSK_TOML
+    assert "Mã quản trị kiosk" in prompts[0] and "Kiosk admin PIN" in prompts[0]
+    typed = iter(["582047", "582047"])
+    assert main(["--db", url, "--config", str(cfg), "init"]) == 0
+    out = capsys.readouterr()
+    assert "582047" not in out.out + out.err + cfg.read_text(encoding="utf-8")
+    from core.config import load_config
+    from db.auth import verify_pin
+    assert verify_pin(load_config(cfg, env={}).admin_pin_hash, "582047")
+    typed = iter([])                                             # set now: init asks nothing
+    assert main(["--db", url, "--config", str(cfg), "init"]) == 0
+
+
+def test_a_config_that_cannot_be_written_gets_the_line_to_add_instead(tmp_path, monkeypatch, capsys):
+    import admin.kiosk_pin
+    from admin.cli import main
+
+    def refuse(path, key, value):      # the tests run as root, for whom chmod 0400 stops nothing
+        raise PermissionError(13, "Permission denied", str(path))
+    monkeypatch.setattr(admin.kiosk_pin, "set_config_value", refuse)
+    monkeypatch.setattr(sys, "stdin", __import__("io").StringIO("582047\n"))
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text(KIOSK_TOML, encoding="utf-8")
+    assert main(["--config", str(cfg), "admin-pin"]) == 1
+    out = capsys.readouterr()
+    assert "Không ghi được" in out.err and "Cannot write" in out.err and "Permission denied" in out.err
+    line = [s for s in out.err.splitlines() if s.startswith('admin_pin_hash = "$argon2id$')]
+    assert len(line) == 1 and "582047" not in out.out + out.err
+    assert cfg.read_text(encoding="utf-8") == KIOSK_TOML
+
+
+def test_setting_a_config_value_keeps_crlf_and_refuses_what_it_cannot_keep(tmp_path):
+    import pytest as _pytest
+
+    from core.config import ConfigError, set_config_value
+    cfg = tmp_path / "k.toml"
+    cfg.write_bytes(b'office = "HN01"\r\nadmin_pin_hash = "old"  # old one\r\nidle_seconds = 60')
+    assert set_config_value(cfg, "admin_pin_hash", "new") is False
+    assert cfg.read_bytes() == b'office = "HN01"\r\nadmin_pin_hash = "new"\r\nidle_seconds = 60'
+    odd = tmp_path / "odd.toml"
+    odd.write_bytes(b'admin_pin_hash = """\nold\n"""\n')
+    with _pytest.raises(ConfigError):
+        set_config_value(odd, "admin_pin_hash", "new")
+    assert odd.read_bytes() == b'admin_pin_hash = """\nold\n"""\n'

@@ -231,10 +231,10 @@ class PinPad(QWidget):
         self.check = check or PinCheck(pin, pin_hash)
         if not self.check.configured:
             log.warning("no admin_pin_hash configured: the kiosk cannot be left from the screen "
-                        "(set one with the output of 'kiosk-admin officer hash-pin')")
+                        "(set one with 'kiosk-admin admin-pin')")
         elif self.check.plain_length is not None:
             log.warning("admin_pin is kept in plain text: replace it with admin_pin_hash "
-                        "('kiosk-admin officer hash-pin')")
+                        "('kiosk-admin admin-pin', then delete the admin_pin line)")
         self.entered = ""
         self.lang = "vi"
         self._wrong_text = self._unset_text = ""
