@@ -1,11 +1,13 @@
 """kiosk-admin: set up and operate the queue from a terminal (Qt-free).
 
     kiosk-admin [--db URL] [--config PATH] init | issue | call | recall | start | finish | no-show |
-                reactivate | transfer | pause | resume | status | events | officer add | face | cccd | privacy
+                reactivate | transfer | pause | resume | status | events | officer add | admin-pin | face | cccd |
+                privacy
 
 The database is ``--db``, else ``KIOSK_DB_URL`` (or the config file), else a SQLite file in the user's data
 directory. Errors go to stderr in plain words with a non-zero exit code: 1 the queue refused, 2 bad input,
-3 the database is unreachable.
+3 the database is unreachable. The kiosk admin PIN (``init``, ``admin-pin``): 1 it breaks the PIN rules or the
+configuration file cannot be written, 2 the two entries differ.
 """
 from __future__ import annotations
 

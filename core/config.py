@@ -53,9 +53,10 @@ class AppConfig:
     ticket_seconds: int = 20             # ticket screen -> home after this long
     fullscreen: bool = True
     theme: str = "light"                 # "light" or "dark" (both high contrast)
-    # Long-press the clock, then the admin PIN, to leave the kiosk. No default: set admin_pin_hash to the
-    # output of `kiosk-admin officer hash-pin` (argon2; the PIN itself is stored nowhere). admin_pin (plain
-    # text) still works but is logged as a weakness. Neither set: the kiosk cannot be left from the screen.
+    # Long-press the clock, then the admin PIN, to leave the kiosk. No default: `kiosk-admin init` (on a
+    # terminal) or `kiosk-admin admin-pin` writes admin_pin_hash into the file (argon2; the PIN itself is stored
+    # nowhere). admin_pin (plain text) still works but is logged as a weakness. Neither set: the kiosk cannot be
+    # left from the screen.
     admin_pin: str = ""
     admin_pin_hash: str = ""
     voice_guidance: bool = False         # spoken hints on kiosk screens

@@ -299,6 +299,29 @@ def test_admin_pin_pad_takes_a_hash_and_locks_after_five_wrong_pins(qtbot, ready
     assert not w.isVisible()
 
 
+def test_the_pin_set_by_kiosk_admin_init_leaves_the_kiosk(qtbot, tmp_path, ready_db, start_kiosk):
+    """Issue 13: `kiosk-admin init` stores the hash in the kiosk's config file; that file's kiosk opens with it."""
+    from core.config import load_config
+    from tests.admin_support import admin
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text("# this kiosk\nkiosk_id = \"kiosk-door\"\n", encoding="utf-8")
+    r = admin(ready_db, "--config", str(cfg), "init", "--always-open", "--admin-pin-from-stdin", stdin="582047\n",
+              env={"KIOSK_KEY_FILE": str(tmp_path / "visitor.key")})
+    assert r.returncode == 0, r.stderr
+    loaded = load_config(cfg, env={})
+    assert loaded.kiosk_id == "kiosk-door" and "582047" not in cfg.read_text(encoding="utf-8")
+    w = start_kiosk(ready_db, fullscreen=True, admin_pin_hash=loaded.admin_pin_hash)
+    wait_home(qtbot, w)
+    w.clock_label.long_pressed.emit()
+    pad = w.pin_pad
+    assert pad.isVisible() and pad.keys["5"].isEnabled()
+    for key in "582047":
+        tap(qtbot, pad.keys[key])
+    with qtbot.waitSignal(w.admin_exit, timeout=WAIT_MS):
+        tap(qtbot, pad.ok)
+    assert not w.isVisible()
+
+
 def test_a_locked_pin_pad_speaks_the_kiosks_language_only(qtbot, ready_db, start_kiosk):
     """The lockout's refusal was shown as 'Vietnamese\nEnglish' whatever the language: it follows the screen's."""
     from db.auth import hash_pin
