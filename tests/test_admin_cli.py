@@ -147,13 +147,13 @@ def test_events_follow_json_prints_one_line_per_event_at_once(url):
 
 
 def test_commands_are_grouped_by_what_they_act_on():
-    from admin import cccd, cli, officers, printer, queue, report, selftest, visitors
-    assert cli.COMMAND_GROUPS == (queue, officers, visitors, cccd, printer, selftest, report)
+    from admin import cccd, cli, kiosk_pin, officers, printer, queue, report, selftest, visitors
+    assert cli.COMMAND_GROUPS == (queue, officers, kiosk_pin, visitors, cccd, printer, selftest, report)
     parser = cli.build_parser()
     choices = next(a for a in parser._actions if a.dest == "command").choices
     for name in ("init", "issue", "call", "recall", "start", "finish", "no-show", "reactivate", "transfer",
                  "pause", "resume", "status", "events", "officer", "face", "cccd", "privacy", "printer", "selftest",
-                 "report"):
+                 "report", "admin-pin"):
         assert name in choices, name
 
 
