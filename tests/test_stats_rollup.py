@@ -85,8 +85,8 @@ def test_a_change_while_a_report_rolls_the_day_up_is_not_lost(queue, clock, monk
     clock.set(at(TUE, 8, 0))
     compute = stats._compute_days
 
-    def finish_meanwhile(conn, is_pg, o, days):
-        rows = compute(conn, is_pg, o, days)     # Monday computed, not yet written ...
+    def finish_meanwhile(conn, is_pg, o, days, today):
+        rows = compute(conn, is_pg, o, days, today)   # Monday computed, not yet written ...
         queue.finish(1)                          # ... when counter 1 finishes Monday's ticket
         return rows
     monkeypatch.setattr(stats, "_compute_days", finish_meanwhile)
