@@ -83,9 +83,9 @@ WORDS = Catalogue("report", {
     "cli_help": ("báo cáo thống kê (Excel, CSV, JSON)", "statistics report (Excel, CSV, JSON)"),
 }, dynamic_prefixes=("col_", "sheet_", "key_"))
 
-FIGURES = ("issued", "served", "no_show", "not_served", "transferred", "reactivated", "wait_mean_min", "wait_median_min",
-           "wait_p90_min", "service_mean_min", "service_median_min", "service_p90_min", "waited_over", "priority",
-           "priority_wait_mean_min", "ratings", "score", "satisfied_pct")
+FIGURES = ("issued", "served", "no_show", "not_served", "transferred", "reactivated", "wait_mean_min",
+           "wait_median_min", "wait_p90_min", "service_mean_min", "service_median_min", "service_p90_min",
+           "waited_over", "priority", "priority_wait_mean_min", "ratings", "score", "satisfied_pct")
 MINUTES = {f for f in FIGURES if f.endswith("_min")}
 PERCENT = {"score", "satisfied_pct"}
 

@@ -1,9 +1,8 @@
 """Statistics for a centre's leader (Qt-free): for a period and an office, by day, hour, field, procedure,
 counter, officer and priority reason — tickets issued, served, no-show, not served (closed at the end of the
-day), transferred, reactivated; waiting and
-service time (mean, median, 90th percentile); tickets that waited longer than a threshold; satisfaction
-(number of ratings, a 0–100 score, the share satisfied) — plus the distribution of answers and reasons, and
-the load by weekday × hour.
+day), transferred, reactivated; waiting and service time (mean, median, 90th percentile); tickets that waited
+longer than a threshold; satisfaction (number of ratings, a 0–100 score, the share satisfied) — plus the
+distribution of answers and reasons, and the load by weekday × hour.
 
 How (issue 15: under 2 s for a year of a busy centre): a closed service day never changes, so its figures
 are kept in a rollup (migration 0007): ``stats_rollup`` has one row per day, view and group with the additive
@@ -74,8 +73,8 @@ from bilingual import Catalogue
 
 from . import rating
 from .errors import InvalidState, NotFound, Unavailable
-from .models import (CALLED, DONE, NO_SHOW, NOT_SERVED, SERVING, WAITING, Counter, Field, Office, Officer, Procedure, Rating, StatsDay, StatsRollup,
-                     Ticket)
+from .models import (CALLED, DONE, NO_SHOW, NOT_SERVED, SERVING, WAITING, Counter, Field, Office, Officer,
+                     Procedure, Rating, StatsDay, StatsRollup, Ticket)
 from .vocabulary import priority_label
 
 _log = logging.getLogger(__name__)
@@ -156,8 +155,8 @@ _T = Table(
     "stat_tickets", _meta,
     Column("day", Date), Column("hour", Integer), Column("weekday", Integer), Column("field_id", Integer),
     Column("procedure_id", Integer), Column("counter_id", Integer), Column("officer_id", Integer),
-    Column("prio", String(32)), Column("served", Integer), Column("no_show", Integer),
-    Column("not_served", Integer), Column("transferred", Integer), Column("reactivated", Integer), Column("wait", Float),
+    Column("prio", String(32)), Column("served", Integer), Column("no_show", Integer), Column("not_served", Integer),
+    Column("transferred", Integer), Column("reactivated", Integer), Column("wait", Float),
     Column("service", Float), Column("rated", Integer), Column("score", Float), Column("satisfied", Float),
     prefixes=["TEMPORARY"])
 # the group column of each view in that table
@@ -239,9 +238,9 @@ def _compute_days(conn, is_pg: bool, o: Office, days: list[dt.date], today: dt.d
         t = _T.c
         prio_wait = case((t.prio.is_not(None), t.wait))
         sums = (func.count(), func.sum(t.served), func.sum(t.no_show), func.sum(t.not_served),
-                func.sum(t.transferred), func.sum(t.reactivated), func.count(t.wait), func.sum(t.wait), func.count(t.service),
-                func.sum(t.service), func.count(t.prio), func.count(prio_wait), func.sum(prio_wait),
-                func.sum(t.rated), func.sum(t.score), func.sum(t.satisfied))
+                func.sum(t.transferred), func.sum(t.reactivated), func.count(t.wait), func.sum(t.wait),
+                func.count(t.service), func.sum(t.service), func.count(t.prio), func.count(prio_wait),
+                func.sum(prio_wait), func.sum(t.rated), func.sum(t.score), func.sum(t.satisfied))
         for view in VIEW_KEYS:
             key = _key_text(t.day) if view == "day" else _key_text(t[VIEW_KEYS[view]])
             for r in conn.execute(select(t.day, key, *sums).group_by(t.day, key)).all():

@@ -16,7 +16,8 @@ from tests.stats_scene import MON, TUE, at, build_unfinished_day
 
 SHEETS = ["Tổng hợp", "Theo ngày", "Theo giờ", "Theo lĩnh vực", "Theo thủ tục", "Theo quầy", "Theo cán bộ",
           "Ưu tiên", "Mức hài lòng", "Ngày trong tuần × giờ"]
-FIGURE_HEADERS = ["Số phát", "Đã phục vụ", "Vắng mặt", "Không được phục vụ (đóng cuối ngày)", "Chuyển lĩnh vực", "Khôi phục sau vắng mặt",
+FIGURE_HEADERS = ["Số phát", "Đã phục vụ", "Vắng mặt", "Không được phục vụ (đóng cuối ngày)", "Chuyển lĩnh vực",
+                  "Khôi phục sau vắng mặt",
                   "Chờ trung bình (phút)", "Chờ trung vị (phút)", "Chờ P90 (phút)", "Phục vụ trung bình (phút)",
                   "Phục vụ trung vị (phút)", "Phục vụ P90 (phút)", "Chờ quá 30 phút", "Số ưu tiên",
                   "Ưu tiên chờ trung bình (phút)", "Số đánh giá", "Điểm hài lòng (0–100)", "Tỷ lệ hài lòng (%)"]
