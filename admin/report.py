@@ -31,6 +31,7 @@ WORDS = Catalogue("report", {
     "col_issued": ("Số phát", "Issued"),
     "col_served": ("Đã phục vụ", "Served"),
     "col_no_show": ("Vắng mặt", "No-show"),
+    "col_not_served": ("Không được phục vụ (đóng cuối ngày)", "Not served (closed at the end of the day)"),
     "col_transferred": ("Chuyển lĩnh vực", "Transferred"),
     "col_reactivated": ("Khôi phục sau vắng mặt", "Reactivated"),
     "col_wait_mean_min": ("Chờ trung bình (phút)", "Mean wait (min)"),
@@ -82,9 +83,9 @@ WORDS = Catalogue("report", {
     "cli_help": ("báo cáo thống kê (Excel, CSV, JSON)", "statistics report (Excel, CSV, JSON)"),
 }, dynamic_prefixes=("col_", "sheet_", "key_"))
 
-FIGURES = ("issued", "served", "no_show", "transferred", "reactivated", "wait_mean_min", "wait_median_min",
-           "wait_p90_min", "service_mean_min", "service_median_min", "service_p90_min", "waited_over", "priority",
-           "priority_wait_mean_min", "ratings", "score", "satisfied_pct")
+FIGURES = ("issued", "served", "no_show", "not_served", "transferred", "reactivated", "wait_mean_min",
+           "wait_median_min", "wait_p90_min", "service_mean_min", "service_median_min", "service_p90_min",
+           "waited_over", "priority", "priority_wait_mean_min", "ratings", "score", "satisfied_pct")
 MINUTES = {f for f in FIGURES if f.endswith("_min")}
 PERCENT = {"score", "satisfied_pct"}
 

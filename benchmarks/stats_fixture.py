@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO))
 from sqlalchemy import insert, select, text  # noqa: E402
 
 import db  # noqa: E402
-from db.models import (DONE, NO_SHOW, WAITING, Counter, Field, Officer, Procedure, Rating,  # noqa: E402
+from db.models import (DONE, NO_SHOW, NOT_SERVED, WAITING, Counter, Field, Officer, Procedure, Rating,  # noqa: E402
                        Ticket, counter_fields)
 
 SESSIONS = ((7 * 60 + 30, 11 * 60), (13 * 60, 16 * 60 + 30))   # issuing minutes of the day (local)
@@ -78,7 +78,7 @@ def generate(url: str, days: int = 300, per_day: int = 1200, seed: int = 1,
     weights = [field_weights[fields.index(f)] for f in served_fields]
     tickets, ratings = [], []
     tid, rid = first_id, first_rating
-    counts = {"tickets": 0, "ratings": 0, "no_show": 0, "transferred": 0, "reactivated": 0}
+    counts = {"tickets": 0, "ratings": 0, "no_show": 0, "not_served": 0, "transferred": 0, "reactivated": 0}
     engine = svc.engine
 
     def flush(force: bool = False) -> None:
@@ -117,8 +117,11 @@ def generate(url: str, days: int = 300, per_day: int = 1200, seed: int = 1,
             tid += 1
             counts["tickets"] += 1
             tickets.append(row)
-            if rnd.random() < 0.02:
-                continue   # still waiting when the centre closed
+            if rnd.random() < 0.02:   # still waiting when the centre closed: the end-of-day rule closed it
+                closed = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(7, 30), tz).astimezone(utc)
+                row.update(status=NOT_SERVED, finished_at=closed)
+                counts["not_served"] += 1
+                continue
             wait = min(180.0, rnd.expovariate(1 / (6 if prio else 14)))
             first_call = issued + dt.timedelta(minutes=wait)
             final_field = f

@@ -165,6 +165,7 @@ class StatsWindow(QWidget):
         bar.addWidget(self.refresh_button)
         self.summary = QLabel("")
         self.summary.setFont(_font(20, True))
+        self.summary.setWordWrap(True)   # the counts and the figures: two lines on a narrow screen
         bar.addWidget(self.summary, 1)
         box.addLayout(bar)
         grid = QGridLayout()

@@ -23,8 +23,10 @@ WORDS = Catalogue("stats_window", {
     "refresh": ("Làm mới", "Refresh"),
     "loading": ("Đang tải…", "Loading…"),
     "empty": ("Không có số nào trong khoảng thời gian này", "No tickets in this period"),
-    "summary": ("{issued} số · {served} đã phục vụ · chờ trung vị {wait} phút · điểm hài lòng {score}",
-                "{issued} tickets · {served} served · median wait {wait} min · satisfaction {score}"),
+    "summary": ("{issued} số · {served} đã phục vụ · {no_show} vắng mặt · {not_served} không được phục vụ "
+                "(đóng cuối ngày) · chờ trung vị {wait} phút · điểm hài lòng {score}",
+                "{issued} tickets · {served} served · {no_show} no-show · {not_served} not served (closed at the "
+                "end of the day) · median wait {wait} min · satisfaction {score}"),
     "heat_title": ("Lượng số theo giờ trong tuần", "Tickets by hour of the week"),
     "wait_title": ("Thời gian chờ theo lĩnh vực (phút)", "Waiting time by field (min)"),
     "median": ("Trung vị", "Median"),
@@ -67,7 +69,8 @@ def chart_data(report, lang: str = "vi", busiest: int = 5) -> ChartData:
         score_by_counter=tuple((r.name, r.figures.score) for r in report.views.get("counter", ())
                                if r.key is not None and r.figures.score is not None),
         busiest=tuple(sorted(((r.key, r.figures.issued) for r in days), key=lambda d: (-d[1], d[0]))[:busiest]),
-        summary=WORDS.text(lang, "summary", issued=s.issued, served=s.served, wait=_num(s.wait_median_min),
+        summary=WORDS.text(lang, "summary", issued=s.issued, served=s.served, no_show=s.no_show,
+                           not_served=s.not_served, wait=_num(s.wait_median_min),
                            score=_num(s.score, 0)))
 
 

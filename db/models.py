@@ -311,6 +311,7 @@ class StatsRollup(Base):
     issued: Mapped[int] = mapped_column(Integer, default=0)
     served: Mapped[int] = mapped_column(Integer, default=0)
     no_show: Mapped[int] = mapped_column(Integer, default=0)
+    not_served: Mapped[int] = mapped_column(Integer, default=0)   # closed at the end of the day (migration 0009)
     transferred: Mapped[int] = mapped_column(Integer, default=0)
     reactivated: Mapped[int] = mapped_column(Integer, default=0)
     waits: Mapped[int] = mapped_column(Integer, default=0)

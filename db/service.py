@@ -192,15 +192,7 @@ class QueueService:
             s.flush()
             payload["ticket"] = dto.to_jsonable(self._info(ticket))
         if ticket is not None and ticket.service_day < self._local_now(office).date():
-            # a closed day's ticket changed (a counter finishing yesterday's ticket): its rolled-up statistics
-            # are stale. Marked (a negative count, lower at each change), not deleted, so that a report
-            # rolling the day up meanwhile does not overwrite the mark; db/stats.py rebuilds the day.
-            ins = pg_insert if self.is_postgres else sqlite_insert
-            s.execute(ins(StatsDay).values(
-                office_id=office.id, day=ticket.service_day, tickets=-1, last_ticket_id=-1, ratings=-1,
-                last_rating_id=-1, built_at=self.clock.now()).on_conflict_do_update(
-                index_elements=["office_id", "day"],
-                set_={"tickets": case((StatsDay.tickets < 0, StatsDay.tickets - 1), else_=-1)}))
+            self._day_changed(s, office, ticket.service_day)
         ev = Event(office_id=office.id, at=self.clock.now(), kind=kind,
                    ticket_label=ticket.label if ticket else None,
                    counter_number=(counter.number if counter else
@@ -208,6 +200,17 @@ class QueueService:
                    field_code=ticket.field.code if ticket is not None else None, payload=payload)
         s.add(ev)
         s.flush()  # on PostgreSQL a trigger NOTIFYs followers, delivered at commit (migration 0003)
+
+    def _day_changed(self, s: Session, office: Office, day: dt.date) -> None:
+        """A closed day's ticket changed (a counter finishing yesterday's ticket, the end-of-day rule): its
+        rolled-up statistics are stale. Marked (a negative count, lower at each change), not deleted, so that a
+        report rolling the day up meanwhile does not overwrite the mark; db/stats.py rebuilds the day."""
+        ins = pg_insert if self.is_postgres else sqlite_insert
+        s.execute(ins(StatsDay).values(
+            office_id=office.id, day=day, tickets=-1, last_ticket_id=-1, ratings=-1,
+            last_rating_id=-1, built_at=self.clock.now()).on_conflict_do_update(
+            index_elements=["office_id", "day"],
+            set_={"tickets": case((StatsDay.tickets < 0, StatsDay.tickets - 1), else_=-1)}))
 
     # ------------------------------------------------------------------ hours
     def _closed_reason(self, office: Office, local: dt.datetime) -> tuple[str, str] | None:
@@ -447,6 +450,7 @@ class QueueService:
             day[t.status] = day.get(t.status, 0) + 1
             t.status, t.finished_at = NOT_SERVED, t.finished_at or self.clock.now()
         for day, counts in sorted(by_day.items()):
+            self._day_changed(s, office, dt.date.fromisoformat(day))   # its rollup is rebuilt (db/stats.py)
             self._event(s, office, "day_closed", day=day, not_served=sum(counts.values()), **counts)
         self._closed_through = today
         return len(rows)

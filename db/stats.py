@@ -1,8 +1,8 @@
 """Statistics for a centre's leader (Qt-free): for a period and an office, by day, hour, field, procedure,
-counter, officer and priority reason — tickets issued, served, no-show, transferred, reactivated; waiting and
-service time (mean, median, 90th percentile); tickets that waited longer than a threshold; satisfaction
-(number of ratings, a 0–100 score, the share satisfied) — plus the distribution of answers and reasons, and
-the load by weekday × hour.
+counter, officer and priority reason — tickets issued, served, no-show, not served (closed at the end of the
+day), transferred, reactivated; waiting and service time (mean, median, 90th percentile); tickets that waited
+longer than a threshold; satisfaction (number of ratings, a 0–100 score, the share satisfied) — plus the
+distribution of answers and reasons, and the load by weekday × hour.
 
 How (issue 15: under 2 s for a year of a busy centre): a closed service day never changes, so its figures
 are kept in a rollup (migration 0007): ``stats_rollup`` has one row per day, view and group with the additive
@@ -24,6 +24,10 @@ Definitions (one place):
   "waited longer than the threshold": waiting time > the threshold (strictly);
 - service time: from the start of service (or the call, when the officer did not press "start") to finish,
   for served tickets;
+- not served: tickets of a closed service day that were never finished nor marked no-show — closed by the
+  end-of-day rule (status ``not_served``, QueueService.close_past_days), or still waiting, called or being
+  served on a day that is over (the rule closes them before the next day's first call; the figure is the
+  same before and after it runs). Today's open tickets are not counted: the day is not over;
 - transferred / reactivated: tickets transferred or reactivated at least once;
 - median and 90th percentile: ``percentile_cont`` — linear interpolation between the values at ranks
   1 + p (n - 1) (rounded down) and the next, of the group's times over the whole period;
@@ -69,8 +73,8 @@ from bilingual import Catalogue
 
 from . import rating
 from .errors import InvalidState, NotFound, Unavailable
-from .models import (DONE, NO_SHOW, Counter, Field, Office, Officer, Procedure, Rating, StatsDay, StatsRollup,
-                     Ticket)
+from .models import (CALLED, DONE, NO_SHOW, NOT_SERVED, SERVING, WAITING, Counter, Field, Office, Officer,
+                     Procedure, Rating, StatsDay, StatsRollup, Ticket)
 from .vocabulary import priority_label
 
 _log = logging.getLogger(__name__)
@@ -84,6 +88,7 @@ class Figures:
     issued: int = 0
     served: int = 0
     no_show: int = 0
+    not_served: int = 0                    # closed at the end of the day without service
     transferred: int = 0
     reactivated: int = 0
     wait_mean_min: float | None = None
@@ -150,7 +155,7 @@ _T = Table(
     "stat_tickets", _meta,
     Column("day", Date), Column("hour", Integer), Column("weekday", Integer), Column("field_id", Integer),
     Column("procedure_id", Integer), Column("counter_id", Integer), Column("officer_id", Integer),
-    Column("prio", String(32)), Column("served", Integer), Column("no_show", Integer),
+    Column("prio", String(32)), Column("served", Integer), Column("no_show", Integer), Column("not_served", Integer),
     Column("transferred", Integer), Column("reactivated", Integer), Column("wait", Float),
     Column("service", Float), Column("rated", Integer), Column("score", Float), Column("satisfied", Float),
     prefixes=["TEMPORARY"])
@@ -158,16 +163,17 @@ _T = Table(
 VIEW_KEYS = {"day": "day", "hour": "hour", "field": "field_id", "procedure": "procedure_id",
              "counter": "counter_id", "officer": "officer_id", "priority": "prio"}
 # the rollup's additive columns: counts, and sums with their counts for the means
-ADDITIVE = ("issued", "served", "no_show", "transferred", "reactivated", "waits", "wait_sum", "services",
+ADDITIVE = ("issued", "served", "no_show", "not_served", "transferred", "reactivated", "waits", "wait_sum", "services",
             "service_sum", "priority", "priority_waits", "priority_wait_sum", "ratings", "score_sum",
             "satisfied_sum")
 _R = StatsRollup.__table__
 _BUILD_BATCH_DAYS = 10    # days computed per transaction (each stays well inside the client deadline)
 
 
-def _ticket_rows(is_pg: bool, office: Office, days: list[dt.date]):
+def _ticket_rows(is_pg: bool, office: Office, days: list[dt.date], today: dt.date):
     """SELECT of the per-ticket ingredients of ``days``, in the columns of ``stat_tickets``. On SQLite (no
-    time zones) the hour uses the zone's offset at noon of the first day: callers pass days of one offset."""
+    time zones) the hour uses the zone's offset at noon of the first day: callers pass days of one offset.
+    ``today``: the office's service day now (its open tickets are not "not served" yet)."""
     first_call = func.coalesce(Ticket.first_called_at, Ticket.called_at)
     wait = case((first_call.is_not(None), _seconds(is_pg, Ticket.issued_at, first_call)))
     service = case((and_(Ticket.status == DONE, Ticket.called_at.is_not(None), Ticket.finished_at.is_not(None)),
@@ -177,6 +183,8 @@ def _ticket_rows(is_pg: bool, office: Office, days: list[dt.date]):
     satisfied_from = case(*((Rating.scale == sc.code, literal(sc.satisfied_from)) for sc in rating.SCALES.values()),
                           else_=literal(2))
     flag = lambda cond: case((cond, 1), else_=0)  # noqa: E731
+    not_served = (Ticket.status == NOT_SERVED) | (
+        Ticket.status.in_((WAITING, CALLED, SERVING)) & (Ticket.service_day < today))
     if is_pg:
         local = func.timezone(office.timezone, func.timezone("UTC", Ticket.issued_at))
         hour = cast(extract("hour", local), Integer)
@@ -188,7 +196,7 @@ def _ticket_rows(is_pg: bool, office: Office, days: list[dt.date]):
     values = (
         Ticket.service_day, hour, weekday, Ticket.field_id, Ticket.procedure_id, Ticket.counter_id,
         Ticket.officer_id, Ticket.priority_reason, flag(Ticket.status == DONE), flag(Ticket.status == NO_SHOW),
-        flag(Ticket.transfer_count > 0), flag(Ticket.reactivation_count > 0), wait, service,
+        flag(not_served), flag(Ticket.transfer_count > 0), flag(Ticket.reactivation_count > 0), wait, service,
         flag(Rating.id.is_not(None)),
         case((Rating.id.is_not(None), (cast(Rating.value, Float) - 1.0) * 100.0 / steps)),
         case((Rating.id.is_(None), None), (Rating.value >= satisfied_from, 100.0), else_=0.0),
@@ -214,7 +222,7 @@ def _key_text(column) -> ColumnElement:
     return func.coalesce(cast(column, String(40)), literal(""))
 
 
-def _compute_days(conn, is_pg: bool, o: Office, days: list[dt.date]) -> list[dict]:
+def _compute_days(conn, is_pg: bool, o: Office, days: list[dt.date], today: dt.date) -> list[dict]:
     """Every rollup row (view × group) of ``days``, computed from tickets and ratings: the same rows whether
     they are stored (closed days) or merged straight into a report (today). Additive figures by SQL GROUP BY
     per view over the per-ticket ingredients; each group's durations as a sorted float64 array."""
@@ -226,13 +234,13 @@ def _compute_days(conn, is_pg: bool, o: Office, days: list[dt.date]) -> list[dic
     conn.exec_driver_sql("DROP TABLE IF EXISTS stat_tickets")
     _T.create(conn)
     try:
-        conn.execute(insert(_T).from_select([c.name for c in _T.c], _ticket_rows(is_pg, o, days)))
+        conn.execute(insert(_T).from_select([c.name for c in _T.c], _ticket_rows(is_pg, o, days, today)))
         t = _T.c
         prio_wait = case((t.prio.is_not(None), t.wait))
-        sums = (func.count(), func.sum(t.served), func.sum(t.no_show), func.sum(t.transferred),
-                func.sum(t.reactivated), func.count(t.wait), func.sum(t.wait), func.count(t.service),
-                func.sum(t.service), func.count(t.prio), func.count(prio_wait), func.sum(prio_wait),
-                func.sum(t.rated), func.sum(t.score), func.sum(t.satisfied))
+        sums = (func.count(), func.sum(t.served), func.sum(t.no_show), func.sum(t.not_served),
+                func.sum(t.transferred), func.sum(t.reactivated), func.count(t.wait), func.sum(t.wait),
+                func.count(t.service), func.sum(t.service), func.count(t.prio), func.count(prio_wait),
+                func.sum(prio_wait), func.sum(t.rated), func.sum(t.score), func.sum(t.satisfied))
         for view in VIEW_KEYS:
             key = _key_text(t.day) if view == "day" else _key_text(t[VIEW_KEYS[view]])
             for r in conn.execute(select(t.day, key, *sums).group_by(t.day, key)).all():
@@ -349,7 +357,7 @@ def build_rollup(svc, o: Office, start: dt.date, end: dt.date) -> tuple[int, set
             prints = _fingerprints(conn, o, batch[0], batch[-1])   # before the rows: a change after shows
             seen = _stored(conn, o, batch[0], batch[-1])
             kept = [d for d in batch if d in prints]
-            rows = _compute_days(conn, svc.is_postgres, o, kept) if kept else []
+            rows = _compute_days(conn, svc.is_postgres, o, kept, today) if kept else []
         with svc.session() as s:
             conn = s.connection()
             for d, (n, top, nr, topr) in seen.items():   # only as seen: a day marked changed since stays so
@@ -424,6 +432,7 @@ def _group_figures(sums: dict, waits: np.ndarray, services: np.ndarray, threshol
     ratings = int(sums["ratings"])
     return Figures(
         issued=int(sums["issued"]), served=int(sums["served"]), no_show=int(sums["no_show"]),
+        not_served=int(sums["not_served"]),
         transferred=int(sums["transferred"]), reactivated=int(sums["reactivated"]),
         wait_mean_min=_minutes(mean(sums["wait_sum"], sums["waits"])), wait_median_min=_minutes(wait_median),
         wait_p90_min=_minutes(wait_p90),
@@ -525,10 +534,11 @@ def report(svc, start: dt.date, end: dt.date, office: str | None = None,
             StatsDay.office_id == o.id, StatsDay.day >= start, StatsDay.day <= rolled_end, StatsDay.tickets >= 0))}
         # today (and a closed day whose rollup a change deleted meanwhile) straight from its tickets
         live_days = sorted(closed - rolled)
-        live = _compute_days(conn, svc.is_postgres, o, live_days) if live_days else []
+        live = _compute_days(conn, svc.is_postgres, o, live_days, today) if live_days else []
         if end >= today:
             live += _compute_days(conn, svc.is_postgres, o, [max(start, today) + dt.timedelta(days=i)
-                                                             for i in range((end - max(start, today)).days + 1)])
+                                                             for i in range((end - max(start, today)).days + 1)],
+                                  today)
         totals, parts, hours = _merge(conn, o, start, end, rolled_end, rolled, live, views)
         empty = ([], [])
         summary = Figures()

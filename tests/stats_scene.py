@@ -46,3 +46,20 @@ def build_office(queue, clock):
         clock.set(when)
         step()
     return q
+
+
+def build_unfinished_day(queue, clock):
+    """Monday: A001 served at counter 1; A002 called at counter 1 and B001 being served at counter 2 when the
+    day ends; A003 still waiting. Tuesday 08:00: nothing has run the end-of-day rule yet."""
+    q = queue
+    steps = [
+        (at(MON, 9, 0), lambda: [q.issue(field) for field in ("HT", "HT", "HT", "CT")]),
+        (at(MON, 9, 5), lambda: q.call_next(1)),
+        (at(MON, 9, 10), lambda: (q.finish(1), q.call_next(1))),
+        (at(MON, 9, 15), lambda: (q.call_next(2), q.start(2))),
+        (at(TUE, 8, 0), lambda: None),
+    ]
+    for when, step in steps:
+        clock.set(when)
+        step()
+    return q

@@ -18,7 +18,7 @@ import db
 from db import stats
 from db.models import Base, StatsDay, StatsRollup, Ticket
 from tests.conftest import VN
-from tests.stats_scene import MON, TUE, at
+from tests.stats_scene import MON, TUE, at, build_unfinished_day
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from stats_fixture import generate, working_days  # noqa: E402
@@ -77,6 +77,23 @@ def test_a_counter_finishing_yesterdays_ticket_shows_in_the_next_report(queue, c
     assert (after.served, after.service_mean_min) == (1, pytest.approx(22 * 60 + 50))
 
 
+def test_the_end_of_day_rule_on_a_rolled_up_day_shows_in_the_next_report(queue, clock):
+    build_unfinished_day(queue, clock)                    # Tuesday 08:00: Monday ends with three open tickets
+    before = stats.report(queue, MON, MON).summary
+    assert rolled_days(queue) == [MON]
+    with queue.session(write=False) as s:
+        row = s.scalars(select(StatsRollup).where(StatsRollup.day == MON, StatsRollup.view == "day")).one()
+        assert (row.issued, row.served, row.not_served) == (4, 1, 3)     # kept in the rollup's new column
+    clock.set(at(TUE, 9, 0))
+    assert queue.call_next(1) is None                     # closes Monday's three as not served ...
+    assert rolled_days(queue) == []                       # ... and marks the rolled-up day changed
+    after = stats.report(queue, MON, MON)
+    assert rolled_days(queue) == [MON]
+    assert (after.summary.served, after.summary.no_show, after.summary.not_served) == (1, 0, 3)
+    _figures_equal(after, stats.report(queue, MON, MON))  # the rebuilt rollup
+    assert dataclasses.asdict(before) == dataclasses.asdict(after.summary)
+
+
 def test_a_change_while_a_report_rolls_the_day_up_is_not_lost(queue, clock, monkeypatch):
     clock.set(at(MON, 9, 0))
     queue.issue("HT")
@@ -85,8 +102,8 @@ def test_a_change_while_a_report_rolls_the_day_up_is_not_lost(queue, clock, monk
     clock.set(at(TUE, 8, 0))
     compute = stats._compute_days
 
-    def finish_meanwhile(conn, is_pg, o, days):
-        rows = compute(conn, is_pg, o, days)     # Monday computed, not yet written ...
+    def finish_meanwhile(conn, is_pg, o, days, today):
+        rows = compute(conn, is_pg, o, days, today)   # Monday computed, not yet written ...
         queue.finish(1)                          # ... when counter 1 finishes Monday's ticket
         return rows
     monkeypatch.setattr(stats, "_compute_days", finish_meanwhile)
@@ -151,6 +168,7 @@ def test_the_report_from_the_rollup_equals_the_report_from_tickets(db_url):
     rolled = stats.report(rolled_svc, days[0], LAST_DAY, wait_threshold_min=20)
     assert rolled_days(rolled_svc) == days
     assert live.summary.issued == 8 * 150 and live.summary.ratings > 0 and live.summary.waited_over > 0
+    assert live.summary.not_served > 0 and all(r.figures.not_served >= 0 for r in live.views["field"])
     _figures_equal(live, rolled)
     _figures_equal(live, half)
     # and the definition itself, from the tickets in Python: percentile_cont = linear between ranks
@@ -226,5 +244,33 @@ def test_migration_0007_matches_the_models_and_goes_back(office, db_url):
     _migrate(db_url, "head")
     svc = db.open_queue(db_url, clock=db.FixedClock(at(TUE, 10, 0)))
     assert stats.report(svc, MON, TUE).summary.issued == 7          # rolled up again from the tickets
+    assert rolled_days(svc) == [MON]
+    svc.close()
+
+
+def test_migration_0009_adds_not_served_and_rebuilds_the_days_rolled_up_before_it(office, db_url):
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    cfg = Config()
+    cfg.set_main_option("script_location", str(db.MIGRATIONS))
+    script = ScriptDirectory.from_config(cfg)
+    assert script.get_revision("0009_stats_not_served").down_revision == "0008_rating_codes"
+    assert script.get_current_head() == "0009_stats_not_served"
+    assert stats.report(office, MON, TUE).summary.not_served == 1            # A004, never called on Monday
+    assert rolled_days(office) == [MON]
+    office.close()
+    _migrate(db_url, "0008_rating_codes", downgrade=True)                    # the code before the column
+    assert "not_served" not in {c["name"] for c in inspect(office.engine).get_columns("stats_rollup")}
+    with office.engine.begin() as conn:                                      # Monday rolled up without it
+        assert conn.execute(select(func.count()).select_from(StatsDay.__table__)).scalar() == 1
+    office.engine.dispose()
+    _migrate(db_url, "head")
+    svc = db.open_queue(db_url, clock=db.FixedClock(at(TUE, 10, 0)))
+    insp = inspect(svc.engine)
+    assert {c["name"] for c in insp.get_columns("stats_rollup")} == set(
+        Base.metadata.tables["stats_rollup"].columns.keys())                 # the migration matches the model
+    assert rolled_days(svc) == []                                            # cleared: not read as 0
+    r = stats.report(svc, MON, TUE)
+    assert (r.summary.issued, r.summary.not_served, r.views["day"][0].figures.not_served) == (7, 1, 1)
     assert rolled_days(svc) == [MON]
     svc.close()

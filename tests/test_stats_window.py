@@ -25,6 +25,9 @@ def test_chart_data_is_the_reports_aggregates(office):
     assert [(name, round(s, 2)) for name, s in d.score_by_counter] == [("Quầy 1", 66.67), ("Quầy 2", 50.0)]
     assert d.busiest == ((MON, 6), (TUE, 1))
     assert "7 số" in d.summary and "chờ trung vị 6.0 phút" in d.summary
+    assert "1 vắng mặt" in d.summary and "1 không được phục vụ (đóng cuối ngày)" in d.summary   # A004
+    english = chart_data(stats.report(office, MON, TUE), "en").summary
+    assert "1 no-show" in english and "1 not served (closed at the end of the day)" in english
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -49,6 +52,8 @@ def test_only_a_leader_sees_the_charts(qtbot, office):
         assert window.pages.currentIndex() == 1
         assert (window.report.start, window.report.end) == (TUE - dt.timedelta(days=29), TUE)   # 30 days
         assert window.report.summary.issued == 7
+        assert "1 không được phục vụ (đóng cuối ngày)" in window.summary.text()   # Monday's A004
+        assert window.minimumSizeHint().width() <= 1400     # the longer line wraps rather than widen the window
         bars = window.counter_view.chart().series()[0].barSets()[0]
         assert [bars.at(i) for i in range(bars.count())] == [66.7, 50.0]
         waits = window.wait_view.chart().series()[0].barSets()
