@@ -88,13 +88,19 @@ def shot(w, name: str) -> None:
     assert not problems, (name, problems)
 
 
-def scanner_types(widget, text: str) -> None:
-    """A USB scanner in keyboard mode: one key event per character (QTest.keyClicks only knows Latin-1), then Enter."""
+def scanner_sends(widget, text: str) -> None:
+    """A USB scanner in keyboard mode: one key event per character (QTest.keyClicks only knows Latin-1), then
+    Enter, without waiting for the visitor worker's answer."""
     for ch in text:
         for kind in (QEvent.KeyPress, QEvent.KeyRelease):
             QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key_unknown, Qt.NoModifier, ch))
     for kind in (QEvent.KeyPress, QEvent.KeyRelease):
         QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key_Return, Qt.NoModifier, "\r"))
+
+
+def scanner_types(widget, text: str) -> None:
+    """A scan, then the visitor worker's answers to it."""
+    scanner_sends(widget, text)
     settle(widget.window())
 
 

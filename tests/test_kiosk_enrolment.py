@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication
 
 from core.visitors.recognition import DecisionRule, Recognizer
 from core.visitors.recognition.engine import analyse
 from core.visitors.recognition.enrolment import ENROL_TEMPLATES
 from core.visitors.texts import face_tr
 from db.privacy_models import FaceTemplate
-from tests.face_support import AN, count, face, open_consent, see, settle, shot, tap
+from tests.face_support import AN, count, face, open_consent, scanner_sends, see, settle, shot, tap
 from tests.shared_faces import FACES, people
 
 pytestmark = [pytest.mark.faces,
@@ -22,13 +19,6 @@ pytestmark = [pytest.mark.faces,
                                  reason=f"face photos not found at {FACES} (set KIOSK_FACES_DIR)")]
 
 
-def scanner_sends(widget, text: str) -> None:
-    """A USB scanner's key events, without waiting for the visitor worker's answer."""
-    for ch in text:
-        for kind in (QEvent.KeyPress, QEvent.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key_unknown, Qt.NoModifier, ch))
-    for kind in (QEvent.KeyPress, QEvent.KeyRelease):
-        QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key_Return, Qt.NoModifier, "\r"))
 
 
 def test_registration_enrols_the_crops_seen_while_registering(qtbot, kiosk, store):
