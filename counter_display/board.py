@@ -58,6 +58,19 @@ def _fit(painter: QPainter, rect: QRectF, text: str, px: float, bold: bool = Fal
                       "ink_h": round(metrics.tightBoundingRect(text).height())})
 
 
+def _width(text: str, px: float, bold: bool) -> float:
+    return QFontMetricsF(_font(px, bold)).horizontalAdvance(text)
+
+
+def _halves(text: str) -> list[str]:
+    """A long name on two lines, split at the space that makes the longer line shortest."""
+    words = text.split(" ")
+    if len(words) < 2:
+        return [text]
+    cuts = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+    return list(min(cuts, key=lambda c: max(len(c[0]), len(c[1]))))
+
+
 class BoardView(QWidget):
     """Paints the model. The latest call is the hero: its number at least a fifth of the screen's height
     (landscape; an eighth in portrait), its counter clearly smaller; then every counter, the last calls and
@@ -218,17 +231,49 @@ class BoardView(QWidget):
             _fit(p, QRectF(area.x() + unit, y, area.width() - 2 * unit, line), self.t("board_nobody_waiting"),
                  line * 0.7, False, Qt.AlignLeft, TEXT, self.drawn, "waiting_none")
             return
-        rows = max(1, int((area.bottom() - y) // line))
-        for f in busy[:rows]:
-            row = QRectF(area.x() + unit, y, area.width() - 2 * unit, line)
-            _fit(p, QRectF(row.x(), y, row.width() * 0.55, line), f.name, line * 0.7, False, Qt.AlignLeft,
-                 TEXT, self.drawn, "field_name")
+        width = area.width() - 2 * unit
+
+        def plan(line: float) -> list[tuple[str, list[str], float]]:
+            """(detail, name lines, row height) per field; one name line beside the count when both fit."""
+            px = line * 0.7
             # the count is always shown; a cap or paused counters is a note beside it, never instead of it
-            detail = (self.t("field_waiting", n=f.waiting, m=f.estimated_wait_min) if f.available
+            texts = [(f.name, self.t("field_waiting", n=f.waiting, m=f.estimated_wait_min) if f.available
                       else self.t("field_waiting_note", n=f.waiting, note=f.note or self.t("not_available")))
-            _fit(p, QRectF(row.x() + row.width() * 0.56, y, row.width() * 0.44, line), detail, line * 0.7,
-                 True, Qt.AlignRight, NUMBER, self.drawn, "field_detail")
-            y += line
+                     for f in busy]
+            if all(_width(name, px, False) <= width * 0.55 * 0.96 and _width(detail, px, True) <= width * 0.44 * 0.96
+                   for name, detail in texts):
+                return [(detail, [name], line) for name, detail in texts]
+            # a long name or a note does not fit beside its count: every row has the name above (two lines if
+            # need be) and the count below (side by side they were squeezed to a third of the other rows' size)
+            rows = []
+            for name, detail in texts:
+                names = [name] if _width(name, px, False) <= width * 0.96 else _halves(name)
+                rows.append((detail, names, line * (0.8 * len(names) + 0.85)))
+            return rows
+
+        rows = plan(line)
+        room = area.bottom() - y
+        needed = sum(h for _, _, h in rows)
+        if needed > room:                      # every waiting field rather than the biggest few: a bit smaller
+            line *= max(0.75, room / needed)
+            rows = plan(line)
+        px = line * 0.7
+        side_by_side = all(h == line for _, _, h in rows)
+        for detail, names, height in rows:
+            if y + height > area.bottom() + 1:
+                break
+            if side_by_side:
+                _fit(p, QRectF(area.x() + unit, y, width * 0.55, line), names[0], px, False, Qt.AlignLeft,
+                     TEXT, self.drawn, "field_name")
+                _fit(p, QRectF(area.x() + unit + width * 0.56, y, width * 0.44, line), detail, px, True,
+                     Qt.AlignRight, NUMBER, self.drawn, "field_detail")
+            else:
+                for i, part in enumerate(names):
+                    _fit(p, QRectF(area.x() + unit, y + i * line * 0.8, width, line * 0.85), part, px, False,
+                         Qt.AlignLeft, TEXT, self.drawn, "field_name")
+                _fit(p, QRectF(area.x() + unit, y + len(names) * line * 0.8, width, line * 0.8), detail,
+                     line * 0.6, True, Qt.AlignLeft, NUMBER, self.drawn, "field_detail")
+            y += height
 
 
 class Marquee(QWidget):

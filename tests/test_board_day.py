@@ -166,3 +166,33 @@ def test_an_outage_is_logged_once_per_cause_not_at_every_retry(qtbot, caplog):
     assert len(attempts) >= 20                              # it kept retrying
     lines = [r.getMessage() for r in caplog.records if r.name == "counter_display.workers"]
     assert lines == ["feed worker: Unavailable: Mất kết nối cơ sở dữ liệu / database connection lost (probe 7)"]
+
+
+def test_every_waiting_field_is_written_big_even_with_a_long_name(qtbot, tmp_path):
+    """On a portrait TV, "Tiếp nhận chung / Trả kết quả" beside its count was squeezed to a third of the other
+    rows' size (seen on Xvfb at 1080x1920): a row whose name and count do not fit side by side puts the count
+    under the name, both still big."""
+    url = f"sqlite:///{tmp_path / 'q.sqlite3'}"
+    svc = init_db(url, always_open=True)
+    try:
+        for code in ("HT", "HT", "CT", "DD", "TN", "TP"):
+            svc.issue(code)
+        snapshot = svc.snapshot()
+    finally:
+        svc.close()
+    for size in ((1080, 1920), (1920, 1080), (1366, 768)):
+        window = _board(qtbot)
+        try:
+            window.resize(*size)
+            window.apply_snapshot(snapshot)
+            window.view.grab()
+            names = [d for d in window.view.drawn if d["role"] == "field_name"]
+            details = [d for d in window.view.drawn if d["role"] == "field_detail"]
+            assert len(details) == 5, (size, [d["text"] for d in names])
+            assert any("Tiếp nhận chung" in d["text"] for d in names)
+            biggest = max(d["px"] for d in names)
+            for d in names + details:
+                assert d["px"] >= 0.8 * biggest, (size, d["text"], d["px"], biggest)
+                assert 0 <= d["x"] and d["x"] + d["w"] <= size[0], (size, d)
+        finally:
+            window.shutdown()
