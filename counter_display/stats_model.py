@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bilingual import Catalogue
+from bilingual import Catalogue, Plural
 
 # roles that may open the statistics (the centre's leader; supervisors and administrators too)
 LEADER_ROLES = ("leader", "supervisor", "admin")
@@ -19,7 +19,7 @@ WORDS = Catalogue("stats_window", {
     "sign_in": ("Đăng nhập", "Sign in"),
     "not_leader": ("Chỉ lãnh đạo trung tâm được xem thống kê", "Only the centre's leader may see the statistics"),
     "period": ("Khoảng thời gian:", "Period:"),
-    "days": ("{n} ngày gần nhất", "Last {n} days"),
+    "days": ("{n} ngày gần nhất", Plural("Last {n} day", "Last {n} days")),
     "refresh": ("Làm mới", "Refresh"),
     "loading": ("Đang tải…", "Loading…"),
     "empty": ("Không có số nào trong khoảng thời gian này", "No tickets in this period"),
@@ -34,7 +34,7 @@ WORDS = Catalogue("stats_window", {
     "score_title": ("Điểm hài lòng theo ngày (0–100)", "Satisfaction by day (0–100)"),
     "counter_title": ("Điểm hài lòng theo quầy (0–100)", "Satisfaction by counter (0–100)"),
     "busiest_title": ("Những ngày đông nhất", "Busiest days"),
-    "busy_line": ("{day}: {n} số", "{day}: {n} tickets"),
+    "busy_line": ("{day}: {n} số", Plural("{day}: {n} ticket", "{day}: {n} tickets")),
     "weekdays": ("T2,T3,T4,T5,T6,T7,CN", "Mon,Tue,Wed,Thu,Fri,Sat,Sun"),
     "cli_stats": ("thống kê cho lãnh đạo trung tâm", "statistics for the centre's leader"),
 })

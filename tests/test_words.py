@@ -154,6 +154,9 @@ def test_english_plurals_follow_the_number():
     assert PRINTER.text("en", "ticket_counters", n=1, counters="2") == "Please go to counter 2"
     assert PRINTER.text("en", "ticket_counters", n=2, counters="2, 5") == "Please go to counters 2, 5"
     assert COUNTER.text("en", "minutes", n=1) == "1 minute"
+    from counter_display.stats_model import WORDS as STATS
+    assert STATS.text("en", "days", n=1) == "Last 1 day" and STATS.text("en", "days", n=7) == "Last 7 days"
+    assert STATS.text("en", "busy_line", day="02/12", n=1) == "02/12: 1 ticket"
 
 
 def test_the_queue_offers_exactly_the_priorities_it_accepts(sqlite_url, clock):
