@@ -446,3 +446,24 @@ def test_every_face_screen_fits_every_kiosk_screen(qtbot, kiosk, store, size):
             judge(f"message_{key}")
         w.show_home()
     assert not problems, "\n".join(problems)
+
+
+def test_fitting_the_answers_text_keeps_their_equal_fixed_size(qtbot):
+    """Seen only on a real 1024x768 display: restyling the consent answers to fit their text dropped the fixed
+    width the screen gave them (the theme's min-width took over) and the layout squeezed them to 140 px."""
+    from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+    from kiosk.ui.face_screens import fit_button_text
+    page = QWidget()                                   # styled as the kiosk window styles its screens
+    page.setStyleSheet(theme.stylesheet(theme.palette("light")))
+    qtbot.addWidget(page)
+    row = QHBoxLayout(page)
+    buttons = (QPushButton("Đồng ý"), QPushButton("Không đồng ý"))
+    for b in buttons:
+        row.addWidget(b)
+    page.show()
+    qtbot.waitExposed(page)                            # polished: the screen sizes its answers after that
+    for b in buttons:
+        b.setFixedSize(280, 150)
+    fit_button_text(buttons, 36)
+    assert all(b.minimumSize().width() == b.maximumSize().width() == 280 for b in buttons)
+    assert buttons[0].styleSheet() == buttons[1].styleSheet()

@@ -66,7 +66,12 @@ def fit_button_text(buttons, px: int) -> None:
     for b in buttons:
         style = f"font-size: {px}px;"
         if b.styleSheet() != style:
+            # a new style sheet re-polishes the button, and the theme's min-width replaces the fixed width the
+            # screen gave it: on a real 1024x768 display the layout then squeezed both answers to 140 px
+            low, high = b.minimumSize(), b.maximumSize()
             b.setStyleSheet(style)
+            b.setMinimumSize(low)
+            b.setMaximumSize(high)
 
 
 def _frame(name: str) -> QFrame:
