@@ -18,8 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from . import dto, rating
-from .auth import (CATALOGUE_ROLES, AuthError, LockoutPolicy, NotAllowed, NotSignedIn, check_new_pin, hash_pin, locked_out, must_change,
-                   verify_pin)
+from .auth import (CATALOGUE_ROLES, AuthError, LockoutPolicy, NotAllowed, NotSignedIn, check_new_pin, hash_pin,
+                   locked_out, must_change, verify_pin)
 from .catalogue import DAYS
 from .clock import Clock, DatabaseClock
 from .engine import DEADLINES, is_sqlite, make_engines, normalise_url, sqlite_path
